@@ -1,0 +1,138 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { Sessions } from './auth/sessions.js';
+import type { Config } from './config.js';
+import { createParleyYoga } from './graphql/yoga.js';
+import { originAllowed } from './http/origin.js';
+import { healthz, metrics, readyz } from './http/probes.js';
+import { WS_MAX_FRAME_BYTES } from './limits.js';
+import { Metrics } from './metrics.js';
+import { projectRoot } from './paths.js';
+import { LocalPresence } from './presence/tracker.js';
+import { openPubSub } from './pubsub/index.js';
+import { RateLimiter } from './rate-limit.js';
+import { attachGraphQLWs } from './realtime/graphql-ws.js';
+import { RoomHub } from './realtime/room-hub.js';
+import type { Services } from './services.js';
+import { openStore } from './store/index.js';
+
+export interface App {
+  readonly services: Services;
+  /** Listens on the configured port (0 picks a free one); resolves to the URL. */
+  start(): Promise<{ url: string; port: number }>;
+  /** Stops accepting, closes sockets and connections, and releases the store. */
+  stop(): Promise<void>;
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
+
+async function loadWeb(
+  config: Config,
+): Promise<{ handle: RequestHandler; upgrade: UpgradeHandler; close(): Promise<void> }> {
+  const next = (await import('next')).default as unknown as typeof import('next').default;
+  const web = next({ dev: config.dev, dir: join(projectRoot(), 'web'), hostname: config.host, port: config.port });
+  await web.prepare();
+  return {
+    handle: web.getRequestHandler(),
+    upgrade: web.getUpgradeHandler(),
+    close: () => web.close(),
+  };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/** Builds the whole server for `config`: one http.Server for the web UI, Yoga and graphql-ws. */
+export async function buildApp(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<App> {
+  const store = openStore(config.databaseUrl);
+  await store.migrate();
+  const onPubSubError = (error: unknown) => log.error({ err: error }, 'pub/sub error');
+  const pubsub = await openPubSub(config.redisUrl, onPubSubError);
+  const services: Services = {
+    config,
+    log,
+    store,
+    pubsub,
+    hub: new RoomHub(store, pubsub, log),
+    presence: new LocalPresence(pubsub, onPubSubError),
+    sessions: new Sessions(store),
+    limiter: new RateLimiter(config.rateLimits),
+    metrics: new Metrics(),
+  };
+
+  const yoga = createParleyYoga(services);
+  const web = config.web ? await loadWeb(config) : undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/graphql') return yoga(req, res, { req, res });
+    if (path === '/healthz') return healthz(res);
+    if (path === '/readyz') return readyz(res, services);
+    if (path === '/metrics') return metrics(res, services);
+    if (web) return web.handle(req, res);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this node serves the API only (WEB=0).\n');
+  };
+
+  const server: Server = createServer((req, res) => {
+    Promise.resolve(handle(req, res)).catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal server error\n');
+    });
+  });
+
+  // noServer: ws must not steal upgrades meant for Next's hot reload (next.js #64128).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_FRAME_BYTES, perMessageDeflate: false });
+  const graphqlWs = attachGraphQLWs(wss, yoga, services);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/graphql') {
+      // Cross-site WebSocket hijacking: a page elsewhere must not ride the user's cookie.
+      if (!originAllowed(req.headers, config)) {
+        services.metrics.rejected.inc({ reason: 'origin' });
+        log.warn({ origin: req.headers.origin }, 'refused a WebSocket from a foreign origin');
+        return refuseUpgrade(socket, 403, 'Forbidden');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      return;
+    }
+    if (web) return void web.upgrade(req, socket, head);
+    refuseUpgrade(socket, 404, 'Not Found');
+  });
+
+  return {
+    services,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const { port } = server.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          log.info({ port, web: Boolean(web) }, `Parley is listening on http://${host}:${port}`);
+          resolve({ url: `http://${host}:${port}`, port });
+        });
+      }),
+
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await graphqlWs.dispose();
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      server.closeAllConnections();
+      await web?.close();
+      await services.hub.close();
+      await services.presence.close();
+      await pubsub.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Resolvers } from '../graphql/generated/resolvers.js';
+import { badInput, conflict, unauthenticated } from '../graphql/errors.js';
+import { requireViewer } from '../graphql/guards.js';
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, RATE_SIGN_IN, RATE_SIGN_UP, USER_NAME_PATTERN } from '../limits.js';
+import { SESSIONS_TOPIC } from '../pubsub/index.js';
+import { UniqueViolation } from '../store/index.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+
+function checkName(name: string): void {
+  if (!USER_NAME_PATTERN.test(name)) {
+    throw badInput('Names are 2–32 letters, digits, "_", "-" or ".".', 'name');
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < PASSWORD_MIN_CHARS || password.length > PASSWORD_MAX_CHARS) {
+    throw badInput(`Passwords are ${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters.`, 'password');
+  }
+}
+
+export const authResolvers: Resolvers = {
+  Query: {
+    me: (_root, _args, ctx) => ctx.viewer,
+  },
+  Mutation: {
+    async signUp(_root, { name, password }, ctx) {
+      const { limiter, store, sessions } = ctx.services;
+      await limiter.consume('signUp', RATE_SIGN_UP, ctx.clientAddress);
+      checkName(name);
+      checkPassword(password);
+      if (await store.userByName(name)) throw conflict(`The name "${name}" is taken.`, 'name');
+      const passwordHash = await hashPassword(password);
+      try {
+        const user = await store.createUser(name, passwordHash);
+        return { token: await sessions.issue(user), user };
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw conflict(`The name "${name}" is taken.`, 'name');
+        throw error;
+      }
+    },
+
+    async signIn(_root, { name, password }, ctx) {
+      const { limiter, store, sessions } = ctx.services;
+      await limiter.consume('signIn', RATE_SIGN_IN, ctx.clientAddress);
+      const credentials = await store.userCredentials(name);
+      // Spend the same time whether or not the name exists, so timing tells nothing.
+      const ok = await verifyPassword(password, credentials?.passwordHash ?? (await decoyHash()));
+      if (!credentials || !ok) throw unauthenticated('Wrong name or password.');
+      const user = { id: credentials.id, name: credentials.name };
+      return { token: await sessions.issue(user), user };
+    },
+
+    async signOut(_root, _args, ctx) {
+      requireViewer(ctx);
+      const { sessions, pubsub } = ctx.services;
+      if (!ctx.tokenHash) return false;
+      const revoked = await sessions.revoke(ctx.tokenHash);
+      // Every node closes the sockets that were opened with this token.
+      await pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash: ctx.tokenHash });
+      return revoked;
+    },
+  },
+};

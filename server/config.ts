@@ -1,0 +1,152 @@
+/**
+ * The environment, read and validated once. Nothing else in the server reads
+ * `process.env`: everything flows from the frozen `Config` built here, so tests can
+ * build one directly and a bad value stops start-up with one line naming the variable.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `file:<path>` (SQLite, `file::memory:` for a throwaway one) or `postgres://…`. */
+  readonly databaseUrl: string;
+  /** Unset: in-process pub/sub for a single node. */
+  readonly redisUrl: string | undefined;
+  /** Origins allowed besides the server's own (compared exactly, e.g. `https://chat.example`). */
+  readonly allowedOrigins: readonly string[];
+  readonly logLevel: LogLevel;
+  /** Serve the Next.js web UI from this process. */
+  readonly web: boolean;
+  /** Run Next.js in development mode (hot reload) rather than from its production build. */
+  readonly dev: boolean;
+  readonly rateLimits: boolean;
+  /** Take the client address from `X-Forwarded-For` (only behind a trusted proxy). */
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const DEFAULT_CONFIG: Config = Object.freeze({
+  port: 3000,
+  host: '0.0.0.0',
+  databaseUrl: 'file:./data/chat.db',
+  redisUrl: undefined,
+  allowedOrigins: Object.freeze([]) as readonly string[],
+  logLevel: 'info',
+  web: true,
+  dev: false,
+  rateLimits: true,
+  trustProxy: false,
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function flag(
+  env: Env,
+  name: string,
+  fallback: boolean,
+  on = ['1', 'on', 'true'],
+  off = ['0', 'off', 'false'],
+): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (on.includes(value)) return true;
+  if (off.includes(value)) return false;
+  throw new ConfigError(`${name} must be one of ${[...on, ...off].join(', ')}; got "${raw}"`);
+}
+
+function port(env: Env): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === '') return DEFAULT_CONFIG.port;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535; got "${raw}"`);
+  }
+  return value;
+}
+
+function databaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return DEFAULT_CONFIG.databaseUrl;
+  if (raw.startsWith('file:') && raw.length > 'file:'.length) return raw;
+  if (/^postgres(ql)?:\/\/.+/.test(raw)) {
+    try {
+      new URL(raw);
+      return raw;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  throw new ConfigError(`DATABASE_URL must be file:<path> or postgres://…; got "${raw}"`);
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'redis:' || url.protocol === 'rediss:') return raw;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`REDIS_URL must be redis://host:port or rediss://…; got "${raw}"`);
+}
+
+function allowedOrigins(env: Env): readonly string[] {
+  const raw = env.ALLOWED_ORIGINS?.trim();
+  if (!raw) return DEFAULT_CONFIG.allowedOrigins;
+  const origins = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(
+        `ALLOWED_ORIGINS must be a comma list of origins like https://chat.example; "${origin}" is not one`,
+      );
+    }
+    if (parsed.origin !== origin) {
+      throw new ConfigError(
+        `ALLOWED_ORIGINS entries are bare origins (scheme://host[:port]); "${origin}" should be "${parsed.origin}"`,
+      );
+    }
+  }
+  return Object.freeze(origins);
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!raw) return DEFAULT_CONFIG.logLevel;
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`);
+}
+
+/** Reads and validates the environment; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  const host = env.HOST?.trim() || DEFAULT_CONFIG.host;
+  return Object.freeze({
+    port: port(env),
+    host,
+    databaseUrl: databaseUrl(env),
+    redisUrl: redisUrl(env),
+    allowedOrigins: allowedOrigins(env),
+    logLevel: logLevel(env),
+    web: flag(env, 'WEB', DEFAULT_CONFIG.web),
+    dev: flag(env, 'NEXT_DEV', DEFAULT_CONFIG.dev),
+    rateLimits: flag(env, 'RATE_LIMITS', DEFAULT_CONFIG.rateLimits),
+    trustProxy: flag(env, 'TRUST_PROXY', DEFAULT_CONFIG.trustProxy),
+  });
+}
+
+/** A full config from a partial one: how tests describe the server they want. */
+export function makeConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...DEFAULT_CONFIG, ...overrides });
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import type { Authenticated } from '../auth/sessions.js';
+import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
+import { clientAddress, originAllowed } from '../http/origin.js';
+import type { Services } from '../services.js';
+import type { UserRow } from '../store/index.js';
+
+export interface GraphQLContext {
+  readonly services: Services;
+  /** The signed-in user, or null. */
+  readonly viewer: UserRow | null;
+  /** Hash of the token that proved `viewer`; what `signOut` revokes. */
+  readonly tokenHash: string | null;
+  readonly clientAddress: string;
+}
+
+/** What the WebSocket transport hands Yoga for each operation (see realtime/graphql-ws.ts). */
+export interface SocketOperationContext {
+  readonly socketAuth: Authenticated | null;
+  readonly upgrade: IncomingMessage;
+}
+
+interface InitialContext {
+  req?: IncomingMessage;
+  request?: Request;
+  params?: { extensions?: Record<string, unknown> | null };
+  socket?: SocketOperationContext;
+}
+
+/** `extensions.headers.Authorization`: how Yoga's GraphiQL sends its headers tab. */
+function extensionToken(params: InitialContext['params']): string | undefined {
+  const headers = params?.extensions?.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  const record = headers as Record<string, unknown>;
+  const value = record.Authorization ?? record.authorization;
+  return typeof value === 'string' ? bearerToken(value) : undefined;
+}
+
+async function httpIdentity(services: Services, initial: InitialContext): Promise<Authenticated | null> {
+  const headers = initial.req?.headers ?? {};
+  const header = initial.request?.headers.get('authorization') ?? headers.authorization;
+  const bearer = bearerToken(header);
+  if (bearer) return (await services.sessions.authenticate(bearer)) ?? null;
+  // The cookie acts for the user only on requests from an allowed origin (CSRF).
+  const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
+  if (cookie && originAllowed(headers, services.config)) {
+    const session = await services.sessions.authenticate(cookie);
+    if (session) return session;
+  }
+  return null;
+}
+
+/** Builds the per-operation context from whatever transport the operation came in on. */
+export async function createContext(services: Services, initial: InitialContext): Promise<GraphQLContext> {
+  const req = initial.socket?.upgrade ?? initial.req;
+  const address = clientAddress(req?.headers ?? {}, req?.socket.remoteAddress, services.config);
+  let identity = initial.socket ? initial.socket.socketAuth : await httpIdentity(services, initial);
+  if (!identity) {
+    const token = extensionToken(initial.params);
+    if (token) identity = (await services.sessions.authenticate(token)) ?? null;
+  }
+  return {
+    services,
+    viewer: identity?.user ?? null,
+    tokenHash: identity?.tokenHash ?? null,
+    clientAddress: address,
+  };
+}

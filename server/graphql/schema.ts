@@ -1,0 +1,27 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { authResolvers } from '../auth/resolvers.js';
+import { messageResolvers } from '../messages/resolvers.js';
+import { presenceResolvers } from '../presence/resolvers.js';
+import { roomResolvers } from '../rooms/resolvers.js';
+import { projectRoot } from '../paths.js';
+import { typingResolvers } from '../typing/resolvers.js';
+import { DateTime } from './scalars.js';
+
+export function loadTypeDefs(): string[] {
+  const dir = join(projectRoot(), 'schema');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(join(dir, file), 'utf8'));
+}
+
+/** The executable schema: schema/*.graphql with each feature's resolvers. */
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [{ DateTime }, authResolvers, roomResolvers, messageResolvers, typingResolvers, presenceResolvers],
+  });
+}

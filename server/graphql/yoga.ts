@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
+import {
+  QUERY_MAX_ALIASES,
+  QUERY_MAX_COST,
+  QUERY_MAX_DEPTH,
+  QUERY_MAX_DIRECTIVES,
+  QUERY_MAX_TOKENS,
+} from '../limits.js';
+import type { Services } from '../services.js';
+import { type GraphQLContext, createContext } from './context.js';
+import { buildSchema } from './schema.js';
+
+export interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+export type ParleyYoga = YogaServerInstance<ServerContext, GraphQLContext>;
+
+const GRAPHIQL_QUERY = /* GraphQL */ `
+  # Welcome to Parley's GraphQL API.
+  #
+  # 1. Run SignUp (or SignIn) below and copy the token it returns.
+  # 2. In the Headers tab put: { "Authorization": "Bearer <token>" }
+  # 3. Run OnMessage here, then SendMessage from a second GraphiQL tab.
+
+  mutation SignUp {
+    signUp(name: "ada", password: "correct horse battery") {
+      token
+      user {
+        id
+        name
+      }
+    }
+  }
+
+  subscription OnMessage {
+    messageAdded(roomId: "general") {
+      id
+      text
+      createdAt
+      author {
+        name
+      }
+    }
+  }
+
+  mutation SendMessage {
+    sendMessage(roomId: "general", text: "Hello from GraphiQL") {
+      id
+    }
+  }
+`;
+
+/**
+ * Yoga serves GraphQL over HTTP and SSE, and lends its envelop (parse and validate
+ * caches, armor limits, masking, context) to the WebSocket transport.
+ */
+export function createParleyYoga(services: Services): ParleyYoga {
+  const armor = new EnvelopArmor({
+    maxDepth: { n: QUERY_MAX_DEPTH, ignoreIntrospection: true },
+    maxAliases: { n: QUERY_MAX_ALIASES },
+    maxTokens: { n: QUERY_MAX_TOKENS },
+    maxDirectives: { n: QUERY_MAX_DIRECTIVES },
+    costLimit: { maxCost: QUERY_MAX_COST, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: true },
+  });
+  const log = services.log.child({ component: 'graphql' });
+  return createYoga<ServerContext, GraphQLContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    context: (initial) => createContext(services, initial),
+    graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
+    // Unexpected errors reach clients as "Unexpected error." with no stack or SQL,
+    // even when NODE_ENV=development (Yoga would otherwise attach the original).
+    maskedErrors: { maskError: (error, message) => maskError(error, message, false) },
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => {
+        const err = args.find((a) => a instanceof Error);
+        log.error(
+          { err },
+          args
+            .filter((a) => !(a instanceof Error))
+            .map(String)
+            .join(' ') || 'GraphQL error',
+        );
+      },
+    },
+    plugins: [...armor.protect().plugins],
+  });
+}

@@ -1,0 +1,36 @@
+import type { MessageRow, UserRow } from '../store/types.js';
+
+/** Everything that happens in one room, on one topic per room. */
+export type RoomEvent =
+  | { readonly kind: 'message'; readonly message: MessageRow }
+  | { readonly kind: 'typing'; readonly roomId: string; readonly user: UserRow; readonly isTyping: boolean }
+  | { readonly kind: 'presence'; readonly roomId: string; readonly user: UserRow; readonly online: boolean };
+
+/** Cluster-wide notices about sessions. */
+export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: string };
+
+/** A topic name that remembers the type of its events. */
+export type Topic<E> = string & { readonly __event?: E };
+
+export const roomTopic = (roomId: string): Topic<RoomEvent> => `room:${roomId}`;
+export const SESSIONS_TOPIC: Topic<SessionEvent> = 'sessions';
+
+export type Listener<E> = (event: E) => void;
+
+/**
+ * Moves events between the nodes of a cluster (or within the one process). The
+ * in-process and Redis implementations pass the same contract suite; resolvers never
+ * see which is in use.
+ */
+export interface PubSub {
+  /** Resolves once the event is handed to the transport (not when it is delivered). */
+  publish<E>(topic: Topic<E>, event: E): Promise<void>;
+  /**
+   * Resolves once events published after it are sure to reach `listener`; the
+   * function it resolves to stops them.
+   */
+  subscribe<E>(topic: Topic<E>, listener: Listener<E>): Promise<() => Promise<void>>;
+  /** Resolves when the transport is reachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

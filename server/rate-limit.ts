@@ -1,0 +1,37 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { rateLimited } from './graphql/errors.js';
+import type { RateLimit } from './limits.js';
+
+/**
+ * Named limits over rate-limiter-flexible. In-process by default; the Redis store
+ * is passed in for several nodes so a limit holds across the cluster.
+ */
+export class RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly create: (name: string, limit: RateLimit) => RateLimiterAbstract = (name, limit) =>
+      new RateLimiterMemory({ keyPrefix: name, points: limit.points, duration: limit.durationS }),
+  ) {}
+
+  private limiter(name: string, limit: RateLimit): RateLimiterAbstract {
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      limiter = this.create(name, limit);
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+
+  /** Spends one point of `name` for `key`; throws `RATE_LIMITED` when none is left. */
+  async consume(name: string, limit: RateLimit, key: string): Promise<void> {
+    if (!this.enabled) return;
+    try {
+      await this.limiter(name, limit).consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+      throw rejection;
+    }
+  }
+}

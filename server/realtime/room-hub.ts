@@ -1,0 +1,199 @@
+import type { Logger } from 'pino';
+import { TYPING_EXPIRY_MS } from '../limits.js';
+import { type PubSub, type RoomEvent, roomTopic } from '../pubsub/index.js';
+import type { MessageRow, Store, UserRow } from '../store/index.js';
+
+export interface TypingState {
+  readonly user: UserRow;
+  readonly isTyping: boolean;
+}
+export interface PresenceState {
+  readonly user: UserRow;
+  readonly online: boolean;
+}
+
+/** What a local subscriber hears from a room; each callback is optional. */
+export interface RoomListener {
+  message?(message: MessageRow): void;
+  typing?(event: TypingState): void;
+  presence?(event: PresenceState): void;
+}
+
+/**
+ * One room as this node sees it: a single pub/sub subscription however many local
+ * subscribers the room has. It turns the raw event stream into what subscribers rely on:
+ * messages exactly once and in `seq` order with gaps filled from the store (pub/sub may
+ * reorder across nodes), and typing state with its expiry enforced here, on the receiving
+ * side, so it holds even when the typist's node dies.
+ */
+class RoomFeed {
+  readonly listeners = new Set<RoomListener>();
+  private lastSeq: number | null = null; // null until the baseline is read
+  private readonly queue: MessageRow[] = [];
+  private filling = false;
+  private readonly typists = new Map<string, { user: UserRow; timer: NodeJS.Timeout }>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly roomId: string,
+    private readonly store: Store,
+    pubsub: PubSub,
+    private readonly log: Logger,
+  ) {
+    this.ready = this.start(pubsub);
+  }
+
+  private async start(pubsub: PubSub): Promise<void> {
+    // Subscribe before reading the baseline: anything committed after the read is then
+    // sure to arrive as an event.
+    this.unsubscribe = await pubsub.subscribe(roomTopic(this.roomId), (event) => this.onEvent(event));
+    this.lastSeq = await this.store.lastSeq(this.roomId);
+    this.drain();
+  }
+
+  async stop(): Promise<void> {
+    for (const { timer } of this.typists.values()) clearTimeout(timer);
+    this.typists.clear();
+    await this.ready.catch(() => {});
+    await this.unsubscribe?.();
+  }
+
+  typing(): UserRow[] {
+    return [...this.typists.values()].map((t) => t.user);
+  }
+
+  private onEvent(event: RoomEvent): void {
+    switch (event.kind) {
+      case 'message':
+        this.queue.push(event.message);
+        this.drain();
+        return;
+      case 'typing':
+        this.setTyping(event.user, event.isTyping);
+        return;
+      case 'presence':
+        // A user gone from the room (their last connection closed) stops typing at once.
+        if (!event.online) this.setTyping(event.user, false);
+        for (const listener of this.listeners) listener.presence?.(event);
+        return;
+    }
+  }
+
+  private setTyping(user: UserRow, isTyping: boolean): void {
+    const current = this.typists.get(user.id);
+    if (isTyping) {
+      if (current) clearTimeout(current.timer);
+      const timer = setTimeout(() => this.setTyping(user, false), TYPING_EXPIRY_MS);
+      timer.unref();
+      this.typists.set(user.id, { user, timer });
+      // A refresh of someone already typing is not news.
+      if (current) return;
+    } else {
+      if (!current) return;
+      clearTimeout(current.timer);
+      this.typists.delete(user.id);
+    }
+    const event = { user, isTyping };
+    for (const listener of this.listeners) listener.typing?.(event);
+  }
+
+  private deliver(message: MessageRow): void {
+    this.lastSeq = message.seq;
+    this.setTyping(message.author, false);
+    for (const listener of this.listeners) listener.message?.(message);
+  }
+
+  /** Delivers queued messages in seq order; fetches from the store across a gap. */
+  private drain(): void {
+    if (this.filling || this.lastSeq === null) return;
+    this.queue.sort((a, b) => a.seq - b.seq);
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (next.seq <= this.lastSeq) {
+        this.queue.shift(); // already delivered
+      } else if (next.seq === this.lastSeq + 1) {
+        this.queue.shift();
+        this.deliver(next);
+      } else {
+        this.fillGap(next.seq);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Seq N+1 is only ever committed after seq N (the room row is locked until commit),
+   * so when N+1 is here N is already readable from the store.
+   */
+  private fillGap(upTo: number): void {
+    this.filling = true;
+    const from = this.lastSeq!;
+    this.store
+      .messagesAfter(this.roomId, from, upTo - from - 1)
+      .then((missing) => {
+        for (const message of missing) if (message.seq === this.lastSeq! + 1) this.deliver(message);
+      })
+      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'filling a message gap failed'))
+      .finally(() => {
+        if (this.lastSeq! < upTo - 1) {
+          // The store did not have them: never stall the room behind a hole.
+          this.log.error(
+            { roomId: this.roomId, from: this.lastSeq, to: upTo },
+            'skipping messages missing from the store',
+          );
+          this.lastSeq = upTo - 1;
+        }
+        this.filling = false;
+        this.drain();
+      });
+  }
+}
+
+/** This node's live rooms: a feed exists while at least one local listener needs it. */
+export class RoomHub {
+  private readonly feeds = new Map<string, RoomFeed>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly pubsub: PubSub,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Starts `listener` hearing the room. Resolves, once events are flowing, to the
+   * function that stops it.
+   */
+  async listen(roomId: string, listener: RoomListener): Promise<() => void> {
+    let feed = this.feeds.get(roomId);
+    if (!feed) {
+      feed = new RoomFeed(roomId, this.store, this.pubsub, this.log);
+      this.feeds.set(roomId, feed);
+    }
+    const active = feed;
+    active.listeners.add(listener);
+    const stop = () => {
+      if (!active.listeners.delete(listener) || active.listeners.size > 0) return;
+      if (this.feeds.get(roomId) === active) this.feeds.delete(roomId);
+      active.stop().catch((error: unknown) => this.log.error({ err: error, roomId }, 'closing a room feed failed'));
+    };
+    try {
+      await active.ready;
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
+  /** Who is typing in the room right now, as far as this node has heard. */
+  typing(roomId: string): UserRow[] {
+    return this.feeds.get(roomId)?.typing() ?? [];
+  }
+
+  async close(): Promise<void> {
+    const feeds = [...this.feeds.values()];
+    this.feeds.clear();
+    await Promise.all(feeds.map((feed) => feed.stop()));
+  }
+}

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Sessions } from './auth/sessions.js';
+import type { Config } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { Presence } from './presence/tracker.js';
+import type { PubSub } from './pubsub/index.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { RoomHub } from './realtime/room-hub.js';
+import type { Store } from './store/index.js';
+
+/** Everything a resolver may use, built once per app by `buildApp`. */
+export interface Services {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly pubsub: PubSub;
+  readonly hub: RoomHub;
+  readonly presence: Presence;
+  readonly sessions: Sessions;
+  readonly limiter: RateLimiter;
+  readonly metrics: Metrics;
+}

@@ -1,0 +1,90 @@
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Versioned migrations, applied in name order at start by Kysely's Migrator (which
+ * takes a lock, so several nodes starting together apply each one once). Never edit
+ * a migration that has shipped: add the next one.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  const id = (c: ColumnDefinitionBuilder) =>
+    dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedAlwaysAsIdentity();
+  const idType = dialect === 'sqlite' ? 'integer' : 'bigint';
+  const ref = dialect === 'sqlite' ? 'integer' : 'bigint';
+  const bool = dialect === 'sqlite' ? 'integer' : 'boolean';
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', idType, id)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+        await db.schema
+          .createTable('rooms')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('is_private', bool, (c) => c.notNull())
+          .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('room_members')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('joined_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_members_pk', ['room_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('room_members_user').on('room_members').column('user_id').execute();
+
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', idType, id)
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('author_id', ref, (c) => c.notNull().references('users.id'))
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('client_id', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // The room's order, and the index every history page and replay walks.
+        await db.schema.createIndex('messages_room_seq').unique().on('messages').columns(['room_id', 'seq']).execute();
+        // Idempotent sends: one message per (room, author, clientId).
+        await db.schema
+          .createIndex('messages_client_id')
+          .unique()
+          .on('messages')
+          .columns(['room_id', 'author_id', 'client_id'])
+          .where(sql.ref('client_id'), 'is not', null)
+          .execute();
+
+        await db
+          .insertInto('rooms' as never)
+          .values({
+            id: 'general',
+            name: 'General',
+            is_private: dialect === 'sqlite' ? 0 : false,
+            last_seq: 0,
+            created_at: Date.now(),
+          } as never)
+          .execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them; the same for SQLite and PostgreSQL. */
+export interface Database {
+  users: {
+    id: Generated<number | string>;
+    name: string;
+    /** lower(name): the uniqueness key, so "Alice" and "alice" collide. */
+    name_key: string;
+    password_hash: string;
+    created_at: number | string;
+  };
+  sessions: {
+    token_hash: string;
+    user_id: number | string;
+    expires_at: number | string;
+    created_at: number | string;
+  };
+  rooms: {
+    id: string;
+    name: string;
+    is_private: number | boolean;
+    /** The newest message's seq; bumped in the same transaction as the insert. */
+    last_seq: number | string;
+    created_at: number | string;
+  };
+  room_members: {
+    room_id: string;
+    user_id: number | string;
+    joined_at: number | string;
+  };
+  messages: {
+    id: Generated<number | string>;
+    room_id: string;
+    seq: number | string;
+    author_id: number | string;
+    text: string;
+    client_id: string | null;
+    created_at: number | string;
+  };
+}
