@@ -54,7 +54,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   const store = openStore(config.databaseUrl);
   await store.migrate();
   const onPubSubError = (error: unknown) => log.error({ err: error }, 'pub/sub error');
-  const pubsub = await openPubSub(config.redisUrl, onPubSubError);
+  const pubsub = await openPubSub(config, onPubSubError);
   const services: Services = {
     config,
     log,

@@ -12,6 +12,8 @@ export interface Config {
   readonly databaseUrl: string;
   /** Unset: in-process pub/sub for a single node. */
   readonly redisUrl: string | undefined;
+  /** Namespace for Redis channels and keys, so several clusters can share one Redis. */
+  readonly redisPrefix: string;
   /** Origins allowed besides the server's own (compared exactly, e.g. `https://chat.example`). */
   readonly allowedOrigins: readonly string[];
   readonly logLevel: LogLevel;
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   host: '0.0.0.0',
   databaseUrl: 'file:./data/chat.db',
   redisUrl: undefined,
+  redisPrefix: 'parley:',
   allowedOrigins: Object.freeze([]) as readonly string[],
   logLevel: 'info',
   web: true,
@@ -97,6 +100,13 @@ function redisUrl(env: Env): string | undefined {
   throw new ConfigError(`REDIS_URL must be redis://host:port or rediss://…; got "${raw}"`);
 }
 
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX?.trim();
+  if (!raw) return DEFAULT_CONFIG.redisPrefix;
+  if (/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) return raw;
+  throw new ConfigError(`REDIS_PREFIX must be 1-64 letters, digits or _ . : -; got "${raw}"`);
+}
+
 function allowedOrigins(env: Env): readonly string[] {
   const raw = env.ALLOWED_ORIGINS?.trim();
   if (!raw) return DEFAULT_CONFIG.allowedOrigins;
@@ -137,6 +147,7 @@ export function loadConfig(env: Env): Config {
     host,
     databaseUrl: databaseUrl(env),
     redisUrl: redisUrl(env),
+    redisPrefix: redisPrefix(env),
     allowedOrigins: allowedOrigins(env),
     logLevel: logLevel(env),
     web: flag(env, 'WEB', DEFAULT_CONFIG.web),

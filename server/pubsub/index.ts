@@ -3,12 +3,12 @@ import type { PubSub } from './types.js';
 
 export * from './types.js';
 
-/** The pub/sub `REDIS_URL` asks for; in-process when it is unset. */
+/** The pub/sub the configuration asks for: Redis when `redisUrl` is set, else in-process. */
 export async function openPubSub(
-  redisUrl: string | undefined,
+  config: { readonly redisUrl: string | undefined; readonly redisPrefix: string },
   onListenerError: (error: unknown) => void,
 ): Promise<PubSub> {
-  if (redisUrl === undefined) return new MemoryPubSub(onListenerError);
+  if (config.redisUrl === undefined) return new MemoryPubSub(onListenerError);
   const { RedisPubSub } = await import('./redis.js');
-  return new RedisPubSub(redisUrl, onListenerError);
+  return new RedisPubSub(config.redisUrl, config.redisPrefix, onListenerError);
 }

@@ -1,8 +1,11 @@
 import { Redis } from 'ioredis';
 import type { Listener, PubSub, Topic } from './types.js';
 
-/** Prefix so Parley's channels never collide with another app's on a shared Redis. */
-const CHANNEL_PREFIX = 'parley:';
+interface Channel {
+  readonly listeners: Set<Listener<never>>;
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  readonly ready: Promise<unknown>;
+}
 
 /**
  * Redis pub/sub for several nodes. One Redis subscription per topic per process,
@@ -11,23 +14,24 @@ const CHANNEL_PREFIX = 'parley:';
 export class RedisPubSub implements PubSub {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly topics = new Map<string, Set<Listener<never>>>();
+  private readonly channels = new Map<string, Channel>();
 
   constructor(
     url: string,
+    /** Keeps this cluster's channels apart from any other app's on a shared Redis. */
+    private readonly prefix: string,
     private readonly onListenerError: (error: unknown) => void,
   ) {
-    // Commands wait (queued) while Redis is away rather than failing at once, up to a point.
-    this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    this.publisher = new Redis(url, { maxRetriesPerRequest: 2 });
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: 2 });
     this.publisher.on('error', onListenerError);
     this.subscriber.on('error', onListenerError);
     this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
   }
 
   private dispatch(channel: string, payload: string): void {
-    const listeners = this.topics.get(channel.slice(CHANNEL_PREFIX.length));
-    if (!listeners) return;
+    const entry = this.channels.get(channel.slice(this.prefix.length));
+    if (!entry) return;
     let event: unknown;
     try {
       event = JSON.parse(payload);
@@ -35,7 +39,7 @@ export class RedisPubSub implements PubSub {
       this.onListenerError(error);
       return;
     }
-    for (const listener of listeners) {
+    for (const listener of entry.listeners) {
       try {
         (listener as Listener<unknown>)(event);
       } catch (error) {
@@ -45,23 +49,30 @@ export class RedisPubSub implements PubSub {
   }
 
   async publish<E>(topic: Topic<E>, event: E): Promise<void> {
-    await this.publisher.publish(CHANNEL_PREFIX + topic, JSON.stringify(event));
+    await this.publisher.publish(this.prefix + topic, JSON.stringify(event));
   }
 
   async subscribe<E>(topic: Topic<E>, listener: Listener<E>): Promise<() => Promise<void>> {
-    let listeners = this.topics.get(topic);
-    if (!listeners) {
-      listeners = new Set();
-      this.topics.set(topic, listeners);
-      await this.subscriber.subscribe(CHANNEL_PREFIX + topic);
+    let entry = this.channels.get(topic);
+    if (!entry) {
+      entry = { listeners: new Set(), ready: this.subscriber.subscribe(this.prefix + topic) };
+      this.channels.set(topic, entry);
     }
-    const entry: Listener<E> = (event) => listener(event);
-    listeners.add(entry as Listener<never>);
+    const current = entry;
+    const wrapped: Listener<E> = (event) => listener(event);
+    current.listeners.add(wrapped as Listener<never>);
+    try {
+      await current.ready;
+    } catch (error) {
+      current.listeners.delete(wrapped as Listener<never>);
+      if (current.listeners.size === 0 && this.channels.get(topic) === current) this.channels.delete(topic);
+      throw error;
+    }
     return async () => {
-      listeners.delete(entry as Listener<never>);
-      if (listeners.size === 0 && this.topics.get(topic) === listeners) {
-        this.topics.delete(topic);
-        await this.subscriber.unsubscribe(CHANNEL_PREFIX + topic);
+      current.listeners.delete(wrapped as Listener<never>);
+      if (current.listeners.size === 0 && this.channels.get(topic) === current) {
+        this.channels.delete(topic);
+        await this.subscriber.unsubscribe(this.prefix + topic);
       }
     };
   }
@@ -71,7 +82,7 @@ export class RedisPubSub implements PubSub {
   }
 
   async close(): Promise<void> {
-    this.topics.clear();
+    this.channels.clear();
     this.publisher.disconnect();
     this.subscriber.disconnect();
   }

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store, UniqueViolation } from '../../server/store/index.js';
+import { POSTGRES_URL, postgresDatabase, sqliteDatabase, type Database } from '../helpers/backends.js';
+
+/**
+ * One contract for every Store: the embedded SQLite one always, PostgreSQL when
+ * DATABASE_URL is set. A behaviour the resolvers rely on belongs here.
+ */
+const backends: [string, () => Promise<Database>][] = [['sqlite', async () => sqliteDatabase()]];
+if (POSTGRES_URL) backends.push(['postgres', () => postgresDatabase()]);
+
+describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
+  let database: Database;
+  let store: Store;
+  let alice: { id: string; name: string };
+  let bob: { id: string; name: string };
+
+  beforeAll(async () => {
+    database = await makeDatabase();
+    store = openStore(database.url);
+    await store.migrate();
+    alice = await store.createUser('Alice', 'hash-a');
+    bob = await store.createUser('bob', 'hash-b');
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('migrates idempotently and starts with the public room general', async () => {
+    await store.migrate();
+    expect(await store.room('general')).toEqual({ id: 'general', name: 'General', isPrivate: false });
+  });
+
+  it('keeps user names unique without regard to case', async () => {
+    await expect(store.createUser('ALICE', 'x')).rejects.toBeInstanceOf(UniqueViolation);
+    expect(await store.userByName('aLiCe')).toEqual(alice);
+    expect((await store.userCredentials('alice'))?.passwordHash).toBe('hash-a');
+    expect(await store.usersByIds([alice.id, bob.id, 'nope'])).toHaveLength(2);
+  });
+
+  it('finds a session until it expires or is deleted', async () => {
+    const now = Date.now();
+    await store.createSession('live', alice.id, now + 60_000);
+    await store.createSession('stale', alice.id, now - 1);
+    expect(await store.sessionUser('live', now)).toEqual(alice);
+    expect(await store.sessionUser('stale', now)).toBeUndefined();
+    expect(await store.deleteSession('live')).toBe(true);
+    expect(await store.sessionUser('live', now)).toBeUndefined();
+    expect(await store.deleteSession('live')).toBe(false);
+  });
+
+  it('shows private rooms only to their members', async () => {
+    await store.createRoom({ id: 'secret', name: 'Secret', isPrivate: true }, alice.id);
+    await expect(store.createRoom({ id: 'secret', name: 'Other', isPrivate: false }, bob.id)).rejects.toBeInstanceOf(
+      UniqueViolation,
+    );
+    expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general']);
+    const forAlice = await store.roomsVisibleTo(alice.id);
+    expect(forAlice.map((r) => [r.id, r.isMember])).toEqual([
+      ['general', false],
+      ['secret', true],
+    ]);
+    await store.addMember('secret', bob.id);
+    await store.addMember('secret', bob.id); // idempotent
+    expect(await store.isMember('secret', bob.id)).toBe(true);
+    expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general', 'secret']);
+  });
+
+  it('numbers messages 1, 2, 3… per room and pages history both ways', async () => {
+    await store.createRoom({ id: 'paging', name: 'Paging', isPrivate: false }, alice.id);
+    for (let i = 1; i <= 7; i++) {
+      const { message } = await store.appendMessage({
+        roomId: 'paging',
+        author: i % 2 ? alice : bob,
+        text: `m${i}`,
+        clientId: null,
+        createdAt: 1_000 + i,
+      });
+      expect(message.seq).toBe(i);
+    }
+    expect(await store.lastSeq('paging')).toBe(7);
+    const newest = await store.messagesBefore('paging', null, 3);
+    expect(newest.map((m) => m.text)).toEqual(['m5', 'm6', 'm7']);
+    expect(newest[0]!.author).toEqual(alice);
+    expect((await store.messagesBefore('paging', 5, 3)).map((m) => m.seq)).toEqual([2, 3, 4]);
+    expect((await store.messagesAfter('paging', 4, 2)).map((m) => m.seq)).toEqual([5, 6]);
+    expect(await store.messageSeq('paging', newest[2]!.id)).toBe(7);
+    expect(await store.messageSeq('general', newest[2]!.id)).toBeUndefined();
+    expect(await store.messageSeq('paging', 'not-an-id')).toBeUndefined();
+  });
+
+  it('returns the first message for a repeated clientId, even under a race', async () => {
+    await store.createRoom({ id: 'idem', name: 'Idem', isPrivate: false }, alice.id);
+    const send = () =>
+      store.appendMessage({ roomId: 'idem', author: bob, text: 'once', clientId: 'c-1', createdAt: 1 });
+    const results = await Promise.all([send(), send(), send()]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    // Another author may use the same clientId.
+    const other = await store.appendMessage({
+      roomId: 'idem',
+      author: alice,
+      text: 'x',
+      clientId: 'c-1',
+      createdAt: 2,
+    });
+    expect(other.created).toBe(true);
+    expect(await store.lastSeq('idem')).toBe(2);
+  });
+
+  it('gives concurrent writers a gap-free order', async () => {
+    await store.createRoom({ id: 'busy', name: 'Busy', isPrivate: false }, alice.id);
+    const writes = Array.from({ length: 60 }, (_, i) =>
+      store.appendMessage({ roomId: 'busy', author: i % 2 ? alice : bob, text: `w${i}`, clientId: null, createdAt: i }),
+    );
+    const seqs = (await Promise.all(writes)).map((r) => r.message.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect((await store.messagesAfter('busy', 0, 100)).map((m) => m.seq)).toEqual(seqs);
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
