@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
 import {
   QUERY_MAX_ALIASES,
@@ -20,11 +21,10 @@ export interface ServerContext {
 export type ParleyYoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
 const GRAPHIQL_QUERY = /* GraphQL */ `
-  # Welcome to Parley's GraphQL API.
-  #
-  # 1. Run SignUp (or SignIn) below and copy the token it returns.
-  # 2. In the Headers tab put: { "Authorization": "Bearer <token>" }
-  # 3. Run OnMessage here, then SendMessage from a second GraphiQL tab.
+  # Parley's GraphQL API
+  #  1. Run SignUp; copy the token it returns.
+  #  2. Headers tab: {"Authorization": "Bearer <token>"}
+  #  3. Run OnMessage, then SendMessage in a new tab.
 
   mutation SignUp {
     signUp(name: "ada", password: "correct horse battery") {
@@ -74,6 +74,9 @@ export function createParleyYoga(services: Services): ParleyYoga {
     landingPage: false,
     context: (initial) => createContext(services, initial),
     graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
+    // GraphiQL's scripts are served from this process, not a CDN: it works offline and
+    // behind a strict firewall.
+    renderGraphiQL,
     // Unexpected errors reach clients as "Unexpected error." with no stack or SQL,
     // even when NODE_ENV=development (Yoga would otherwise attach the original).
     maskedErrors: { maskError: (error, message) => maskError(error, message, false) },
