@@ -8,7 +8,7 @@ import { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
 import { originAllowed } from './http/origin.js';
-import { healthz, metrics, readyz } from './http/probes.js';
+import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
 import { WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
@@ -16,6 +16,7 @@ import { LocalPresence } from './presence/tracker.js';
 import { openPubSub } from './pubsub/index.js';
 import { RateLimiter } from './rate-limit.js';
 import { attachGraphQLWs } from './realtime/graphql-ws.js';
+import { FanoutRegistry } from './realtime/fanout.js';
 import { RoomHub } from './realtime/room-hub.js';
 import type { Services } from './services.js';
 import { openStore } from './store/index.js';
@@ -44,6 +45,20 @@ async function loadWeb(
   };
 }
 
+/**
+ * The web UI's server side (sign-in, server rendering) calls this process's own /graphql.
+ * Each request handed to Next says where: the address and port it arrived on, which works
+ * for any PORT (0 included) and HOST. Always overwritten, so a client cannot redirect
+ * those calls, and the user's token with them, elsewhere.
+ */
+const SELF_ORIGIN_HEADER = 'x-parley-self';
+
+function selfOrigin(req: IncomingMessage): string {
+  const { localAddress = '127.0.0.1', localPort } = req.socket;
+  const address = localAddress.startsWith('::ffff:') ? localAddress.slice('::ffff:'.length) : localAddress;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${localPort}`;
+}
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
@@ -55,16 +70,20 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   await store.migrate();
   const onPubSubError = (error: unknown) => log.error({ err: error }, 'pub/sub error');
   const pubsub = await openPubSub(config, onPubSubError);
+  const hub = new RoomHub(store, pubsub, log);
+  const presence = new LocalPresence(pubsub, onPubSubError);
+  const metrics = new Metrics();
   const services: Services = {
     config,
     log,
     store,
     pubsub,
-    hub: new RoomHub(store, pubsub, log),
-    presence: new LocalPresence(pubsub, onPubSubError),
+    hub,
+    fanout: new FanoutRegistry(hub, store, presence, metrics, log),
+    presence,
     sessions: new Sessions(store),
     limiter: new RateLimiter(config.rateLimits),
-    metrics: new Metrics(),
+    metrics,
   };
 
   const yoga = createParleyYoga(services);
@@ -75,8 +94,11 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     if (path === '/graphql') return yoga(req, res, { req, res });
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);
-    if (path === '/metrics') return metrics(res, services);
-    if (web) return web.handle(req, res);
+    if (path === '/metrics') return serveMetrics(res, services);
+    if (web) {
+      req.headers[SELF_ORIGIN_HEADER] = selfOrigin(req);
+      return web.handle(req, res);
+    }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this node serves the API only (WEB=0).\n');
   };
 

@@ -5,6 +5,7 @@ import type { Metrics } from './metrics.js';
 import type { Presence } from './presence/tracker.js';
 import type { PubSub } from './pubsub/index.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { FanoutRegistry } from './realtime/fanout.js';
 import type { RoomHub } from './realtime/room-hub.js';
 import type { Store } from './store/index.js';
 
@@ -15,6 +16,7 @@ export interface Services {
   readonly store: Store;
   readonly pubsub: PubSub;
   readonly hub: RoomHub;
+  readonly fanout: FanoutRegistry;
   readonly presence: Presence;
   readonly sessions: Sessions;
   readonly limiter: RateLimiter;

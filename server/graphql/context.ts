@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { clientAddress, originAllowed } from '../http/origin.js';
+import type { FanoutTarget } from '../realtime/fanout.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
 
@@ -12,19 +14,25 @@ export interface GraphQLContext {
   /** Hash of the token that proved `viewer`; what `signOut` revokes. */
   readonly tokenHash: string | null;
   readonly clientAddress: string;
+  /** The WebSocket the operation came in on, if it did. */
+  readonly socket?: WebSocket;
+  /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
+  readonly fanout?: FanoutTarget;
 }
 
 /** What the WebSocket transport hands Yoga for each operation (see realtime/graphql-ws.ts). */
 export interface SocketOperationContext {
   readonly socketAuth: Authenticated | null;
   readonly upgrade: IncomingMessage;
+  readonly ws: WebSocket;
+  readonly fanout?: FanoutTarget;
 }
 
 interface InitialContext {
   req?: IncomingMessage;
   request?: Request;
   params?: { extensions?: Record<string, unknown> | null };
-  socket?: SocketOperationContext;
+  wsOperation?: SocketOperationContext;
 }
 
 /** `extensions.headers.Authorization`: how Yoga's GraphiQL sends its headers tab. */
@@ -52,9 +60,9 @@ async function httpIdentity(services: Services, initial: InitialContext): Promis
 
 /** Builds the per-operation context from whatever transport the operation came in on. */
 export async function createContext(services: Services, initial: InitialContext): Promise<GraphQLContext> {
-  const req = initial.socket?.upgrade ?? initial.req;
+  const req = initial.wsOperation?.upgrade ?? initial.req;
   const address = clientAddress(req?.headers ?? {}, req?.socket.remoteAddress, services.config);
-  let identity = initial.socket ? initial.socket.socketAuth : await httpIdentity(services, initial);
+  let identity = initial.wsOperation ? initial.wsOperation.socketAuth : await httpIdentity(services, initial);
   if (!identity) {
     const token = extensionToken(initial.params);
     if (token) identity = (await services.sessions.authenticate(token)) ?? null;
@@ -64,5 +72,6 @@ export async function createContext(services: Services, initial: InitialContext)
     viewer: identity?.user ?? null,
     tokenHash: identity?.tokenHash ?? null,
     clientAddress: address,
+    ...(initial.wsOperation && { socket: initial.wsOperation.ws, fanout: initial.wsOperation.fanout }),
   };
 }

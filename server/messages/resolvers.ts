@@ -1,4 +1,3 @@
-import type { GraphQLContext } from '../graphql/context.js';
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput } from '../graphql/errors.js';
 import { requireRoom, requireViewer } from '../graphql/guards.js';
@@ -81,7 +80,15 @@ export const messageResolvers: Resolvers = {
         const afterSeq = after == null ? null : await ctx.services.store.messageSeq(room.id, after);
         if (after != null && afterSeq === undefined)
           throw badInput(`"${after}" is not a message of room "${room.id}".`, 'after');
-        return roomSubscription<MessageRow>(ctx, room.id, 'messageAdded', async ({ push, live, stopped }) => {
+        // Over graphql-ws: the shared path that executes and serializes once per group.
+        if (ctx.fanout) return ctx.services.fanout.subscribe(room.id, requireViewer(ctx), afterSeq ?? null, ctx.fanout);
+        // Over SSE: one Repeater per subscriber.
+        const { fanout } = ctx.services;
+        return roomSubscription<MessageRow>(ctx, room.id, 'messageAdded', async ({ push: send, live, stopped }) => {
+          const push = (message: MessageRow) => {
+            fanout.delivered(1, message);
+            return send(message);
+          };
           // Live events are buffered from before the replay's first read, so the seam
           // has no gap; anything at or below the last replayed seq is a duplicate.
           let lastSeq = afterSeq ?? 0;
@@ -115,11 +122,9 @@ export const messageResolvers: Resolvers = {
           replaying = false;
         });
       },
-      resolve: (message: MessageRow, _args: unknown, ctx: GraphQLContext) => {
-        ctx.services.metrics.deliveries.inc();
-        ctx.services.metrics.deliveryLatency.observe((Date.now() - message.createdAt) / 1000);
-        return message;
-      },
+      // Runs once per subscriber (SSE) or once per group (graphql-ws fan-out): the
+      // delivery metrics are counted where frames are written, not here.
+      resolve: (message: MessageRow) => message,
     },
   },
 };

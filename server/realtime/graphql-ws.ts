@@ -1,13 +1,22 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  execute as graphqlExecute,
+  getOperationAST,
+} from 'graphql';
+import { maskError } from 'graphql-yoga';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { WS_CONNECTION_INIT_TIMEOUT_MS, WS_KEEPALIVE_MS, WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Services } from '../services.js';
+import type { Executor, FanoutTarget } from './fanout.js';
+import { groupKey } from './group-key.js';
 
 /** The credentials a `connection_init` payload may carry (CONTRACT.md, Identity). */
 function initToken(payload: Record<string, unknown> | undefined): string | undefined | null {
@@ -16,6 +25,19 @@ function initToken(payload: Record<string, unknown> | undefined): string | undef
   const header = payload.Authorization ?? payload.authorization;
   if (typeof header === 'string') return bearerToken(header) ?? null;
   return undefined;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const unset: Executor = () => {
+  throw new Error('fan-out executor used before its context was built');
+};
+
+/** Unexpected errors reach the client as Yoga would show them: "Unexpected error.", no stack. */
+function masked(result: ExecutionResult | Promise<ExecutionResult>): ExecutionResult | Promise<ExecutionResult> {
+  const mask = (r: ExecutionResult): ExecutionResult =>
+    r.errors ? { ...r, errors: r.errors.map((e) => maskError(e, 'Unexpected error.', false) as GraphQLError) } : r;
+  return result instanceof Promise ? result.then(mask) : mask(result);
 }
 
 type EnvelopedArgs = ExecutionArgs & {
@@ -73,21 +95,30 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         return true;
       },
 
-      onSubscribe: async (ctx, _id, payload: SubscribePayload) => {
+      onSubscribe: async (ctx, id, payload: SubscribePayload) => {
         const { socket, request } = ctx.extra;
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          socket: { socketAuth: identities.get(socket) ?? null, upgrade: request },
-          params: payload,
-        });
+        // Two steps: Yoga's envelop parses and validates (cached, with the armor limits),
+        // then the context is built with what the transport knows.
+        const envelop = yoga.getEnveloped({ params: payload });
         let document;
         try {
-          document = parse(payload.query);
+          document = envelop.parse(payload.query);
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const errors = validate(schema, document);
+        const errors = envelop.validate(envelop.schema, document);
         if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName);
+        // Its executor needs the context built just below; it is set before any resolver runs.
+        const fanout: Mutable<FanoutTarget> | undefined =
+          operation?.operation === 'subscription'
+            ? { socket, id, groupKey: groupKey(payload.query, document, operation, payload.variables), execute: unset }
+            : undefined;
+        const { schema, execute, subscribe, contextFactory } = yoga.getEnveloped({
+          wsOperation: { socketAuth: identities.get(socket) ?? null, upgrade: request, ws: socket, fanout },
+          params: payload,
+        });
         const args: EnvelopedArgs = {
           schema,
           document,
@@ -96,6 +127,10 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
+        // The shared fan-out path executes this document with the message as root value,
+        // as graphql-js does for each event of a subscription. Plain graphql-js `execute`:
+        // Yoga's would see a subscription operation and subscribe again.
+        if (fanout) fanout.execute = (message) => masked(graphqlExecute({ ...args, rootValue: message }));
         return args;
       },
 

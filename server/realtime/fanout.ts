@@ -1,0 +1,260 @@
+import type { ExecutionResult } from 'graphql';
+import type { WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { REPLAY_BATCH, WS_MAX_BUFFERED_BYTES } from '../limits.js';
+import type { Metrics } from '../metrics.js';
+import type { Presence } from '../presence/tracker.js';
+import type { MessageRow, Store, UserRow } from '../store/index.js';
+import type { RoomHub } from './room-hub.js';
+import { onSocketClose } from './socket-close.js';
+
+/**
+ * The hot path: `messageAdded` over graphql-ws. graphql-js would execute the selection
+ * once per subscriber per message and graphql-ws would serialize each result apart;
+ * here subscribers of a room that sent the same document, operation and variables form
+ * a group, each message is executed and serialized once per group, and one frame per
+ * distinct subscription id is written to every socket. graphql-ws still owns each
+ * subscription's lifecycle (subscribe, complete, close): it holds a parked iterator that
+ * never yields and ends it on `return()`.
+ */
+
+/** Executes the subscriber's document with `message` as the root value. */
+export type Executor = (message: MessageRow) => ExecutionResult | Promise<ExecutionResult>;
+
+/** What the WebSocket transport tells a `messageAdded` resolver about its subscriber. */
+export interface FanoutTarget {
+  readonly socket: WebSocket;
+  /** The graphql-ws subscription id. */
+  readonly id: string;
+  /** Same document, operation and variables (but `after`) ⇒ same key ⇒ same group. */
+  readonly groupKey: string;
+  readonly execute: Executor;
+}
+
+/** Unsent bytes past which a replay waits for the client to read. */
+const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
+/** How often a waiting replay looks at the socket again. */
+const REPLAY_POLL_MS = 10;
+
+interface Subscriber {
+  readonly target: FanoutTarget;
+  /** The `{"id":…,"type":"next","payload":` that starts each of its frames. */
+  readonly prefix: string;
+  /** Highest seq sent; null until it has joined the live stream. */
+  lastSeq: number;
+  /** Live frames that arrived while it was replaying. */
+  early: { seq: number; payload: string }[] | null;
+  closed: boolean;
+}
+
+const frame = (prefix: string, payload: string) => prefix + payload + '}';
+
+function isOpen(socket: WebSocket): boolean {
+  return socket.readyState === 1; // WebSocket.OPEN
+}
+
+class FanoutGroup {
+  readonly subscribers = new Set<Subscriber>();
+  private stopListening: (() => void) | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly key: string,
+    readonly roomId: string,
+    private readonly execute: Executor,
+    hub: RoomHub,
+    private readonly registry: FanoutRegistry,
+  ) {
+    this.ready = hub.listen(roomId, { message: (m) => this.enqueue(m) }).then((stop) => {
+      this.stopListening = stop;
+    });
+  }
+
+  stop(): void {
+    this.stopListening?.();
+  }
+
+  /** Serialized payload of `message` for this group's selection. */
+  async render(message: MessageRow): Promise<string> {
+    this.registry.executions += 1;
+    return JSON.stringify(await this.execute(message));
+  }
+
+  private enqueue(message: MessageRow): void {
+    // Events arrive in seq order; executions may be async, so keep them in a line.
+    this.tail = this.tail
+      .then(() => this.broadcast(message))
+      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
+  }
+
+  private async broadcast(message: MessageRow): Promise<void> {
+    if (this.subscribers.size === 0) return;
+    const payload = await this.render(message);
+    // One frame (and one Buffer) per distinct subscription id: clients that use the same
+    // id, as most do, share it.
+    const frames = new Map<string, Buffer>();
+    let delivered = 0;
+    for (const sub of this.subscribers) {
+      if (sub.early) {
+        sub.early.push({ seq: message.seq, payload });
+        continue;
+      }
+      if (message.seq <= sub.lastSeq) continue;
+      const { socket } = sub.target;
+      if (!isOpen(socket)) continue;
+      if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
+        this.registry.dropSlowConsumer(socket);
+        continue;
+      }
+      let data = frames.get(sub.prefix);
+      if (!data) {
+        data = Buffer.from(frame(sub.prefix, payload));
+        frames.set(sub.prefix, data);
+      }
+      sub.lastSeq = message.seq;
+      // A Buffer would go out as a binary frame, which graphql-ws clients cannot parse.
+      socket.send(data, { binary: false });
+      delivered += 1;
+    }
+    this.registry.delivered(delivered, message);
+  }
+}
+
+/** The parked iterator graphql-ws holds: it never yields and ends on `return()`. */
+function parkedIterator(onReturn: () => void): AsyncIterableIterator<never> {
+  let finish: ((result: IteratorResult<never>) => void) | undefined;
+  const ended = new Promise<IteratorResult<never>>((resolve) => {
+    finish = resolve;
+  });
+  let done = false;
+  const end = async (): Promise<IteratorResult<never>> => {
+    if (!done) {
+      done = true;
+      onReturn();
+      finish!({ done: true, value: undefined });
+    }
+    return { done: true, value: undefined };
+  };
+  return {
+    next: () => ended,
+    return: end,
+    throw: async (error: unknown) => {
+      await end();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+export class FanoutRegistry {
+  private readonly groups = new Map<string, FanoutGroup>();
+  /** Selection executions for live delivery and replay; the fan-out test counts them. */
+  executions = 0;
+
+  constructor(
+    private readonly hub: RoomHub,
+    private readonly store: Store,
+    private readonly presence: Presence,
+    private readonly metrics: Metrics,
+    readonly log: Logger,
+  ) {}
+
+  delivered(count: number, message: MessageRow): void {
+    if (count === 0) return;
+    this.metrics.deliveries.inc(count);
+    this.metrics.deliveryLatency.observe((Date.now() - message.createdAt) / 1000);
+  }
+
+  dropSlowConsumer(socket: WebSocket): void {
+    this.metrics.rejected.inc({ reason: 'slow_consumer' });
+    this.log.warn({ buffered: socket.bufferedAmount }, 'closing a socket that does not read');
+    socket.terminate();
+  }
+
+  /**
+   * Starts delivering `roomId`'s messages to `target`, after replaying those past
+   * `afterSeq` when it is set. The caller has already authorized the viewer.
+   */
+  async subscribe(roomId: string, viewer: UserRow, afterSeq: number | null, target: FanoutTarget) {
+    const key = `${roomId}\u0000${target.groupKey}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new FanoutGroup(key, roomId, target.execute, this.hub, this);
+      this.groups.set(key, group);
+    }
+    const current = group;
+    const sub: Subscriber = {
+      target,
+      prefix: `{"id":${JSON.stringify(target.id)},"type":"next","payload":`,
+      lastSeq: afterSeq ?? 0,
+      early: afterSeq === null ? null : [],
+      closed: false,
+    };
+    current.subscribers.add(sub);
+    const forgetSocket = onSocketClose(target.socket, () => leave());
+    let leavePresence: (() => void) | undefined;
+    this.metrics.activeSubscriptions.inc({ field: 'messageAdded' });
+    const leave = () => {
+      if (sub.closed) return;
+      sub.closed = true;
+      forgetSocket();
+      leavePresence?.();
+      this.metrics.activeSubscriptions.dec({ field: 'messageAdded' });
+      current.subscribers.delete(sub);
+      if (current.subscribers.size === 0 && this.groups.get(key) === current) {
+        this.groups.delete(key);
+        current.stop();
+      }
+    };
+    try {
+      await current.ready;
+      leavePresence = await this.presence.enter(roomId, viewer);
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    const iterator = parkedIterator(leave);
+    if (afterSeq !== null) {
+      this.replay(current, sub, roomId).catch((error: unknown) => {
+        this.log.error({ err: error, roomId }, 'replay failed');
+        sub.target.socket.close(1011, 'Replay failed');
+      });
+    }
+    return iterator;
+  }
+
+  /** Sends the backlog past `sub.lastSeq`, then the live frames that queued meanwhile. */
+  private async replay(group: FanoutGroup, sub: Subscriber, roomId: string): Promise<void> {
+    const { socket } = sub.target;
+    for (;;) {
+      const batch = await this.store.messagesAfter(roomId, sub.lastSeq, REPLAY_BATCH);
+      for (const message of batch) {
+        if (sub.closed || !isOpen(socket)) return;
+        // A replay is the client's own request: wait for it to read rather than drop it.
+        while (socket.bufferedAmount > REPLAY_HIGH_WATER_BYTES) {
+          await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
+          if (sub.closed || !isOpen(socket)) return;
+        }
+        socket.send(frame(sub.prefix, await group.render(message)));
+        sub.lastSeq = message.seq;
+        this.delivered(1, message);
+      }
+      if (batch.length < REPLAY_BATCH) break;
+    }
+    // No await from here on: the switch to live is atomic with respect to broadcasts.
+    for (const { seq, payload } of sub.early ?? []) {
+      if (seq <= sub.lastSeq || !isOpen(socket)) continue;
+      socket.send(frame(sub.prefix, payload));
+      sub.lastSeq = seq;
+    }
+    sub.early = null;
+  }
+
+  /** Groups live on this node; for tests and metrics. */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+}

@@ -1,0 +1,40 @@
+import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
+
+/**
+ * The name of the variable bound to `messageAdded`'s `after` argument when nothing else
+ * in the document uses it: subscribers that differ only in it can share one execution.
+ */
+function replayOnlyVariable(operation: OperationDefinitionNode): string | undefined {
+  let bound: string | undefined;
+  const uses = new Map<string, number>();
+  visit(operation, {
+    Argument(node, _key, parent) {
+      const field = parent as { kind?: string; name?: { value: string } };
+      if (field.kind === Kind.FIELD && field.name?.value === 'messageAdded' && node.name.value === 'after') {
+        if (node.value.kind === Kind.VARIABLE) bound = node.value.name.value;
+      }
+    },
+    Variable(node, _key, parent) {
+      if ((parent as { kind?: string }).kind === Kind.VARIABLE_DEFINITION) return;
+      uses.set(node.name.value, (uses.get(node.name.value) ?? 0) + 1);
+    },
+  });
+  return bound !== undefined && uses.get(bound) === 1 ? bound : undefined;
+}
+
+/**
+ * What decides a subscriber's payloads besides the event: the document, the operation
+ * and the variables. Two subscribers with equal keys receive byte-identical payloads.
+ */
+export function groupKey(
+  query: string,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): string {
+  const skip = replayOnlyVariable(operation);
+  const relevant = Object.entries(variables ?? {})
+    .filter(([name]) => name !== skip)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([operation.name?.value ?? null, relevant, document.definitions.length, query]);
+}
