@@ -8,11 +8,10 @@ function replayOnlyVariable(operation: OperationDefinitionNode): string | undefi
   let bound: string | undefined;
   const uses = new Map<string, number>();
   visit(operation, {
-    Argument(node, _key, parent) {
-      const field = parent as { kind?: string; name?: { value: string } };
-      if (field.kind === Kind.FIELD && field.name?.value === 'messageAdded' && node.name.value === 'after') {
-        if (node.value.kind === Kind.VARIABLE) bound = node.value.name.value;
-      }
+    Field(node) {
+      if (node.name.value !== 'messageAdded') return;
+      const after = node.arguments?.find((arg) => arg.name.value === 'after');
+      if (after?.value.kind === Kind.VARIABLE) bound = after.value.name.value;
     },
     Variable(node, _key, parent) {
       if ((parent as { kind?: string }).kind === Kind.VARIABLE_DEFINITION) return;
