@@ -7,12 +7,11 @@ import {
   HISTORY_PAGE_MAX,
   MESSAGE_MAX_CHARS,
   RATE_SEND_MESSAGE,
-  REPLAY_BATCH,
 } from '../limits.js';
 import { roomTopic } from '../pubsub/index.js';
-import { roomSubscription } from '../realtime/room-subscription.js';
 import type { MessageRow } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { subscribeToMessages } from './subscribe.js';
 
 export const messageResolvers: Resolvers = {
   Room: {
@@ -75,53 +74,7 @@ export const messageResolvers: Resolvers = {
 
   Subscription: {
     messageAdded: {
-      subscribe: async (_root, { roomId, after }, ctx) => {
-        const room = await requireRoom(ctx, roomId);
-        const afterSeq = after == null ? null : await ctx.services.store.messageSeq(room.id, after);
-        if (after != null && afterSeq === undefined)
-          throw badInput(`"${after}" is not a message of room "${room.id}".`, 'after');
-        // Over graphql-ws: the shared path that executes and serializes once per group.
-        if (ctx.fanout) return ctx.services.fanout.subscribe(room.id, requireViewer(ctx), afterSeq ?? null, ctx.fanout);
-        // Over SSE: one Repeater per subscriber.
-        const { fanout } = ctx.services;
-        return roomSubscription<MessageRow>(ctx, room.id, 'messageAdded', async ({ push: send, live, stopped }) => {
-          const push = (message: MessageRow) => {
-            fanout.delivered(1, message);
-            return send(message);
-          };
-          // Live events are buffered from before the replay's first read, so the seam
-          // has no gap; anything at or below the last replayed seq is a duplicate.
-          let lastSeq = afterSeq ?? 0;
-          let replaying = afterSeq !== null;
-          const early: MessageRow[] = [];
-          await live({
-            message: (message) => {
-              if (replaying) early.push(message);
-              else if (message.seq > lastSeq) {
-                lastSeq = message.seq;
-                void push(message);
-              }
-            },
-          });
-          if (afterSeq === null) return;
-          for (;;) {
-            const batch = await ctx.services.store.messagesAfter(room.id, lastSeq, REPLAY_BATCH);
-            for (const message of batch) {
-              if (stopped()) return;
-              lastSeq = message.seq;
-              await push(message);
-            }
-            if (batch.length < REPLAY_BATCH || stopped()) break;
-          }
-          for (const message of early) {
-            if (message.seq > lastSeq) {
-              lastSeq = message.seq;
-              void push(message);
-            }
-          }
-          replaying = false;
-        });
-      },
+      subscribe: (_root, { roomId, after }, ctx) => subscribeToMessages(ctx, roomId, after ?? null),
       // Runs once per subscriber (SSE) or once per group (graphql-ws fan-out): the
       // delivery metrics are counted where frames are written, not here.
       resolve: (message: MessageRow) => message,

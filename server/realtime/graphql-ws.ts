@@ -1,21 +1,16 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import {
-  type ExecutionArgs,
-  type ExecutionResult,
-  GraphQLError,
-  execute as graphqlExecute,
-  getOperationAST,
-} from 'graphql';
-import { maskError } from 'graphql-yoga';
+import { type ExecutionArgs, GraphQLError, execute as graphqlExecute, getOperationAST } from 'graphql';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
+import { createContext } from '../graphql/context.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { WS_CONNECTION_INIT_TIMEOUT_MS, WS_KEEPALIVE_MS, WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Services } from '../services.js';
 import type { Executor, FanoutTarget } from './fanout.js';
+import { fanoutField, masked, subscribeFast } from './fast-subscribe.js';
 import { groupKey } from './group-key.js';
 
 /** The credentials a `connection_init` payload may carry (CONTRACT.md, Identity). */
@@ -33,15 +28,10 @@ const unset: Executor = () => {
   throw new Error('fan-out executor used before its context was built');
 };
 
-/** Unexpected errors reach the client as Yoga would show them: "Unexpected error.", no stack. */
-function masked(result: ExecutionResult | Promise<ExecutionResult>): ExecutionResult | Promise<ExecutionResult> {
-  const mask = (r: ExecutionResult): ExecutionResult =>
-    r.errors ? { ...r, errors: r.errors.map((e) => maskError(e, 'Unexpected error.', false) as GraphQLError) } : r;
-  return result instanceof Promise ? result.then(mask) : mask(result);
-}
-
 type EnvelopedArgs = ExecutionArgs & {
-  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  rootValue:
+    | { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown; fast?: undefined }
+    | { fast: () => Promise<unknown> };
 };
 
 /**
@@ -107,18 +97,51 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const errors = envelop.validate(envelop.schema, document);
+        let errors;
+        try {
+          errors = envelop.validate(envelop.schema, document);
+        } catch (error) {
+          // graphql-armor's limits throw from validation; answer the operation, not 4500.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         if (errors.length > 0) return errors;
         const operation = getOperationAST(document, payload.operationName);
-        // Its executor needs the context built just below; it is set before any resolver runs.
-        const fanout: Mutable<FanoutTarget> | undefined =
-          operation?.operation === 'subscription'
-            ? { socket, id, groupKey: groupKey(payload.query, document, operation, payload.variables), execute: unset }
-            : undefined;
-        const { schema, execute, subscribe, contextFactory } = yoga.getEnveloped({
-          wsOperation: { socketAuth: identities.get(socket) ?? null, upgrade: request, ws: socket, fanout },
-          params: payload,
-        });
+        const wsOperation = { socketAuth: identities.get(socket) ?? null, upgrade: request, ws: socket };
+        const { schema } = envelop;
+        const field = operation ? fanoutField(operation) : undefined;
+        if (operation && field) {
+          // messageAdded: the shared fan-out path. Its executor runs the document with each
+          // message as root value, as graphql-js does per event (plain graphql-js
+          // `execute`: Yoga's would see a subscription document and subscribe again).
+          const fanout: Mutable<FanoutTarget> = {
+            socket,
+            id,
+            groupKey: groupKey(payload.query, document, operation, payload.variables),
+            execute: unset,
+          };
+          const contextValue = await createContext(services, {
+            wsOperation: { ...wsOperation, fanout },
+            params: payload,
+          });
+          const base = {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue,
+          };
+          fanout.execute = (message) => {
+            const result = graphqlExecute({ ...base, rootValue: message });
+            return result instanceof Promise ? result.then(masked) : masked(result);
+          };
+          const args: EnvelopedArgs = {
+            ...base,
+            rootValue: { fast: () => subscribeFast(schema, operation, field, payload.variables, contextValue) },
+          };
+          return args;
+        }
+        const { execute, subscribe, contextFactory } = yoga.getEnveloped({ wsOperation, params: payload });
         const args: EnvelopedArgs = {
           schema,
           document,
@@ -127,15 +150,18 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        // The shared fan-out path executes this document with the message as root value,
-        // as graphql-js does for each event of a subscription. Plain graphql-js `execute`:
-        // Yoga's would see a subscription operation and subscribe again.
-        if (fanout) fanout.execute = (message) => masked(graphqlExecute({ ...args, rootValue: message }));
         return args;
       },
 
-      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      execute: (args) => {
+        const root = (args as EnvelopedArgs).rootValue;
+        if (root.fast) throw new Error('the fan-out path is for subscriptions only');
+        return root.execute(args) as never;
+      },
+      subscribe: (args) => {
+        const root = (args as EnvelopedArgs).rootValue;
+        return (root.fast ? root.fast() : root.subscribe(args)) as never;
+      },
 
       onNext: (ctx) => {
         // A client that does not read must not make the server hold its output forever.
