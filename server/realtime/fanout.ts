@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Presence } from '../presence/tracker.js';
 import type { MessageRow, Store, UserRow } from '../store/index.js';
 import type { RoomHub } from './room-hub.js';
+import { textFrame, writeFrame } from './frames.js';
 import { onSocketClose } from './socket-close.js';
 
 /**
@@ -109,12 +110,11 @@ class FanoutGroup {
       }
       let data = frames.get(sub.prefix);
       if (!data) {
-        data = Buffer.from(frame(sub.prefix, payload));
+        data = textFrame(frame(sub.prefix, payload));
         frames.set(sub.prefix, data);
       }
       sub.lastSeq = message.seq;
-      // A Buffer would go out as a binary frame, which graphql-ws clients cannot parse.
-      socket.send(data, { binary: false });
+      writeFrame(socket, data, () => frame(sub.prefix, payload));
       delivered += 1;
     }
     this.registry.delivered(delivered, message);

@@ -44,9 +44,17 @@ export class KyselyStore implements Store {
   ) {}
 
   async migrate(): Promise<void> {
+    // Unless told which schema, Kysely takes its migration tables in ANY schema for ours
+    // (Migrator #doesTableExist), so a database where another schema has them fails with
+    // 'relation "kysely_migration_lock" does not exist'. Pin them to the current schema.
+    const migrationTableSchema =
+      this.dialect === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema
+        : undefined;
     const migrator = new Migrator({
       db: this.db,
       provider: { getMigrations: async () => migrations(this.dialect) },
+      ...(migrationTableSchema ? { migrationTableSchema } : {}),
     });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
