@@ -1,0 +1,172 @@
+/**
+ * History at scale: seeds a room with 1,000,000 messages straight into the database,
+ * then times `messages(last: 50)` and `before` pages through the real server (HTTP), and
+ * replays 1,000 messages over graphql-ws watching the heap. SQLite always; PostgreSQL
+ * too when DATABASE_URL is set.
+ *
+ *   npm run bench:history                       # SQLite
+ *   DATABASE_URL=postgres://… npm run bench:history
+ */
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { buildApp } from '../../server/app.js';
+import { makeConfig } from '../../server/config.js';
+import { POSTGRES_URL, postgresDatabase, sqliteDatabase, type Database } from '../helpers/backends.js';
+
+interface Page {
+  room: { messages: { edges: { cursor: string; node: { id: string } }[] } };
+}
+
+const MESSAGES = Number(process.env.HISTORY_MESSAGES ?? 1_000_000);
+const PAGES = 300; // timed requests per kind
+const REPLAY = 1_000; // messages replayed over graphql-ws
+const ROOM = 'big';
+
+async function seed(kind: 'sqlite' | 'postgres', url: string, authorId: string): Promise<void> {
+  const started = Date.now();
+  if (kind === 'sqlite') {
+    const db = new SQLite(url.slice('file:'.length));
+    db.exec(`
+      WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ${MESSAGES})
+      INSERT INTO messages (room_id, seq, author_id, text, client_id, created_at)
+      SELECT '${ROOM}', x, ${Number(authorId)}, 'message number ' || x, NULL, ${Date.now()} + x FROM g;
+      UPDATE rooms SET last_seq = ${MESSAGES} WHERE id = '${ROOM}';
+    `);
+    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      `INSERT INTO messages (room_id, seq, author_id, text, client_id, created_at)
+       SELECT $1, g, $2, 'message number ' || g, NULL, $3::bigint + g FROM generate_series(1, $4::int) g`,
+      [ROOM, Number(authorId), Date.now(), MESSAGES],
+    );
+    await client.query('UPDATE rooms SET last_seq = $1 WHERE id = $2', [MESSAGES, ROOM]);
+    await client.query('ANALYZE messages');
+    await client.end();
+  }
+  console.log(`  seeded ${MESSAGES.toLocaleString('en')} messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function time(label: string, run: (i: number) => Promise<void>): Promise<number> {
+  for (let i = 0; i < 20; i++) await run(i); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < PAGES; i++) {
+    const t = process.hrtime.bigint();
+    await run(i);
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const p99 = percentile(samples, 99);
+  console.log(`  ${label.padEnd(34)} p50 ${percentile(samples, 50).toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`);
+  return p99;
+}
+
+async function replay(wsUrl: string, token: string, afterId: string): Promise<{ ms: number; heapMB: number }> {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  let count = 0;
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authToken: token } })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'connection_ack') {
+        socket.send(
+          JSON.stringify({
+            id: 'r',
+            type: 'subscribe',
+            payload: {
+              query: 'subscription($r: ID!, $a: ID) { messageAdded(roomId: $r, after: $a) { id text } }',
+              variables: { r: ROOM, a: afterId },
+            },
+          }),
+        );
+      } else if (message.type === 'next' && ++count === REPLAY) resolve();
+      else if (message.type === 'error') reject(new Error(JSON.stringify(message.payload)));
+    });
+    socket.on('error', reject);
+  });
+  socket.close();
+  return { ms: Date.now() - started, heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+}
+
+async function run(kind: 'sqlite' | 'postgres', database: Database): Promise<boolean> {
+  console.log(`\n${kind}:`);
+  const app = await buildApp(
+    makeConfig({
+      port: 0,
+      host: '127.0.0.1',
+      web: false,
+      rateLimits: false,
+      logLevel: 'silent',
+      databaseUrl: database.url,
+    }),
+  );
+  const { url, port } = await app.start();
+  try {
+    const { signUp } = await gql<{ signUp: { token: string; user: { id: string } } }>(
+      url,
+      '',
+      'mutation { signUp(name: "historian", password: "password123") { token user { id } } }',
+      {},
+    );
+    const token: string = signUp.token;
+    await gql(url, token, 'mutation { createRoom(name: "Big") { id } }', {});
+    await seed(kind, database.url, signUp.user.id);
+
+    const page = `query($id: ID!, $before: String) { room(id: $id) { messages(last: 50, before: $before) {
+      edges { cursor node { id text createdAt author { name } } } pageInfo { hasPreviousPage startCursor } } } }`;
+    const newest = await time('HTTP: messages(last: 50)', async () => {
+      await gql<Page>(url, token, page, { id: ROOM });
+    });
+    // Cursors anywhere in the room: seq encoded as the server encodes it.
+    const cursorAt = (seq: number) => Buffer.from(`seq:${seq}`).toString('base64url');
+    const before = await time('HTTP: messages(last: 50, before: …)', async (i) => {
+      const seq = 51 + Math.floor((((i * 7_919) % 997) / 997) * (MESSAGES - 51));
+      const data = await gql<Page>(url, token, page, { id: ROOM, before: cursorAt(seq) });
+      if (data.room.messages.edges.length !== 50) throw new Error('short page');
+    });
+
+    // The same pages straight from the store: what the database itself costs.
+    const { store } = app.services;
+    await time('store: newest 51', async () => {
+      await store.messagesBefore(ROOM, null, 51);
+    });
+    await time('store: 51 before random', async (i) => {
+      await store.messagesBefore(ROOM, 51 + Math.floor((((i * 7_919) % 997) / 997) * (MESSAGES - 51)), 51);
+    });
+
+    const first = await gql<Page>(url, token, page, { id: ROOM, before: cursorAt(MESSAGES - REPLAY + 1) });
+    const afterId = first.room.messages.edges.at(-1)!.node.id;
+    const heapBefore = process.memoryUsage().heapUsed / 2 ** 20;
+    const { ms, heapMB } = await replay(`ws://127.0.0.1:${port}/graphql`, token, afterId);
+    console.log(
+      `  after-replay of ${REPLAY} messages       ${ms} ms, heap ${heapBefore.toFixed(0)} -> ${heapMB.toFixed(0)} MB`,
+    );
+    const ok = newest <= 5 && before <= 5;
+    console.log(`  target p99 <= 5 ms: ${ok ? 'met' : 'NOT met'}`);
+    return ok;
+  } finally {
+    await app.stop();
+    await database.drop();
+  }
+}
+
+const results = [await run('sqlite', sqliteDatabase())];
+if (POSTGRES_URL) results.push(await run('postgres', await postgresDatabase()));
+process.exit(results.every(Boolean) ? 0 : 1);
