@@ -7,9 +7,9 @@ import { WebSocketServer } from 'ws';
 import { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
-import { originAllowed } from './http/origin.js';
+import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
-import { WS_MAX_FRAME_BYTES } from './limits.js';
+import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
@@ -59,8 +59,8 @@ function selfOrigin(req: IncomingMessage): string {
   return `http://${address.includes(':') ? `[${address}]` : address}:${localPort}`;
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuseUpgrade(socket: Duplex, status: number, reason: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
 
@@ -113,6 +113,35 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   // noServer: ws must not steal upgrades meant for Next's hot reload (next.js #64128).
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_FRAME_BYTES, perMessageDeflate: false });
   const graphqlWs = attachGraphQLWs(wss, yoga, services);
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  /**
+   * Connection floods: new sockets per address are rate-limited before `ws` spends
+   * anything on them (each costs a handshake, a socket and an init timer).
+   */
+  const acceptWithinRate = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its error listener from an upgraded socket and `ws` adds its own only in
+    // handleUpgrade: a reset while we wait must not become an uncaught 'error'.
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    let retryAfterMs: number;
+    try {
+      retryAfterMs = await services.limiter.attempt(
+        'wsConnect',
+        RATE_WS_CONNECT,
+        clientAddress(req.headers, req.socket.remoteAddress, config),
+      );
+    } finally {
+      socket.off('error', onError);
+    }
+    if (socket.destroyed) return;
+    if (retryAfterMs > 0) {
+      services.metrics.rejected.inc({ reason: 'ws_connect_rate' });
+      const retryAfterS = Math.ceil(retryAfterMs / 1000);
+      return refuseUpgrade(socket, 429, 'Too Many Requests', `Retry-After: ${retryAfterS}\r\n`);
+    }
+    accept(req, socket, head);
+  };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/graphql') {
@@ -122,7 +151,11 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
         log.warn({ origin: req.headers.origin }, 'refused a WebSocket from a foreign origin');
         return refuseUpgrade(socket, 403, 'Forbidden');
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      if (!config.rateLimits) return accept(req, socket, head);
+      acceptWithinRate(req, socket, head).catch((error: unknown) => {
+        log.error({ err: error }, 'WebSocket upgrade failed');
+        socket.destroy();
+      });
       return;
     }
     if (web) return void web.upgrade(req, socket, head);

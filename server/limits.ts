@@ -28,14 +28,55 @@ export const QUERY_MAX_ALIASES = 15; // per operation
 export const QUERY_MAX_TOKENS = 2_000; // lexer tokens per document (GraphiQL's introspection needs ~1,000)
 export const QUERY_MAX_DIRECTIVES = 10; // per operation
 export const QUERY_MAX_COST = 5_000; // graphql-armor cost units
+/**
+ * Field selections per document, counted before validation: graphql-js's
+ * OverlappingFieldsCanBeMerged is quadratic in repeated fields, and a 2,000-token
+ * document of 250 × `__schema { types { name } }` took 150-450 ms to validate here.
+ * GraphiQL's full introspection query has 73; the web UI's largest document about 20.
+ */
+export const QUERY_MAX_FIELDS = 200; // field selections per document
+
+// --- HTTP ------------------------------------------------------------------------
+/** A GraphQL request body, as Yoga reads it (its default is 25 MB); larger is 413. */
+export const HTTP_MAX_BODY_BYTES = 64 * 1024; // 64 KiB, the same as a WebSocket frame
 
 // --- WebSocket -------------------------------------------------------------------
 export const WS_MAX_FRAME_BYTES = 64 * 1024; // 64 KiB per incoming frame
 /** A socket whose unsent output passes this is not reading: it is disconnected. */
 export const WS_MAX_BUFFERED_BYTES = 1024 * 1024; // 1 MiB
 export const WS_CONNECTION_INIT_TIMEOUT_MS = 3_000; // 3 seconds
+/**
+ * A graphql-ws operation id (a UUID is 36 bytes); longer is 4400. Every frame of the
+ * operation repeats it, and graphql-ws puts it in the 4409 close reason, which may not
+ * pass 123 bytes (past that, `ws` throws and the client got 4500 instead of 4409).
+ */
+export const WS_MAX_OPERATION_ID_BYTES = 64; // UTF-8 bytes
 /** graphql-ws server pings; proxies drop idle sockets otherwise. */
 export const WS_KEEPALIVE_MS = 12_000; // 12 seconds
+/**
+ * Authenticated sockets one user may hold open on one node (a tab holds one). The next
+ * is closed with 4403 and a reason: 4403 is what graphql-ws answers when `onConnect`
+ * refuses, and clients retry it with backoff, so a tab recovers once another closes
+ * (4429 would be fatal for the reference client and means a second `connection_init`).
+ * Lifted with the rate limits (`RATE_LIMITS=off`): the benchmark opens thousands of
+ * sockets as one user.
+ */
+export const WS_MAX_SOCKETS_PER_USER = 20; // sockets
+/**
+ * Operations (subscriptions and in-flight queries or mutations) one socket may run at
+ * once; past it a `subscribe` is answered with an error and the socket stays up. Without
+ * it the per-user socket cap bounds nothing: one socket could hold any number of
+ * subscriptions.
+ */
+export const WS_MAX_OPERATIONS_PER_SOCKET = 100; // operations
+/**
+ * Events queued for one subscriber that is not taking them (userTyping, presenceChanged,
+ * messageAdded over SSE). graphql-ws takes the next event only once the last frame was
+ * written, so a socket that does not read stops taking them; Repeater throws past 1,024
+ * queued, inside the room's delivery loop. Past this bound the socket is dropped, as
+ * the fan-out drops one whose buffer passes WS_MAX_BUFFERED_BYTES.
+ */
+export const SUBSCRIPTION_MAX_PENDING_EVENTS = 1_000; // events
 
 // --- Rate limits (per key, sliding over `durationS`) -----------------------------
 export interface RateLimit {
@@ -46,3 +87,5 @@ export const RATE_SEND_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // pe
 export const RATE_SET_TYPING: RateLimit = { points: 30, durationS: 10 }; // per user
 export const RATE_SIGN_UP: RateLimit = { points: 10, durationS: 3_600 }; // per address
 export const RATE_SIGN_IN: RateLimit = { points: 20, durationS: 600 }; // per address
+/** New WebSocket connections, counted at the upgrade; past it the upgrade is refused with 429. */
+export const RATE_WS_CONNECT: RateLimit = { points: 60, durationS: 60 }; // per address

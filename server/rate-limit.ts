@@ -26,11 +26,21 @@ export class RateLimiter {
 
   /** Spends one point of `name` for `key`; throws `RATE_LIMITED` when none is left. */
   async consume(name: string, limit: RateLimit, key: string): Promise<void> {
-    if (!this.enabled) return;
+    const retryAfterMs = await this.attempt(name, limit, key);
+    if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
+  }
+
+  /**
+   * Spends one point of `name` for `key`; resolves to 0, or to the milliseconds until one
+   * is back when none is left. For callers outside GraphQL (the WebSocket upgrade).
+   */
+  async attempt(name: string, limit: RateLimit, key: string): Promise<number> {
+    if (!this.enabled) return 0;
     try {
       await this.limiter(name, limit).consume(key);
+      return 0;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+      if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
       throw rejection;
     }
   }

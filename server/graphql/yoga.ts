@@ -3,14 +3,17 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
 import {
+  HTTP_MAX_BODY_BYTES,
   QUERY_MAX_ALIASES,
   QUERY_MAX_COST,
   QUERY_MAX_DEPTH,
   QUERY_MAX_DIRECTIVES,
+  QUERY_MAX_FIELDS,
   QUERY_MAX_TOKENS,
 } from '../limits.js';
 import type { Services } from '../services.js';
 import { type GraphQLContext, createContext } from './context.js';
+import { useMaxFields } from './max-fields.js';
 import { buildSchema } from './schema.js';
 
 export interface ServerContext {
@@ -72,6 +75,7 @@ export function createParleyYoga(services: Services): ParleyYoga {
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    maxRequestBodySize: HTTP_MAX_BODY_BYTES,
     context: (initial) => createContext(services, initial),
     graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
     // GraphiQL's scripts are served from this process, not a CDN: it works offline and
@@ -95,6 +99,6 @@ export function createParleyYoga(services: Services): ParleyYoga {
         );
       },
     },
-    plugins: [...armor.protect().plugins],
+    plugins: [...armor.protect().plugins, useMaxFields(QUERY_MAX_FIELDS)],
   });
 }

@@ -57,6 +57,7 @@ function isOpen(socket: WebSocket): boolean {
 class FanoutGroup {
   readonly subscribers = new Set<Subscriber>();
   private stopListening: (() => void) | undefined;
+  private stopped = false;
   private tail: Promise<void> = Promise.resolve();
   readonly ready: Promise<void>;
 
@@ -68,11 +69,14 @@ class FanoutGroup {
     private readonly registry: FanoutRegistry,
   ) {
     this.ready = hub.listen(roomId, { message: (m) => this.enqueue(m) }).then((stop) => {
-      this.stopListening = stop;
+      // Emptied while the hub was still subscribing (a pub/sub round trip with Redis).
+      if (this.stopped) stop();
+      else this.stopListening = stop;
     });
   }
 
   stop(): void {
+    this.stopped = true;
     this.stopListening?.();
   }
 
@@ -211,7 +215,13 @@ export class FanoutRegistry {
     };
     try {
       await current.ready;
-      leavePresence = await this.presence.enter(roomId, viewer);
+      // The socket may close during either wait (graphql-ws #532): then `leave` has run
+      // already, and this subscriber must not count as online.
+      if (!sub.closed) {
+        const exit = await this.presence.enter(roomId, viewer);
+        if (sub.closed) exit();
+        else leavePresence = exit;
+      }
     } catch (error) {
       leave();
       throw error;

@@ -1,12 +1,20 @@
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, type WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type ExecutionArgs, GraphQLError, execute as graphqlExecute, getOperationAST } from 'graphql';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { createContext } from '../graphql/context.js';
+import { forbidden } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
-import { WS_CONNECTION_INIT_TIMEOUT_MS, WS_KEEPALIVE_MS, WS_MAX_BUFFERED_BYTES } from '../limits.js';
+import {
+  WS_CONNECTION_INIT_TIMEOUT_MS,
+  WS_KEEPALIVE_MS,
+  WS_MAX_BUFFERED_BYTES,
+  WS_MAX_OPERATION_ID_BYTES,
+  WS_MAX_OPERATIONS_PER_SOCKET,
+  WS_MAX_SOCKETS_PER_USER,
+} from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Services } from '../services.js';
 import type { Executor, FanoutTarget } from './fanout.js';
@@ -20,6 +28,24 @@ function initToken(payload: Record<string, unknown> | undefined): string | undef
   const header = payload.Authorization ?? payload.authorization;
   if (typeof header === 'string') return bearerToken(header) ?? null;
   return undefined;
+}
+
+/** The message types a client may send; the others of graphql-transport-ws are the server's. */
+const CLIENT_MESSAGE_TYPES = new Set<unknown>(['connection_init', 'ping', 'pong', 'subscribe', 'complete']);
+
+/**
+ * A JSON reviver that refuses, as the whole message, a server's message types from a
+ * client and operation ids past WS_MAX_OPERATION_ID_BYTES. graphql-ws accepts both and
+ * then throws on them: 4500 and a stack trace on the console for every such frame.
+ * Refused while parsing, they get the 4400 of any other bad message.
+ */
+function clientMessagesOnly(key: string, value: unknown): unknown {
+  if (key === '' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const { type, id } = value as { type?: unknown; id?: unknown };
+    if (!CLIENT_MESSAGE_TYPES.has(type)) throw new Error('not a client message');
+    if (typeof id === 'string' && Buffer.byteLength(id) > WS_MAX_OPERATION_ID_BYTES) throw new Error('id too long');
+  }
+  return value;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -44,20 +70,40 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
   const identities = new WeakMap<WebSocket, Authenticated | null>();
   // Sockets by the token that opened them, so signOut can close them on every node.
   const byToken = new Map<string, Set<WebSocket>>();
-
-  const remember = (socket: WebSocket, auth: Authenticated | null) => {
-    identities.set(socket, auth);
-    if (!auth) return;
-    let set = byToken.get(auth.tokenHash);
-    if (!set) byToken.set(auth.tokenHash, (set = new Set()));
+  // And by user, for WS_MAX_SOCKETS_PER_USER.
+  const byUser = new Map<string, Set<WebSocket>>();
+  const add = (index: Map<string, Set<WebSocket>>, key: string, socket: WebSocket) => {
+    let set = index.get(key);
+    if (!set) index.set(key, (set = new Set()));
     set.add(socket);
+  };
+  const remove = (index: Map<string, Set<WebSocket>>, key: string, socket: WebSocket) => {
+    const set = index.get(key);
+    set?.delete(socket);
+    if (set?.size === 0) index.delete(key);
+  };
+
+  /** Records who opened `socket`; false (and the socket closed) when that user has too many. */
+  const remember = (socket: WebSocket, auth: Authenticated | null): boolean => {
+    // Closed while its credentials were being checked: its 'close' (and `forget`) has run.
+    if (socket.readyState === WebSocket.CLOSED) return false;
+    if (auth && services.config.rateLimits && (byUser.get(auth.user.id)?.size ?? 0) >= WS_MAX_SOCKETS_PER_USER) {
+      metrics.rejected.inc({ reason: 'sockets_per_user' });
+      socket.close(CloseCode.Forbidden, `Too many sockets for this user (at most ${WS_MAX_SOCKETS_PER_USER})`);
+      return false;
+    }
+    identities.set(socket, auth);
+    if (!auth) return true;
+    add(byToken, auth.tokenHash, socket);
+    add(byUser, auth.user.id, socket);
+    return true;
   };
   const forget = (socket: WebSocket) => {
     const auth = identities.get(socket);
     if (!auth) return;
-    const set = byToken.get(auth.tokenHash);
-    set?.delete(socket);
-    if (set?.size === 0) byToken.delete(auth.tokenHash);
+    identities.delete(socket);
+    remove(byToken, auth.tokenHash, socket);
+    remove(byUser, auth.user.id, socket);
   };
 
   const unsubscribeRevocations = services.pubsub.subscribe(SESSIONS_TOPIC, (event) => {
@@ -68,6 +114,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
   const server = useServer<Record<string, unknown> | undefined>(
     {
       connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
+      jsonMessageReviver: clientMessagesOnly,
 
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
@@ -76,17 +123,20 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         if (token !== undefined) {
           const auth = await sessions.authenticate(token);
           if (!auth) return false; // 4403: unknown or revoked token
-          remember(socket, auth);
-          return true;
+          return remember(socket, auth);
         }
         // No credentials in the payload: the session cookie of the upgrade, if any.
         const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
-        remember(socket, cookie ? ((await sessions.authenticate(cookie)) ?? null) : null);
-        return true;
+        return remember(socket, cookie ? ((await sessions.authenticate(cookie)) ?? null) : null);
       },
 
       onSubscribe: async (ctx, id, payload: SubscribePayload) => {
         const { socket, request } = ctx.extra;
+        // graphql-ws has already entered this id; one socket must not hold unbounded state.
+        if (Object.keys(ctx.subscriptions).length > WS_MAX_OPERATIONS_PER_SOCKET) {
+          metrics.rejected.inc({ reason: 'operations_per_socket' });
+          return [forbidden(`At most ${WS_MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket.`)];
+        }
         // Two steps: Yoga's envelop parses and validates (cached, with the armor limits),
         // then the context is built with what the transport knows.
         const envelop = yoga.getEnveloped({ params: payload });
@@ -179,11 +229,22 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
     WS_KEEPALIVE_MS,
   );
 
+  // Runs after graphql-ws's own 'connection' listener (registered by useServer above).
   wss.on('connection', (socket: WebSocket) => {
     metrics.openSockets.inc();
     socket.once('close', () => {
       metrics.openSockets.dec();
       forget(socket);
+    });
+    // `ws` emits 'error' for a frame it refuses (bad opcode, mask or UTF-8, past
+    // maxPayload) after it has already closed with the right code (1002, 1007, 1009).
+    // graphql-ws's listener would print a stack trace with console.error for each: any
+    // client could flood the output past LOG_LEVEL. Ours logs at debug and counts it.
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => {
+      metrics.rejected.inc({ reason: 'ws_protocol' });
+      log.debug({ code: error.code, message: error.message }, 'refused a WebSocket frame');
+      if (socket.readyState === WebSocket.OPEN) socket.terminate();
     });
   });
 

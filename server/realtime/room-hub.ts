@@ -186,6 +186,11 @@ export class RoomHub {
     return stop;
   }
 
+  /** Rooms this node holds a feed (and a pub/sub subscription) for; for tests and metrics. */
+  get feedCount(): number {
+    return this.feeds.size;
+  }
+
   /** Who is typing in the room right now, as far as this node has heard. */
   typing(roomId: string): UserRow[] {
     return this.feeds.get(roomId)?.typing() ?? [];

@@ -1,6 +1,7 @@
 import { Repeater } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 import { requireViewer } from '../graphql/guards.js';
+import { SUBSCRIPTION_MAX_PENDING_EVENTS } from '../limits.js';
 import type { RoomListener } from './room-hub.js';
 
 export interface SubscriptionControl<T> {
@@ -24,12 +25,40 @@ export function roomSubscription<T>(
   setup: (control: SubscriptionControl<T>) => Promise<void>,
 ): AsyncIterable<T> {
   const viewer = requireViewer(ctx);
-  const { hub, presence, metrics } = ctx.services;
-  return new Repeater<T>(async (push, stop) => {
+  const { hub, presence, metrics, log } = ctx.services;
+  return new Repeater<T>(async (repeaterPush, stop) => {
     let stopped = false;
     void stop.then(() => {
       stopped = true;
     });
+    // A subscriber that stops taking events (graphql-ws takes the next only once the last
+    // frame was written) is dropped before Repeater's queue overflows: the overflow would
+    // throw inside the room's delivery loop and starve every listener after this one.
+    let pending = 0;
+    const push = (value: T): Promise<unknown> => {
+      if (stopped) return Promise.resolve();
+      if (pending >= SUBSCRIPTION_MAX_PENDING_EVENTS) {
+        stopped = true;
+        const { socket } = ctx;
+        // Counted once per socket, however many of its subscriptions overflow together.
+        if (!socket || socket.readyState === socket.OPEN) {
+          metrics.rejected.inc({ reason: 'slow_consumer' });
+          log.warn({ field, pending }, 'dropping a subscriber that does not take its events');
+        }
+        // Over graphql-ws, drop the socket, as the fan-out drops one that does not read;
+        // over SSE, end this stream (what is queued stays bounded).
+        if (socket) socket.terminate();
+        else stop();
+        return Promise.resolve();
+      }
+      pending += 1;
+      const taken = repeaterPush(value);
+      void taken.then(
+        () => (pending -= 1),
+        () => (pending -= 1),
+      );
+      return taken;
+    };
     const cleanups: (() => void)[] = [];
     metrics.activeSubscriptions.inc({ field });
     try {

@@ -1,8 +1,72 @@
 /* eslint-disable */
-import * as types from "./graphql";
-import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 
-const documents = {};
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+  '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignUpDocument;
+  '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignInDocument;
+  '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
+  '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': typeof types.ViewerDocument;
+  '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
+  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
+  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
+  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n': typeof types.MessageAddedDocument;
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n': typeof types.SidebarDocument;
+  '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n': typeof types.HomeRoomDocument;
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
+  '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n': typeof types.CreateRoomDocument;
+  '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n': typeof types.JoinRoomDocument;
+  '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n': typeof types.InviteDocument;
+};
+const documents: Documents = {
+  '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n':
+    types.SignUpDocument,
+  '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n':
+    types.SignInDocument,
+  '\n  mutation SignOut {\n    signOut\n  }\n': types.SignOutDocument,
+  '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': types.ViewerDocument,
+  '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n':
+    types.SetTypingDocument,
+  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n':
+    types.UserTypingDocument,
+  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n':
+    types.PresenceChangedDocument,
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n':
+    types.RoomViewDocument,
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
+    types.MessagePageDocument,
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n':
+    types.SendMessageDocument,
+  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n':
+    types.MessageAddedDocument,
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n':
+    types.SidebarDocument,
+  '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n':
+    types.HomeRoomDocument,
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n':
+    types.RoomOnlineDocument,
+  '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n':
+    types.CreateRoomDocument,
+  '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n':
+    types.JoinRoomDocument,
+  '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n':
+    types.InviteDocument,
+};
+
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  *
@@ -16,6 +80,109 @@ const documents = {};
  * Please regenerate the types.
  */
 export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n',
+): (typeof documents)['\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n',
+): (typeof documents)['\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SignOut {\n    signOut\n  }\n',
+): (typeof documents)['\n  mutation SignOut {\n    signOut\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n',
+): (typeof documents)['\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n',
+): (typeof documents)['\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n',
+): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n',
+): (typeof documents)['\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n'];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

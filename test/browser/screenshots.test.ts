@@ -1,0 +1,104 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type User, graphqlAs, launchBrowser, newUser, waitLive } from './support/browser.js';
+import { type RunningServer, startServer } from './support/server.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const README_SHOT = fileURLToPath(new URL('../../web/public/screenshot.png', import.meta.url));
+const ROOM = 'design-review';
+
+const CONVERSATION: [speaker: number, text: string][] = [
+  [1, 'Morning! The new onboarding flow is up on staging.'],
+  [1, 'Notes are in https://example.com/specs/onboarding-v2 if you want the background.'],
+  [2, 'Nice. First impression: the welcome step is much calmer than before.'],
+  [0, 'Agreed. I tried it on my phone over a slow connection and it held up well.'],
+  [0, 'One thing: the progress dots are hard to see in dark mode.'],
+  [3, 'Good catch, I will bump the contrast. Anything else before we ship on Thursday?'],
+  [2, 'The copy on step three still says "workspace" instead of "room".'],
+  [1, 'Fixed, thanks! Deploying again now.'],
+  [3, 'Longest word test: Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen wraps fine.'],
+  [0, 'Looks great. Ship it!'],
+];
+
+/** A room mid-conversation, seen by `viewer`, with someone typing. Screenshots go to test/artifacts/. */
+describe('screenshots of a busy room', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let people: User[];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    people = [];
+    for (const prefix of ['maya', 'theo', 'priya', 'jonas'])
+      people.push(await newUser(browser, server.url, prefix, { exactName: true }));
+    const [maya, theo] = people as [User, User];
+    await graphqlAs(maya.context, server.url, 'mutation { createRoom(name: "Design review") { id } }');
+    await graphqlAs(maya.context, server.url, 'mutation { createRoom(name: "Launch plan", isPrivate: true) { id } }');
+    await graphqlAs(theo.context, server.url, 'mutation { createRoom(name: "Random") { id } }');
+    for (const person of people) {
+      await graphqlAs(person.context, server.url, `mutation { joinRoom(id: "${ROOM}") { id } }`);
+    }
+    for (const [speaker, text] of CONVERSATION) {
+      await graphqlAs(
+        people[speaker]!.context,
+        server.url,
+        'mutation($t: String!) { sendMessage(roomId: "design-review", text: $t) { id } }',
+        { t: text },
+      );
+    }
+    for (const person of people.slice(1)) {
+      await person.page.goto(`${server.url}/rooms/${ROOM}`);
+      await waitLive(person.page);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function viewAs(user: User, options: { width: number; height: number; dark?: boolean }) {
+    const context: BrowserContext = await browser.newContext({
+      viewport: { width: options.width, height: options.height },
+      colorScheme: options.dark ? 'dark' : 'light',
+      deviceScaleFactor: 1,
+    });
+    await context.addCookies(await user.context.cookies());
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rooms/${ROOM}`);
+    await waitLive(page);
+    // Someone typing, so the indicator is in the picture.
+    await people[2]!.page.getByLabel(/^Message /).pressSequentially('Let me', { delay: 20 });
+    await page.getByTestId('typing-indicator').filter({ hasText: 'is typing' }).waitFor();
+    return { context, page };
+  }
+
+  it('looks right on a desktop (1280×800), light and dark', async () => {
+    const { context, page } = await viewAs(people[0]!, { width: 1280, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS}desktop.png` });
+    if (process.env.UPDATE_README_SCREENSHOT === '1') await page.screenshot({ path: README_SHOT });
+    await context.close();
+    const dark = await viewAs(people[0]!, { width: 1280, height: 800, dark: true });
+    await dark.page.screenshot({ path: `${ARTIFACTS}desktop-dark.png` });
+    await dark.context.close();
+  });
+
+  it('fits a phone (390×844), with the rooms behind a menu button', async () => {
+    const { context, page } = await viewAs(people[0]!, { width: 390, height: 844 });
+    expect(await page.locator('#sidebar').isVisible()).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}phone.png` });
+    await page.getByRole('link', { name: 'Rooms menu' }).click();
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(true);
+    await page.waitForTimeout(300); // the slide-in transition
+    await page.screenshot({ path: `${ARTIFACTS}phone-menu.png` });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(false);
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+});

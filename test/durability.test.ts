@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type Message, createRoom, gqlOk, history, sendMessage, signIn, signUp } from './helpers/http.js';
+import { startServer } from './helpers/server.js';
+import { openSocket } from './helpers/ws.js';
+
+describe('durability', () => {
+  it('keeps every acknowledged message, user, session and room across a restart', async () => {
+    const first = await startServer();
+    let second: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      const alice = await signUp(first.url);
+      const bob = await signUp(first.url);
+      const publicRoom = await createRoom(first.url, alice.token);
+      const privateRoom = await createRoom(first.url, alice.token, true);
+      const acknowledged: Message[] = [];
+      // Over HTTP and over a socket, some in parallel: whatever was acknowledged must stay.
+      const socket = openSocket(first.wsUrl, { token: bob.token });
+      for (let i = 0; i < 10; i++)
+        acknowledged.push(await sendMessage(first.url, alice.token, publicRoom, `http ${i}`));
+      const parallel = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          socket
+            .request<{ sendMessage: Message }>(
+              'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, text: $t) { id roomId text createdAt author { id name } } }',
+              { r: publicRoom, t: `ws ${i}` },
+            )
+            .then((r) => r.data!.sendMessage),
+        ),
+      );
+      acknowledged.push(...parallel);
+      const secret = await sendMessage(first.url, alice.token, privateRoom, 'kept private');
+      const before = await history(first.url, alice.token, publicRoom);
+      await socket.close();
+      await first.stop({ keepDatabase: true });
+
+      second = await startServer({ databaseUrl: first.databaseUrl });
+      const after = await history(second.url, alice.token, publicRoom);
+      expect(after).toEqual(before);
+      expect(new Set(after.map((m) => m.id))).toEqual(new Set(acknowledged.map((m) => m.id)));
+      expect(after).toHaveLength(30);
+
+      // The old token still works, the password still signs in, the private room is still private.
+      const { me } = await gqlOk<{ me: { name: string } }>(second.url, '{ me { name } }', {}, { token: alice.token });
+      expect(me.name).toBe(alice.user.name);
+      expect((await signIn(second.url, bob.user.name)).user).toEqual(bob.user);
+      expect(await history(second.url, alice.token, privateRoom)).toEqual([secret]);
+      const hidden = await gqlOk<{ room: unknown }>(
+        second.url,
+        `{ room(id: "${privateRoom}") { id } }`,
+        {},
+        {
+          token: bob.token,
+        },
+      );
+      expect(hidden.room).toBeNull();
+
+      // A client that was away across the restart resumes from the last id it saw.
+      const resumer = openSocket(second.wsUrl, { token: bob.token });
+      const resumed = resumer.subscribe<{ messageAdded: { id: string } }>(
+        'subscription($r: ID!, $after: ID) { messageAdded(roomId: $r, after: $after) { id } }',
+        { r: publicRoom, after: before[9]!.id },
+      );
+      await resumed.waitFor(20);
+      expect(resumed.items.map((i) => i.messageAdded.id)).toEqual(before.slice(10).map((m) => m.id));
+      await resumer.close();
+
+      // And the room's order goes on from where it was.
+      const next = await sendMessage(second.url, bob.token, publicRoom, 'after the restart');
+      expect((await history(second.url, bob.token, publicRoom)).map((m) => m.id)).toEqual([
+        ...before.map((m) => m.id),
+        next.id,
+      ]);
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await first.removeDatabase();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Session, createRoom, sendMessage, signUp } from './helpers/http.js';
+import { type TestServer, startServer } from './helpers/server.js';
+import { waitOnline, waitUntil } from './helpers/wait.js';
+import { openSocket } from './helpers/ws.js';
+
+let server: TestServer;
+let user: Session;
+beforeAll(async () => {
+  server = await startServer();
+  user = await signUp(server.url);
+});
+afterAll(() => server?.stop());
+
+/** The value of one sample line of the Prometheus text, e.g. `name{label="x"}`. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const scrape = async () => {
+  const response = await fetch(`${server.url}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  return response.text();
+};
+
+describe('probes', () => {
+  it('answers /healthz with 200 while alive', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 when the database and the pub/sub answer', async () => {
+    const response = await fetch(`${server.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ database: 'ok', pubsub: 'ok' });
+  });
+
+  it('answers /readyz with 503 naming the database when it is down', async () => {
+    const broken = await startServer();
+    try {
+      await broken.app.services.store.close();
+      const response = await fetch(`${broken.url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ database: 'down', pubsub: 'ok' });
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('serves GraphiQL to a browser without credentials', async () => {
+    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toMatch(/graphiql/i);
+  });
+
+  it('answers other paths with 404 on an API-only node', async () => {
+    const response = await fetch(`${server.url}/rooms/general`);
+    expect(response.status).toBe(404);
+    await response.text();
+  });
+});
+
+describe('/metrics', () => {
+  it('exposes the documented series', async () => {
+    const text = await scrape();
+    for (const name of [
+      'parley_open_sockets',
+      'parley_active_subscriptions',
+      'parley_messages_sent_total',
+      'parley_deliveries_total',
+      'parley_delivery_latency_seconds',
+    ]) {
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
+  });
+
+  it('counts sockets, subscriptions, messages sent, deliveries and their latency', async () => {
+    const roomId = await createRoom(server.url, user.token);
+    const before = await scrape();
+    const sent0 = sample(before, 'parley_messages_sent_total') ?? 0;
+    const delivered0 = sample(before, 'parley_deliveries_total') ?? 0;
+    const latency0 = sample(before, 'parley_delivery_latency_seconds_count') ?? 0;
+    const sockets0 = sample(before, 'parley_open_sockets') ?? 0;
+
+    const other = await signUp(server.url);
+    const sockets = [user, other].map((u) => openSocket(server.wsUrl, { token: u.token }));
+    const subs = sockets.map((s) =>
+      s.subscribe(`subscription($r: ID!) { messageAdded(roomId: $r) { id } }`, { r: roomId }),
+    );
+    await waitOnline(server.url, user.token, roomId, user.user.name);
+    await waitOnline(server.url, user.token, roomId, other.user.name);
+    await sendMessage(server.url, user.token, roomId, 'counted');
+    await Promise.all(subs.map((s) => s.waitFor(1)));
+
+    const during = await scrape();
+    expect(sample(during, 'parley_open_sockets')).toBe(sockets0 + 2);
+    expect(sample(during, 'parley_active_subscriptions{field="messageAdded"}')).toBe(2);
+    expect(sample(during, 'parley_messages_sent_total')).toBe(sent0 + 1);
+    expect(sample(during, 'parley_deliveries_total')).toBe(delivered0 + 2);
+    expect(sample(during, 'parley_delivery_latency_seconds_count')).toBeGreaterThan(latency0);
+
+    await Promise.all(sockets.map((s) => s.close()));
+    await waitUntil(async () => sample(await scrape(), 'parley_open_sockets') === sockets0, {
+      what: 'open sockets back to where they were',
+    });
+    expect(sample(await scrape(), 'parley_active_subscriptions{field="messageAdded"}')).toBe(0);
+  });
+});

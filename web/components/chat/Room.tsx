@@ -1,0 +1,93 @@
+'use client';
+
+import { type MouseEvent, useCallback, useMemo, useState } from 'react';
+import type { Message, RoomView, User } from '@/lib/chat/types';
+import { useConnectionStatus } from '@/lib/chat/use-connection';
+import { useOnlineUsers } from '@/lib/chat/use-presence';
+import { useRoomMessages } from '@/lib/chat/use-room-messages';
+import { useTypingUsers } from '@/lib/chat/use-typing';
+import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
+import { Composer } from './Composer';
+import { LiveRegion } from './LiveRegion';
+import { MessageList } from './MessageList';
+import { RoomHeader } from './RoomHeader';
+import { TypingIndicator } from './TypingIndicator';
+
+/** How many announcements stay in the live region. */
+const ANNOUNCEMENTS_KEPT = 5;
+
+interface Props {
+  room: RoomView;
+  viewer: User;
+  formClientId: string;
+  menuOpen: boolean;
+  onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
+}
+
+export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
+  const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
+  const announce = useCallback(
+    (message: Message) => {
+      if (message.author.id === viewer.id) return;
+      const entry = { key: message.id, text: `${message.author.name}: ${message.text}` };
+      setAnnouncements((list) => [...list, entry].slice(-ANNOUNCEMENTS_KEPT));
+    },
+    [viewer.id],
+  );
+
+  const chat = useRoomMessages({
+    roomId: room.id,
+    viewerId: viewer.id,
+    onLiveMessage: announce,
+  });
+  const typists = useTypingUsers(room.id);
+  const typing = useTypingNotifier(room.id);
+  const status = useConnectionStatus();
+  const others = useOnlineUsers(room.id, room.online);
+  // The snapshot predates our own subscriptions: we are here whenever we are live.
+  const online = useMemo(
+    () =>
+      status.kind === 'live' && !others.some((u) => u.id === viewer.id)
+        ? [...others, viewer].sort((a, b) => a.name.localeCompare(b.name))
+        : others,
+    [others, status.kind, viewer],
+  );
+
+  return (
+    <main className="room" id="main" data-room-id={room.id}>
+      <RoomHeader
+        room={room}
+        online={online}
+        viewerId={viewer.id}
+        status={status}
+        menuOpen={menuOpen}
+        onMenu={onMenu}
+      />
+      {chat.streamError && (
+        <p className="banner" role="alert">
+          Live updates stopped: {chat.streamError} Reload the page to try again.
+        </p>
+      )}
+      <MessageList
+        roomName={room.name}
+        viewer={viewer}
+        messages={chat.messages}
+        pending={chat.pending}
+        hasOlder={chat.hasOlder}
+        loadingOlder={chat.loadingOlder}
+        onLoadOlder={chat.loadOlder}
+        onRetry={chat.retry}
+      />
+      <TypingIndicator names={typists} />
+      <Composer
+        roomId={room.id}
+        roomName={room.name}
+        formClientId={formClientId}
+        onSend={chat.send}
+        onTextChange={typing.changed}
+        onStopTyping={typing.stopped}
+      />
+      <LiveRegion announcements={announcements} />
+    </main>
+  );
+}

@@ -1,0 +1,49 @@
+import type { PendingMessage } from './message-state';
+import type { Message, User } from './types';
+
+/** Consecutive messages by one author this close together share one header. */
+const GROUP_WINDOW_MS = 5 * 60_000; // 5 minutes
+
+export type ChatItem =
+  { kind: 'message'; key: string; message: Message } | { kind: 'pending'; key: string; pending: PendingMessage };
+
+export interface ChatGroup {
+  key: string;
+  author: User;
+  /** When the group's first message was posted. */
+  createdAt: string;
+  items: ChatItem[];
+}
+
+/** Groups delivered messages, then this tab's pending ones, into runs by author. */
+export function groupMessages(
+  messages: readonly Message[],
+  pending: readonly PendingMessage[],
+  viewer: User,
+): ChatGroup[] {
+  const items = [
+    ...messages.map((message) => ({
+      author: message.author,
+      createdAt: message.createdAt,
+      item: { kind: 'message', key: message.id, message } as ChatItem,
+    })),
+    ...pending.map((p) => ({
+      author: viewer,
+      createdAt: p.createdAt,
+      item: { kind: 'pending', key: p.clientId, pending: p } as ChatItem,
+    })),
+  ];
+  const groups: ChatGroup[] = [];
+  let previousAt = 0;
+  for (const { author, createdAt, item } of items) {
+    const at = Date.parse(createdAt);
+    const current = groups.at(-1);
+    if (current && current.author.id === author.id && at - previousAt <= GROUP_WINDOW_MS) {
+      current.items.push(item);
+    } else {
+      groups.push({ key: item.key, author, createdAt, items: [item] });
+    }
+    previousAt = at;
+  }
+  return groups;
+}
