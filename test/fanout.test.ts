@@ -89,7 +89,7 @@ describe('messageAdded fan-out', () => {
       feeds.push((await socketFor(i % 2 ? alice : bob)).subscribe<{ messageAdded: { id: string } }>(query));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const before = server.app.services.fanout.executions;
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await sendMessage(server.url, bob.token, roomId, `n${i}`)).id);
     for (const feed of feeds) {
       await feed.waitFor((items) => items.some((m) => m.messageAdded.id === ids.at(-1)));
