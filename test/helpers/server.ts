@@ -1,6 +1,6 @@
 import { type App, buildApp } from '../../server/app.js';
 import { type Config, makeConfig } from '../../server/config.js';
-import { type Database, REDIS_URL, testDatabase, uniqueRedisPrefix } from './backends.js';
+import { type Database, REDIS_URL, sqliteDatabase, testDatabase, uniqueRedisPrefix } from './backends.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>`, without a path. */
@@ -28,10 +28,19 @@ export interface TestServer {
  * Boots the real app on a free port of 127.0.0.1, API only, silent, no rate limits, on a
  * fresh database: a new SQLite file, or a new PostgreSQL schema when DATABASE_URL is
  * set (CI's second run), with Redis pub/sub under a prefix of its own when REDIS_URL is.
- * Pass `databaseUrl` to start on an existing database (a restart).
+ * Pass `databaseUrl` to start on an existing database (a restart). `embedded` keeps a
+ * server on SQLite and the in-process pub/sub whatever the environment says: for tests
+ * of the socket layer whose figures PostgreSQL's and Redis's own latency would decide.
  */
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const owned: Database | undefined = overrides.databaseUrl ? undefined : await testDatabase();
+export async function startServer(
+  overrides: Partial<Config> = {},
+  { embedded = false }: { embedded?: boolean } = {},
+): Promise<TestServer> {
+  const owned: Database | undefined = overrides.databaseUrl
+    ? undefined
+    : embedded
+      ? sqliteDatabase()
+      : await testDatabase();
   const databaseUrl = overrides.databaseUrl ?? owned!.url;
   const config = makeConfig({
     port: 0,
@@ -39,7 +48,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     web: false,
     rateLimits: false,
     logLevel: 'silent',
-    ...(REDIS_URL ? { redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() } : {}),
+    ...(REDIS_URL && !embedded ? { redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() } : {}),
     ...overrides,
     databaseUrl,
   });
