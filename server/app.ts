@@ -13,7 +13,9 @@ import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
+import { RedisPresence } from './presence/redis-presence.js';
 import { openPubSub } from './pubsub/index.js';
+import { connectRedis } from './pubsub/redis-client.js';
 import { RateLimiter } from './rate-limit.js';
 import { attachGraphQLWs } from './realtime/graphql-ws.js';
 import { FanoutRegistry } from './realtime/fanout.js';
@@ -71,7 +73,16 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   const onPubSubError = (error: unknown) => log.error({ err: error }, 'pub/sub error');
   const pubsub = await openPubSub(config, onPubSubError);
   const hub = new RoomHub(store, pubsub, log);
-  const presence = new LocalPresence(pubsub, onPubSubError);
+  // Several nodes share presence and rate limits through Redis; one node keeps them in memory.
+  const redis = config.redisUrl
+    ? await connectRedis(config.redisUrl, (error) => log.error({ err: error }, 'Redis error'), { offlineQueue: false })
+    : undefined;
+  const presence = redis
+    ? new RedisPresence(redis, config.redisPrefix, store, pubsub, onPubSubError)
+    : new LocalPresence(pubsub, onPubSubError);
+  const limiter = redis
+    ? RateLimiter.shared(config.rateLimits, redis, config.redisPrefix)
+    : new RateLimiter(config.rateLimits);
   const metrics = new Metrics();
   const services: Services = {
     config,
@@ -82,7 +93,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     fanout: new FanoutRegistry(hub, store, presence, metrics, log),
     presence,
     sessions: new Sessions(store),
-    limiter: new RateLimiter(config.rateLimits),
+    limiter,
     metrics,
   };
 
@@ -186,6 +197,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       await web?.close();
       await services.hub.close();
       await services.presence.close();
+      redis?.disconnect();
       await pubsub.close();
       await store.close();
     },

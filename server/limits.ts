@@ -22,6 +22,18 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
 /** A user not refreshing `setTyping(true)` within this time is reported stopped. */
 export const TYPING_EXPIRY_MS = 6_000; // 6 seconds
 
+// --- Presence across nodes (Redis) ----------------------------------------------
+/**
+ * Each node renews its users' presence in Redis this often, and sweeps entries whose
+ * node stopped renewing them (announcing those users offline).
+ */
+export const PRESENCE_HEARTBEAT_MS = 5_000; // 5 seconds
+/**
+ * An entry not renewed within this time no longer counts: a node that dies takes its
+ * users offline within PRESENCE_TTL_MS, and the event follows within one more heartbeat.
+ */
+export const PRESENCE_TTL_MS = 15_000; // 15 seconds
+
 // --- GraphQL documents (graphql-armor) -------------------------------------------
 export const QUERY_MAX_DEPTH = 10; // levels of selection
 export const QUERY_MAX_ALIASES = 15; // per operation

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from './graphql/errors.js';
 import type { RateLimit } from './limits.js';
 
@@ -14,6 +15,26 @@ export class RateLimiter {
     private readonly create: (name: string, limit: RateLimit) => RateLimiterAbstract = (name, limit) =>
       new RateLimiterMemory({ keyPrefix: name, points: limit.points, duration: limit.durationS }),
   ) {}
+
+  /**
+   * Limits shared by every node through Redis. While Redis is unreachable each node
+   * falls back to counting on its own (the limiter's insurance), so requests keep being
+   * limited, and served.
+   */
+  static shared(enabled: boolean, redis: Redis, prefix: string): RateLimiter {
+    return new RateLimiter(
+      enabled,
+      (name, limit) =>
+        new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `${prefix}rate:${name}`,
+          points: limit.points,
+          duration: limit.durationS,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: limit.points, duration: limit.durationS }),
+        }),
+    );
+  }
 
   private limiter(name: string, limit: RateLimit): RateLimiterAbstract {
     let limiter = this.limiters.get(name);

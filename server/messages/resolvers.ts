@@ -45,7 +45,7 @@ export const messageResolvers: Resolvers = {
   Mutation: {
     async sendMessage(_root, { roomId, text, clientId }, ctx) {
       const viewer = requireViewer(ctx);
-      const { limiter, store, pubsub, metrics } = ctx.services;
+      const { limiter, store, pubsub, metrics, hub, log } = ctx.services;
       await limiter.consume('sendMessage', RATE_SEND_MESSAGE, viewer.id);
       const body = text.trim();
       if (body.length === 0) throw badInput('A message needs some text.', 'text');
@@ -64,9 +64,14 @@ export const messageResolvers: Resolvers = {
       });
       if (created) {
         metrics.messagesSent.inc();
-        // Stored first, then announced: a failed publish loses no message, and
-        // subscribers fill any gap from the store.
-        await pubsub.publish(roomTopic(room.id), { kind: 'message', message });
+        // Stored first, then announced. The message is accepted once stored: when pub/sub
+        // is down this node's subscribers still get it, and the other nodes' fill the gap
+        // from the store when it is back.
+        const event = { kind: 'message', message } as const;
+        await pubsub.publish(roomTopic(room.id), event).catch((error: unknown) => {
+          log.warn({ err: error, roomId: room.id, seq: message.seq }, 'message stored but not published');
+          hub.offer(room.id, event);
+        });
       }
       return message;
     },

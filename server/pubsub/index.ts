@@ -10,5 +10,5 @@ export async function openPubSub(
 ): Promise<PubSub> {
   if (config.redisUrl === undefined) return new MemoryPubSub(onListenerError);
   const { RedisPubSub } = await import('./redis.js');
-  return new RedisPubSub(config.redisUrl, config.redisPrefix, onListenerError);
+  return RedisPubSub.open(config.redisUrl, config.redisPrefix, onListenerError);
 }

@@ -1,8 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from './redis-client.js';
 import type { Listener, PubSub, Topic } from './types.js';
 
 interface Channel {
-  readonly listeners: Set<Listener<never>>;
+  readonly listeners: Map<Listener<never>, (() => void) | undefined>;
   /** Settles when Redis has confirmed the SUBSCRIBE. */
   readonly ready: Promise<unknown>;
 }
@@ -10,23 +11,53 @@ interface Channel {
 /**
  * Redis pub/sub for several nodes. One Redis subscription per topic per process,
  * however many local listeners it has; events are JSON, parsed once per process.
+ *
+ * While Redis is down, `publish` fails at once (the publisher has no offline queue);
+ * the subscriber reconnects and subscribes again by itself, and then every listener's
+ * `onMissed` runs so it can read what was published meanwhile from the store.
  */
 export class RedisPubSub implements PubSub {
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
   private readonly channels = new Map<string, Channel>();
+  private closed = false;
 
-  constructor(
-    url: string,
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
     /** Keeps this cluster's channels apart from any other app's on a shared Redis. */
     private readonly prefix: string,
     private readonly onListenerError: (error: unknown) => void,
   ) {
-    this.publisher = new Redis(url, { maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: 2 });
-    this.publisher.on('error', onListenerError);
-    this.subscriber.on('error', onListenerError);
-    this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
+    subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
+    // 'ready' again means a reconnection: ioredis has re-sent the SUBSCRIBEs. A PING
+    // answered after them means Redis has processed them; from then on nothing is
+    // missed, so that is when listeners catch up.
+    subscriber.on('ready', () => {
+      subscriber.ping().then(() => this.missed(), onListenerError);
+    });
+  }
+
+  static async open(url: string, prefix: string, onError: (error: unknown) => void): Promise<RedisPubSub> {
+    const publisher = await connectRedis(url, onError, { offlineQueue: false });
+    try {
+      const subscriber = await connectRedis(url, onError, { offlineQueue: true });
+      return new RedisPubSub(publisher, subscriber, prefix, onError);
+    } catch (error) {
+      publisher.disconnect();
+      throw error;
+    }
+  }
+
+  private missed(): void {
+    if (this.closed) return;
+    for (const { listeners } of this.channels.values()) {
+      for (const onMissed of listeners.values()) {
+        try {
+          onMissed?.();
+        } catch (error) {
+          this.onListenerError(error);
+        }
+      }
+    }
   }
 
   private dispatch(channel: string, payload: string): void {
@@ -39,7 +70,7 @@ export class RedisPubSub implements PubSub {
       this.onListenerError(error);
       return;
     }
-    for (const listener of entry.listeners) {
+    for (const listener of entry.listeners.keys()) {
       try {
         (listener as Listener<unknown>)(event);
       } catch (error) {
@@ -52,15 +83,16 @@ export class RedisPubSub implements PubSub {
     await this.publisher.publish(this.prefix + topic, JSON.stringify(event));
   }
 
-  async subscribe<E>(topic: Topic<E>, listener: Listener<E>): Promise<() => Promise<void>> {
+  async subscribe<E>(topic: Topic<E>, listener: Listener<E>, onMissed?: () => void): Promise<() => Promise<void>> {
     let entry = this.channels.get(topic);
     if (!entry) {
-      entry = { listeners: new Set(), ready: this.subscriber.subscribe(this.prefix + topic) };
+      entry = { listeners: new Map(), ready: this.subscriber.subscribe(this.prefix + topic) };
       this.channels.set(topic, entry);
     }
     const current = entry;
+    // Wrapped so the same function can subscribe twice and unsubscribe each once.
     const wrapped: Listener<E> = (event) => listener(event);
-    current.listeners.add(wrapped as Listener<never>);
+    current.listeners.set(wrapped as Listener<never>, onMissed);
     try {
       await current.ready;
     } catch (error) {
@@ -82,6 +114,7 @@ export class RedisPubSub implements PubSub {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.channels.clear();
     this.publisher.disconnect();
     this.subscriber.disconnect();

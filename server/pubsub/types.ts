@@ -27,9 +27,11 @@ export interface PubSub {
   publish<E>(topic: Topic<E>, event: E): Promise<void>;
   /**
    * Resolves once events published after it are sure to reach `listener`; the
-   * function it resolves to stops them.
+   * function it resolves to stops them. `onMissed` is called when events may have been
+   * lost (the transport was down and is back, subscribed again): the listener should
+   * catch up from the source of truth.
    */
-  subscribe<E>(topic: Topic<E>, listener: Listener<E>): Promise<() => Promise<void>>;
+  subscribe<E>(topic: Topic<E>, listener: Listener<E>, onMissed?: () => void): Promise<() => Promise<void>>;
   /** Resolves when the transport is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export interface RoomListener {
 class RoomFeed {
   readonly listeners = new Set<RoomListener>();
   private lastSeq: number | null = null; // null until the baseline is read
+  /** The store's newest seq when pub/sub last came back: delivered up to here without waiting for an event. */
+  private caughtUpTo = 0;
   private readonly queue: MessageRow[] = [];
   private filling = false;
   private readonly typists = new Map<string, { user: UserRow; timer: NodeJS.Timeout }>();
@@ -47,9 +49,33 @@ class RoomFeed {
   private async start(pubsub: PubSub): Promise<void> {
     // Subscribe before reading the baseline: anything committed after the read is then
     // sure to arrive as an event.
-    this.unsubscribe = await pubsub.subscribe(roomTopic(this.roomId), (event) => this.onEvent(event));
+    this.unsubscribe = await pubsub.subscribe(
+      roomTopic(this.roomId),
+      (event) => this.onEvent(event),
+      () => this.catchUp(),
+    );
     this.lastSeq = await this.store.lastSeq(this.roomId);
     this.drain();
+  }
+
+  /**
+   * Events may have been lost (pub/sub was down): deliver whatever the store holds past
+   * the last message delivered, as a gap fill up to the room's newest message.
+   */
+  catchUp(): void {
+    if (this.lastSeq === null) return; // the baseline read is still to come, and covers it
+    this.store
+      .lastSeq(this.roomId)
+      .then((newest) => {
+        this.caughtUpTo = Math.max(this.caughtUpTo, newest);
+        this.drain();
+      })
+      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'catching up failed'));
+  }
+
+  /** Hands this node's subscribers an event that could not go through pub/sub. */
+  offer(event: RoomEvent): void {
+    this.onEvent(event);
   }
 
   async stop(): Promise<void> {
@@ -120,6 +146,7 @@ class RoomFeed {
         return;
       }
     }
+    if (this.caughtUpTo > this.lastSeq) this.fillGap(this.caughtUpTo + 1);
   }
 
   /**
@@ -189,6 +216,15 @@ export class RoomHub {
   /** Rooms this node holds a feed (and a pub/sub subscription) for; for tests and metrics. */
   get feedCount(): number {
     return this.feeds.size;
+  }
+
+  /**
+   * Hands an event straight to this node's subscribers of the room, for when pub/sub
+   * could not take it (Redis down): the other nodes fill the gap from the store once it
+   * is back.
+   */
+  offer(roomId: string, event: RoomEvent): void {
+    this.feeds.get(roomId)?.offer(event);
   }
 
   /** Who is typing in the room right now, as far as this node has heard. */

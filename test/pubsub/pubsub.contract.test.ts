@@ -26,7 +26,7 @@ if (REDIS_URL) {
       const fail = (error: unknown) => {
         throw error;
       };
-      return [new RedisPubSub(REDIS_URL!, prefix, fail), new RedisPubSub(REDIS_URL!, prefix, fail)];
+      return Promise.all([RedisPubSub.open(REDIS_URL!, prefix, fail), RedisPubSub.open(REDIS_URL!, prefix, fail)]);
     },
   ]);
 }
