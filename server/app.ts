@@ -9,7 +9,8 @@ import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
 import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
-import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
+import { requestId } from './http/request-id.js';
+import { RATE_WS_CONNECT, SHUTDOWN_DRAIN_MS, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
@@ -30,6 +31,10 @@ export interface App {
   /** Stops accepting, closes sockets and connections, and releases the store. */
   stop(): Promise<void>;
 }
+
+/** How often a shutdown looks whether the requests in flight have answered. */
+const SHUTDOWN_POLL_MS = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
@@ -113,9 +118,32 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this node serves the API only (WEB=0).\n');
   };
 
+  // Requests that will answer (not SSE streams, which last): a shutdown waits for them.
+  const busyRequests = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
+    const reqId = requestId(req);
+    res.setHeader('x-request-id', reqId);
+    if (log.isLevelEnabled('debug')) {
+      const started = performance.now();
+      res.once('close', () =>
+        log.debug(
+          {
+            reqId,
+            method: req.method,
+            path: (req.url ?? '/').split('?', 1)[0],
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        ),
+      );
+    }
+    if (!req.headers.accept?.includes('text/event-stream')) {
+      busyRequests.add(res);
+      res.once('close', () => busyRequests.delete(res));
+    }
     Promise.resolve(handle(req, res)).catch((error: unknown) => {
-      log.error({ err: error, url: req.url }, 'request failed');
+      log.error({ err: error, reqId, path: (req.url ?? '/').split('?', 1)[0] }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal server error\n');
     });
@@ -159,12 +187,12 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       // Cross-site WebSocket hijacking: a page elsewhere must not ride the user's cookie.
       if (!originAllowed(req.headers, config)) {
         services.metrics.rejected.inc({ reason: 'origin' });
-        log.warn({ origin: req.headers.origin }, 'refused a WebSocket from a foreign origin');
+        log.warn({ reqId: requestId(req), origin: req.headers.origin }, 'refused a WebSocket from a foreign origin');
         return refuseUpgrade(socket, 403, 'Forbidden');
       }
       if (!config.rateLimits) return accept(req, socket, head);
       acceptWithinRate(req, socket, head).catch((error: unknown) => {
-        log.error({ err: error }, 'WebSocket upgrade failed');
+        log.error({ err: error, reqId: requestId(req) }, 'WebSocket upgrade failed');
         socket.destroy();
       });
       return;
@@ -188,12 +216,19 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       }),
 
     async stop() {
+      // Stop accepting; idle keep-alive connections go now, busy ones after their response.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
-      await graphqlWs.dispose();
       server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      // Sockets close with 1001 once their queries and mutations have answered, while
+      // HTTP requests in flight finish; SSE streams never do, and are cut after that.
+      const requestsDone = (async () => {
+        const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+        while (busyRequests.size > 0 && Date.now() < deadline) await sleep(SHUTDOWN_POLL_MS);
+      })();
+      await Promise.all([graphqlWs.drain(SHUTDOWN_DRAIN_MS), requestsDone]);
+      await graphqlWs.dispose();
       server.closeAllConnections();
+      await closed;
       await web?.close();
       await services.hub.close();
       await services.presence.close();

@@ -90,6 +90,15 @@ export const WS_MAX_OPERATIONS_PER_SOCKET = 100; // operations
  */
 export const SUBSCRIPTION_MAX_PENDING_EVENTS = 1_000; // events
 
+// --- Shutdown --------------------------------------------------------------------
+/**
+ * On SIGTERM, how long queries and mutations in flight (HTTP and WebSocket) get to
+ * answer before every connection is cut; sockets close with 1001 as soon as they are
+ * idle. The process exits within SHUTDOWN_DEADLINE_MS whatever happens.
+ */
+export const SHUTDOWN_DRAIN_MS = 5_000; // 5 seconds
+export const SHUTDOWN_DEADLINE_MS = 10_000; // 10 seconds
+
 // --- Rate limits (per key, sliding over `durationS`) -----------------------------
 export interface RateLimit {
   readonly points: number;

@@ -1,9 +1,7 @@
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-
-/** Longest a SIGTERM may take before the process exits regardless. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
+import { SHUTDOWN_DEADLINE_MS } from './limits.js';
 
 async function main(): Promise<void> {
   let config;

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { clientAddress, originAllowed } from '../http/origin.js';
+import { connectionId, requestId } from '../http/request-id.js';
 import type { FanoutTarget } from '../realtime/fanout.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
@@ -18,6 +20,11 @@ export interface GraphQLContext {
   readonly socket?: WebSocket;
   /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
   readonly fanout?: FanoutTarget;
+  /**
+   * The logger for this operation: its lines carry the request id (HTTP) or the
+   * connection id (WebSocket). Made when first used: most operations never log.
+   */
+  readonly log: Logger;
 }
 
 /** What the WebSocket transport hands Yoga for each operation (see realtime/graphql-ws.ts). */
@@ -67,11 +74,16 @@ export async function createContext(services: Services, initial: InitialContext)
     const token = extensionToken(initial.params);
     if (token) identity = (await services.sessions.authenticate(token)) ?? null;
   }
+  const ws = initial.wsOperation?.ws;
+  let log: Logger | undefined;
   return {
     services,
     viewer: identity?.user ?? null,
     tokenHash: identity?.tokenHash ?? null,
     clientAddress: address,
-    ...(initial.wsOperation && { socket: initial.wsOperation.ws, fanout: initial.wsOperation.fanout }),
+    ...(initial.wsOperation && { socket: ws, fanout: initial.wsOperation.fanout }),
+    get log() {
+      return (log ??= services.log.child(ws ? { connId: connectionId(ws) } : req ? { reqId: requestId(req) } : {}));
+    },
   };
 }

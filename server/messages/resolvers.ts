@@ -45,7 +45,7 @@ export const messageResolvers: Resolvers = {
   Mutation: {
     async sendMessage(_root, { roomId, text, clientId }, ctx) {
       const viewer = requireViewer(ctx);
-      const { limiter, store, pubsub, metrics, hub, log } = ctx.services;
+      const { limiter, store, pubsub, metrics, hub } = ctx.services;
       await limiter.consume('sendMessage', RATE_SEND_MESSAGE, viewer.id);
       const body = text.trim();
       if (body.length === 0) throw badInput('A message needs some text.', 'text');
@@ -69,7 +69,7 @@ export const messageResolvers: Resolvers = {
         // from the store when it is back.
         const event = { kind: 'message', message } as const;
         await pubsub.publish(roomTopic(room.id), event).catch((error: unknown) => {
-          log.warn({ err: error, roomId: room.id, seq: message.seq }, 'message stored but not published');
+          ctx.log.warn({ err: error, roomId: room.id, seq: message.seq }, 'message stored but not published');
           hub.offer(room.id, event);
         });
       }

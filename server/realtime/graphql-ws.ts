@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -7,6 +8,7 @@ import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { createContext } from '../graphql/context.js';
 import { forbidden } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
+import { connectionId, requestId } from '../http/request-id.js';
 import {
   WS_CONNECTION_INIT_TIMEOUT_MS,
   WS_KEEPALIVE_MS,
@@ -29,6 +31,11 @@ function initToken(payload: Record<string, unknown> | undefined): string | undef
   if (typeof header === 'string') return bearerToken(header) ?? null;
   return undefined;
 }
+
+/** The WebSocket close code for a server going away: clients reconnect, elsewhere. */
+const GOING_AWAY = 1001;
+/** How often a shutdown looks whether every socket has closed. */
+const DRAIN_POLL_MS = 20;
 
 /** The message types a client may send; the others of graphql-transport-ws are the server's. */
 const CLIENT_MESSAGE_TYPES = new Set<unknown>(['connection_init', 'ping', 'pong', 'subscribe', 'complete']);
@@ -104,6 +111,14 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
     identities.delete(socket);
     remove(byToken, auth.tokenHash, socket);
     remove(byUser, auth.user.id, socket);
+  };
+
+  // Queries and mutations running, per socket, so a shutdown can let them answer first.
+  const running = new Map<WebSocket, Set<string>>();
+  let draining = false;
+  const closeIfIdle = (socket: WebSocket) => {
+    if (!draining || (running.get(socket)?.size ?? 0) > 0) return;
+    if (socket.readyState === WebSocket.OPEN) socket.close(GOING_AWAY, 'Server shutting down');
   };
 
   const unsubscribeRevocations = services.pubsub.subscribe(SESSIONS_TOPIC, (event) => {
@@ -192,6 +207,11 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
           return args;
         }
         const { execute, subscribe, contextFactory } = yoga.getEnveloped({ wsOperation, params: payload });
+        if (operation?.operation !== 'subscription') {
+          let ids = running.get(socket);
+          if (!ids) running.set(socket, (ids = new Set()));
+          ids.add(id);
+        }
         const args: EnvelopedArgs = {
           schema,
           document,
@@ -218,21 +238,40 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         const { socket } = ctx.extra;
         if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
           metrics.rejected.inc({ reason: 'slow_consumer' });
-          log.warn({ buffered: socket.bufferedAmount }, 'closing a socket that does not read');
+          log.warn(
+            { connId: connectionId(socket), buffered: socket.bufferedAmount },
+            'closing a socket that does not read',
+          );
           socket.terminate();
         }
       },
 
-      onClose: (ctx) => forget(ctx.extra.socket),
+      onComplete: (ctx, id) => {
+        const { socket } = ctx.extra;
+        const ids = running.get(socket);
+        if (!ids?.delete(id)) return;
+        if (ids.size === 0) running.delete(socket);
+        // graphql-ws sends the operation's `complete` right after this returns.
+        if (draining) setImmediate(() => closeIfIdle(socket));
+      },
+
+      onClose: (ctx) => {
+        running.delete(ctx.extra.socket);
+        forget(ctx.extra.socket);
+      },
     },
     wss,
     WS_KEEPALIVE_MS,
   );
 
   // Runs after graphql-ws's own 'connection' listener (registered by useServer above).
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     metrics.openSockets.inc();
-    socket.once('close', () => {
+    const connId = connectionId(socket);
+    log.debug({ connId, reqId: requestId(req) }, 'socket opened');
+    if (draining) socket.close(GOING_AWAY, 'Server shutting down');
+    socket.once('close', (code: number) => {
+      log.debug({ connId, code }, 'socket closed');
       metrics.openSockets.dec();
       forget(socket);
     });
@@ -243,12 +282,31 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
     socket.removeAllListeners('error');
     socket.on('error', (error: Error & { code?: string }) => {
       metrics.rejected.inc({ reason: 'ws_protocol' });
-      log.debug({ code: error.code, message: error.message }, 'refused a WebSocket frame');
+      log.debug(
+        { connId: connectionId(socket), code: error.code, message: error.message },
+        'refused a WebSocket frame',
+      );
       if (socket.readyState === WebSocket.OPEN) socket.terminate();
     });
   });
 
   return {
+    /**
+     * Graceful shutdown: every socket is closed with 1001 (clients reconnect, to another
+     * node behind a balancer) as soon as the queries and mutations it is running have
+     * answered, and at the latest after `graceMs`. Resolves when all are closed.
+     */
+    async drain(graceMs: number): Promise<void> {
+      draining = true;
+      for (const socket of wss.clients) closeIfIdle(socket);
+      const deadline = Date.now() + graceMs;
+      // `ws` drops a socket from `clients` once its closing handshake is done.
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+      for (const socket of wss.clients) {
+        if (socket.readyState === WebSocket.OPEN) socket.close(GOING_AWAY, 'Server shutting down');
+      }
+    },
+
     async dispose() {
       await (
         await unsubscribeRevocations

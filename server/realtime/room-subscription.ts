@@ -25,7 +25,7 @@ export function roomSubscription<T>(
   setup: (control: SubscriptionControl<T>) => Promise<void>,
 ): AsyncIterable<T> {
   const viewer = requireViewer(ctx);
-  const { hub, presence, metrics, log } = ctx.services;
+  const { hub, presence, metrics } = ctx.services;
   return new Repeater<T>(async (repeaterPush, stop) => {
     let stopped = false;
     void stop.then(() => {
@@ -43,7 +43,7 @@ export function roomSubscription<T>(
         // Counted once per socket, however many of its subscriptions overflow together.
         if (!socket || socket.readyState === socket.OPEN) {
           metrics.rejected.inc({ reason: 'slow_consumer' });
-          log.warn({ field, pending }, 'dropping a subscriber that does not take its events');
+          ctx.log.warn({ field, pending }, 'dropping a subscriber that does not take its events');
         }
         // Over graphql-ws, drop the socket, as the fan-out drops one that does not read;
         // over SSE, end this stream (what is queued stays bounded).
