@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { type App, buildApp } from '../../server/app.js';
 import { type Config, makeConfig } from '../../server/config.js';
 import { type Database, REDIS_URL, sqliteDatabase, testDatabase, uniqueRedisPrefix } from './backends.js';
@@ -31,10 +32,11 @@ export interface TestServer {
  * Pass `databaseUrl` to start on an existing database (a restart). `embedded` keeps a
  * server on SQLite and the in-process pub/sub whatever the environment says: for tests
  * of the socket layer whose figures PostgreSQL's and Redis's own latency would decide.
+ * `log` replaces the silent logger.
  */
 export async function startServer(
   overrides: Partial<Config> = {},
-  { embedded = false }: { embedded?: boolean } = {},
+  { embedded = false, log }: { embedded?: boolean; log?: Logger } = {},
 ): Promise<TestServer> {
   const owned: Database | undefined = overrides.databaseUrl
     ? undefined
@@ -60,7 +62,7 @@ export async function startServer(
 
   let app: App;
   try {
-    app = await buildApp(config);
+    app = await buildApp(config, log);
   } catch (error) {
     await removeDatabase();
     throw error;
