@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  HISTORY_PAGE_MAX,
   QUERY_MAX_ALIASES,
   QUERY_MAX_DEPTH,
   QUERY_MAX_DIRECTIVES,
@@ -171,6 +172,28 @@ describe('document limits', () => {
   it(`rejects a document of more than ${QUERY_MAX_TOKENS} tokens`, async () => {
     await accepted(tokens(QUERY_MAX_TOKENS));
     expect((await rejected(tokens(QUERY_MAX_TOKENS + 1))).errors![0]!.message).toMatch(/token/i);
+  });
+
+  it('prices a fragment spread like the same fields inline, so clients can share fragments', async () => {
+    const page = (node: string) =>
+      `{ room(id: "general") { id name messages(last: 50) { edges { cursor node { ${node} } } pageInfo { hasPreviousPage startCursor } } online { id name } } }`;
+    const fields = 'id text createdAt author { id name }';
+    await accepted(page(fields));
+    await accepted(page(fields).replace('last: 50', `last: ${HISTORY_PAGE_MAX}`));
+    await accepted(`${page('...M')} fragment M on Message { ${fields} }`);
+    await accepted(
+      `${page('...M')} fragment M on Message { ...N author { ...A } } fragment N on Message { id text createdAt } fragment A on User { id name }`,
+    );
+    await accepted(
+      `${page('...M').replace('last: 50', `last: ${HISTORY_PAGE_MAX}`)} fragment M on Message { ...N author { ...A } } fragment N on Message { id text createdAt } fragment A on User { id name }`,
+    );
+    // The cost limit still holds, fragments or not: fifteen aliased pages of a hundred.
+    const pages = (node: string) =>
+      `{ room(id: "general") { ${Array.from({ length: 15 }, (_, i) => `p${i}: messages(last: 100) { edges { node { ${node} } } }`).join(' ')} } }`;
+    expect((await rejected(pages(fields))).errors![0]!.message).toMatch(/cost/i);
+    expect((await rejected(`${pages('...M')} fragment M on Message { ${fields} }`)).errors![0]!.message).toMatch(
+      /cost/i,
+    );
   });
 
   it('applies the same document limits over graphql-ws', async () => {
