@@ -110,6 +110,7 @@ describe('sending messages', () => {
     ['only whitespace', ' \n\t  '],
     ['4001 characters', 'x'.repeat(4001)],
     ['4001 characters inside spaces', `  ${'y'.repeat(4001)}  `],
+    ['4001 emoji', '😀'.repeat(4001)],
   ])('refuses %s with BAD_USER_INPUT on field "text"', async (_what, text) => {
     const roomId = await createRoom(server.url, users[0]!.token);
     const result = await gql(
@@ -129,6 +130,15 @@ describe('sending messages', () => {
     const padded = await sendMessage(server.url, users[0]!.token, roomId, `   ${'w'.repeat(4000)}\n`);
     expect(padded.text).toBe('w'.repeat(4000));
     expect(await history(server.url, users[0]!.token, roomId)).toHaveLength(2);
+  });
+
+  it('counts characters, not UTF-16 units: 4000 emoji or supplementary CJK characters fit', async () => {
+    const roomId = await createRoom(server.url, users[0]!.token);
+    for (const text of ['😀'.repeat(4000), '𠀀'.repeat(3999) + 'a', '👍🏽'.repeat(2000)]) {
+      const sent = await sendMessage(server.url, users[0]!.token, roomId, text);
+      expect(sent.text).toBe(text);
+    }
+    expect(await history(server.url, users[0]!.token, roomId)).toHaveLength(3);
   });
 
   it('returns the first message for a repeated clientId, and nobody sees a duplicate', async () => {

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, unauthenticated } from '../graphql/errors.js';
 import { requireViewer } from '../graphql/guards.js';
+import { charCount } from '../text.js';
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, RATE_SIGN_IN, RATE_SIGN_UP, USER_NAME_PATTERN } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import { UniqueViolation } from '../store/index.js';
@@ -13,7 +14,8 @@ function checkName(name: string): void {
 }
 
 function checkPassword(password: string): void {
-  if (password.length < PASSWORD_MIN_CHARS || password.length > PASSWORD_MAX_CHARS) {
+  const length = charCount(password);
+  if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
     throw badInput(`Passwords are ${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters.`, 'password');
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../limits.js';
 import { roomTopic } from '../pubsub/index.js';
 import type { MessageRow } from '../store/index.js';
+import { charCount } from '../text.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { subscribeToMessages } from './subscribe.js';
 
@@ -49,9 +50,9 @@ export const messageResolvers: Resolvers = {
       await limiter.consume('sendMessage', RATE_SEND_MESSAGE, viewer.id);
       const body = text.trim();
       if (body.length === 0) throw badInput('A message needs some text.', 'text');
-      if (body.length > MESSAGE_MAX_CHARS)
+      if (charCount(body) > MESSAGE_MAX_CHARS)
         throw badInput(`Messages are at most ${MESSAGE_MAX_CHARS} characters.`, 'text');
-      if (clientId != null && (clientId.length === 0 || clientId.length > CLIENT_ID_MAX_CHARS)) {
+      if (clientId != null && (clientId.length === 0 || charCount(clientId) > CLIENT_ID_MAX_CHARS)) {
         throw badInput(`clientId is 1–${CLIENT_ID_MAX_CHARS} characters.`, 'clientId');
       }
       const room = await requireRoom(ctx, roomId);

@@ -2,6 +2,7 @@ import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
 import { ROOM_NAME_MAX_CHARS } from '../limits.js';
+import { charCount } from '../text.js';
 import { UniqueViolation } from '../store/index.js';
 import { slugify } from './slug.js';
 
@@ -19,7 +20,7 @@ export const roomResolvers: Resolvers = {
     async createRoom(_root, { name, isPrivate }, ctx) {
       const viewer = requireViewer(ctx);
       const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > ROOM_NAME_MAX_CHARS) {
+      if (trimmed.length === 0 || charCount(trimmed) > ROOM_NAME_MAX_CHARS) {
         throw badInput(`Room names are 1–${ROOM_NAME_MAX_CHARS} characters.`, 'name');
       }
       const id = slugify(trimmed);
