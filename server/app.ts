@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
 import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
+import { InternalCalls } from './http/internal.js';
 import { requestId } from './http/request-id.js';
 import { RATE_WS_CONNECT, SHUTDOWN_DRAIN_MS, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     sessions: new Sessions(store),
     limiter,
     metrics,
+    internal: new InternalCalls(),
   };
 
   const yoga = createParleyYoga(services);
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     if (path === '/metrics') return serveMetrics(res, services);
     if (web) {
       req.headers[SELF_ORIGIN_HEADER] = selfOrigin(req);
+      services.internal.stamp(req, clientAddress(req.headers, req.socket.remoteAddress, config));
       return web.handle(req, res);
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this node serves the API only (WEB=0).\n');

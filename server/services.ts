@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
+import type { InternalCalls } from './http/internal.js';
 import type { Metrics } from './metrics.js';
 import type { Presence } from './presence/tracker.js';
 import type { PubSub } from './pubsub/index.js';
@@ -21,4 +22,6 @@ export interface Services {
   readonly sessions: Sessions;
   readonly limiter: RateLimiter;
   readonly metrics: Metrics;
+  /** Vouches for the client address on the web UI's own calls to /graphql. */
+  readonly internal: InternalCalls;
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   HISTORY_PAGE_MAX,
@@ -93,6 +94,41 @@ describe('rate limits', () => {
         expect(codes(wrong), `guess ${i}`).toEqual(['UNAUTHENTICATED']);
       }
       expectRateLimited(await gql(fresh.url, SIGN_IN, { name: names[0], password: PASSWORD }), RATE_SIGN_IN.durationS);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it("counts the web UI's calls against each browser's address, and believes no one else who claims one", async () => {
+    const fresh = await startServer({ rateLimits: true });
+    try {
+      // What server/app.ts puts on a request it hands to Next, which Next passes back.
+      const vouched = (address: string) => {
+        const req = { headers: {} } as IncomingMessage;
+        fresh.app.services.internal.stamp(req, address);
+        return req.headers as Record<string, string>;
+      };
+      const guess = (headers: Record<string, string>) =>
+        gql(fresh.url, SIGN_IN, { name: 'nobody-here', password: 'guessing wrong' }, { headers });
+      const first = vouched('203.0.113.1');
+      for (let i = 0; i < RATE_SIGN_IN.points; i++) expect(codes(await guess(first))).toEqual(['UNAUTHENTICATED']);
+      expectRateLimited(await guess(first), RATE_SIGN_IN.durationS);
+      // Another browser behind the same web process is not held back by the first one.
+      expect(codes(await guess(vouched('203.0.113.2')))).toEqual(['UNAUTHENTICATED']);
+      // A client claiming an address without the key (or with a wrong one) is counted by
+      // its own: these all land on 127.0.0.1, and run out together.
+      const forged = [
+        { 'x-parley-client': '198.51.100.1' },
+        { 'x-parley-client': '198.51.100.2', 'x-parley-internal': 'AAAA' },
+        {
+          'x-parley-client': '198.51.100.3',
+          'x-parley-internal': first['x-parley-internal']!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        },
+      ];
+      for (let i = 0; i < RATE_SIGN_IN.points; i++) {
+        expect(codes(await guess(forged[i % forged.length]!))).toEqual(['UNAUTHENTICATED']);
+      }
+      for (const headers of forged) expectRateLimited(await guess(headers), RATE_SIGN_IN.durationS);
     } finally {
       await fresh.stop();
     }

@@ -68,7 +68,10 @@ async function httpIdentity(services: Services, initial: InitialContext): Promis
 /** Builds the per-operation context from whatever transport the operation came in on. */
 export async function createContext(services: Services, initial: InitialContext): Promise<GraphQLContext> {
   const req = initial.wsOperation?.upgrade ?? initial.req;
-  const address = clientAddress(req?.headers ?? {}, req?.socket.remoteAddress, services.config);
+  const headers = req?.headers ?? {};
+  const address =
+    (initial.wsOperation ? undefined : services.internal.clientOf(headers)) ??
+    clientAddress(headers, req?.socket.remoteAddress, services.config);
   let identity = initial.wsOperation ? initial.wsOperation.socketAuth : await httpIdentity(services, initial);
   if (!identity) {
     const token = extensionToken(initial.params);

@@ -9,10 +9,23 @@ import { sessionToken } from './session';
  */
 const SELF_ORIGIN_HEADER = 'x-parley-self';
 
-async function apiUrl(): Promise<string> {
-  const self = (await headers()).get(SELF_ORIGIN_HEADER);
+/**
+ * Set there too: the browser's address, and the key that makes /graphql believe it
+ * (server/http/internal.ts). Passed back on every call, so the API's per-address limits
+ * apply to each user of the web UI, not to this process's own address.
+ */
+const INTERNAL_HEADERS = ['x-parley-internal', 'x-parley-client'] as const;
+
+async function api(): Promise<{ url: string; forwarded: Record<string, string> }> {
+  const incoming = await headers();
+  const self = incoming.get(SELF_ORIGIN_HEADER);
   if (!self) throw new Error(`no ${SELF_ORIGIN_HEADER} header: the web UI must be served by server/app.ts`);
-  return `${self}/graphql`;
+  const forwarded: Record<string, string> = {};
+  for (const name of INTERNAL_HEADERS) {
+    const value = incoming.get(name);
+    if (value) forwarded[name] = value;
+  }
+  return { url: `${self}/graphql`, forwarded };
 }
 
 export interface RequestClient {
@@ -27,14 +40,17 @@ export interface RequestClient {
  * would serve one user's data to another (urql #3367).
  */
 export async function requestClient(token?: string): Promise<RequestClient> {
-  const [url, bearer] = await Promise.all([apiUrl(), token ?? sessionToken()]);
+  const [{ url, forwarded }, bearer] = await Promise.all([api(), token ?? sessionToken()]);
   const ssr = ssrExchange({ isClient: false });
   const client = new Client({
     url,
     exchanges: [ssr, fetchExchange],
     preferGetMethod: false,
     requestPolicy: 'network-only',
-    fetchOptions: { headers: bearer ? { authorization: `Bearer ${bearer}` } : {}, cache: 'no-store' },
+    fetchOptions: {
+      headers: { ...forwarded, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      cache: 'no-store',
+    },
   });
   return { client, ssr };
 }
