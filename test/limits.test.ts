@@ -117,7 +117,7 @@ describe('rate limits', () => {
       expect(codes(await guess(vouched('203.0.113.2')))).toEqual(['UNAUTHENTICATED']);
       // A client claiming an address without the key (or with a wrong one) is counted by
       // its own: these all land on 127.0.0.1, and run out together.
-      const forged = [
+      const forged: Record<string, string>[] = [
         { 'x-parley-client': '198.51.100.1' },
         { 'x-parley-client': '198.51.100.2', 'x-parley-internal': 'AAAA' },
         {

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { Presence } from '../presence/tracker.js';
 import type { MessageRow, Store, UserRow } from '../store/index.js';
 import type { RoomHub } from './room-hub.js';
-import { textFrame, writeFrame } from './frames.js';
+import { textFrame, writeFrames } from './frames.js';
 import { onSocketClose } from './socket-close.js';
 
 /**
@@ -118,7 +118,7 @@ class FanoutGroup {
         frames.set(sub.prefix, data);
       }
       sub.lastSeq = message.seq;
-      writeFrame(socket, data, () => frame(sub.prefix, payload));
+      this.registry.queueFrame(socket, data);
       delivered += 1;
     }
     this.registry.delivered(delivered, message);
@@ -165,6 +165,34 @@ export class FanoutRegistry {
     private readonly metrics: Metrics,
     readonly log: Logger,
   ) {}
+
+  /** Frames for each socket since the last flush, in order. */
+  private outbox = new Map<WebSocket, Buffer[]>();
+  private flushScheduled = false;
+
+  /**
+   * Queues a live frame for `socket`. Every message broadcast in this turn of the event
+   * loop (several, under load: the senders' frames arrive together) goes out in one
+   * write per socket once the turn's I/O has been read, not one write per message.
+   */
+  queueFrame(socket: WebSocket, data: Buffer): void {
+    const queued = this.outbox.get(socket);
+    if (queued) queued.push(data);
+    else this.outbox.set(socket, [data]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [socket, frames] of outbox) {
+      if (isOpen(socket) && !writeFrames(socket, frames, WS_MAX_BUFFERED_BYTES)) this.dropSlowConsumer(socket);
+    }
+  };
 
   delivered(count: number, message: MessageRow): void {
     if (count === 0) return;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { textFrame, writeFrame } from '../../server/realtime/frames.js';
+import { frameText, textFrame, writeFrames } from '../../server/realtime/frames.js';
 
 /** A frame encoded once must read, in any client, exactly like one ws would have sent. */
 describe('pre-encoded frames', () => {
@@ -22,10 +22,13 @@ describe('pre-encoded frames', () => {
     );
     texts.push('{"id":"s","type":"next","payload":{"data":{"x":"<script>ü</script>"}}}');
     server.once('connection', (socket) => {
-      texts.forEach((text, i) => {
-        if (i % 3 === 2) socket.send(text);
-        else writeFrame(socket, textFrame(text), () => text);
-      });
+      // One at a time, in batches of two and three (one corked writev each), and through ws.
+      let i = 0;
+      for (const size of [1, 2, 0, 3, 0, 1]) {
+        if (size === 0) socket.send(texts[i++]!);
+        else expect(writeFrames(socket, texts.slice(i, (i += size)).map(textFrame), 1 << 30)).toBe(true);
+      }
+      expect(i).toBe(texts.length);
     });
     const client = new WebSocket(url);
     const received: string[] = [];
@@ -44,5 +47,12 @@ describe('pre-encoded frames', () => {
     });
     expect(received).toEqual(texts);
     client.close();
+  });
+
+  it('gives back the text of a frame, for when ws has to send it itself', () => {
+    for (const n of [0, 1, 125, 126, 65_535, 65_536, 100_000]) {
+      const text = 'ü'.repeat(Math.floor(n / 2)) + 'y'.repeat(n % 2);
+      expect(frameText(textFrame(text))).toBe(text);
+    }
   });
 });
