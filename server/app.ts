@@ -123,9 +123,17 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
 
   // Requests that will answer (not SSE streams, which last): a shutdown waits for them.
   const busyRequests = new Set<ServerResponse>();
+  let stopping = false;
   const server: Server = createServer((req, res) => {
     const reqId = requestId(req);
     res.setHeader('x-request-id', reqId);
+    if (stopping) {
+      // A keep-alive connection's next request, after SIGTERM: not run, and the
+      // connection closed, so the client sends it again (to another node).
+      res.writeHead(503, { connection: 'close', 'retry-after': '1', 'content-type': 'text/plain' });
+      res.end('This node is shutting down.\n');
+      return;
+    }
     if (log.isLevelEnabled('debug')) {
       const started = performance.now();
       res.once('close', () =>
@@ -219,7 +227,10 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       }),
 
     async stop() {
-      // Stop accepting; idle keep-alive connections go now, busy ones after their response.
+      // Stop accepting; idle keep-alive connections go now, busy ones after their
+      // response, and any request still to come on them is refused with 503.
+      stopping = true;
+      for (const res of busyRequests) if (!res.headersSent) res.setHeader('connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Sockets close with 1001 once their queries and mutations have answered, while

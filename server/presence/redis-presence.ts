@@ -14,6 +14,9 @@ import { CountingPresence, byName } from './tracker.js';
  *   their nodes' claims: who is online is who scores in the future;
  * - `presence:rooms`, the rooms to sweep.
  *
+ * Every key expires on its own once no node renews it, so a cluster that stops leaves
+ * nothing behind in Redis.
+ *
  * Every node renews its claims every PRESENCE_HEARTBEAT_MS to PRESENCE_TTL_MS ahead, and
  * sweeps users whose claims all ran out (their node died), announcing them offline. The
  * scripts run atomically and read Redis's clock, so nodes with skewed clocks agree and
@@ -35,6 +38,7 @@ local score = redis.call('ZSCORE', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[2], 'GT', until_, ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ${ROOM_KEY_TTL_MS})
 redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ${ROOM_KEY_TTL_MS})
 if others == 0 and (not score or tonumber(score) <= now) then return 1 end
 return 0`;
 
@@ -56,6 +60,7 @@ for i = 2, #KEYS, 2 do
   redis.call('PEXPIRE', KEYS[i], ${ROOM_KEY_TTL_MS})
   redis.call('SADD', KEYS[1], room)
 end
+redis.call('PEXPIRE', KEYS[1], ${ROOM_KEY_TTL_MS})
 return 0`;
 
 /** KEYS: rooms. ARGV: the room key prefix. Returns room id, user id pairs whose claims all ran out. */

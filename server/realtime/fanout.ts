@@ -7,7 +7,7 @@ import type { Presence } from '../presence/tracker.js';
 import type { MessageRow, Store, UserRow } from '../store/index.js';
 import type { RoomHub } from './room-hub.js';
 import { textFrame, writeFrames } from './frames.js';
-import { onSocketClose } from './socket-close.js';
+import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
  * The hot path: `messageAdded` over graphql-ws. graphql-js would execute the selection
@@ -37,18 +37,90 @@ const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
 /** How often a waiting replay looks at the socket again. */
 const REPLAY_POLL_MS = 10;
 
-interface Subscriber {
-  readonly target: FanoutTarget;
-  /** The `{"id":…,"type":"next","payload":` that starts each of its frames. */
-  readonly prefix: string;
-  /** Highest seq sent; null until it has joined the live stream. */
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * One live subscriber, and the iterator graphql-ws holds for it: it never yields (its
+ * group writes the frames) and ends on `return()`. Idle subscribers are what a chat node
+ * holds by the thousand, so this is one object with its methods on the prototype, and
+ * it keeps only what delivery needs: not the operation's context or document.
+ */
+class Subscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
+  /** Highest seq sent. */
   lastSeq: number;
-  /** Live frames that arrived while it was replaying. */
+  /** Live frames that arrived while it was replaying; null once it is live. */
   early: { seq: number; payload: string }[] | null;
-  closed: boolean;
+  closed = false;
+  /** Ends its presence in the room, once it has entered. */
+  leavePresence: (() => void) | undefined = undefined;
+  private ended: Promise<IteratorResult<never>> | undefined = undefined;
+  private finish: ((result: IteratorResult<never>) => void) | undefined = undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The `{"id":…,"type":"next","payload":` that starts each of its frames. */
+    readonly prefix: string,
+    afterSeq: number | null,
+    private readonly group: FanoutGroup,
+    private readonly registry: FanoutRegistry,
+  ) {
+    this.lastSeq = afterSeq ?? 0;
+    this.early = afterSeq === null ? null : [];
+  }
+
+  /** Leaves the group and the room's presence; once. */
+  leave(): void {
+    if (this.closed) return;
+    this.closed = true;
+    offSocketClose(this.socket, this);
+    this.leavePresence?.();
+    this.registry.left(this.group, this);
+  }
+
+  socketClosed(): void {
+    this.leave();
+  }
+
+  next(): Promise<IteratorResult<never>> {
+    return (this.ended ??= new Promise((resolve) => (this.finish = resolve)));
+  }
+
+  async return(): Promise<IteratorResult<never>> {
+    this.leave();
+    this.finish?.(DONE);
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<never>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 const frame = (prefix: string, payload: string) => prefix + payload + '}';
+
+/**
+ * Recent frame prefixes by subscription id, so that subscribers with a common id ("1",
+ * "s": many clients count from 1) share one string. Ids that are UUIDs pass through:
+ * the map starts over when full.
+ */
+const prefixes = new Map<string, string>();
+const PREFIXES_KEPT = 256;
+
+/** The `{"id":…,"type":"next","payload":` that starts the frames of operation `id`. */
+function framePrefix(id: string): string {
+  let prefix = prefixes.get(id);
+  if (prefix === undefined) {
+    prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    if (prefixes.size >= PREFIXES_KEPT) prefixes.clear();
+    prefixes.set(id, prefix);
+  }
+  return prefix;
+}
 
 function isOpen(socket: WebSocket): boolean {
   return socket.readyState === 1; // WebSocket.OPEN
@@ -106,7 +178,7 @@ class FanoutGroup {
         continue;
       }
       if (message.seq <= sub.lastSeq) continue;
-      const { socket } = sub.target;
+      const { socket } = sub;
       if (!isOpen(socket)) continue;
       if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
         this.registry.dropSlowConsumer(socket);
@@ -123,34 +195,6 @@ class FanoutGroup {
     }
     this.registry.delivered(delivered, message);
   }
-}
-
-/** The parked iterator graphql-ws holds: it never yields and ends on `return()`. */
-function parkedIterator(onReturn: () => void): AsyncIterableIterator<never> {
-  let finish: ((result: IteratorResult<never>) => void) | undefined;
-  const ended = new Promise<IteratorResult<never>>((resolve) => {
-    finish = resolve;
-  });
-  let done = false;
-  const end = async (): Promise<IteratorResult<never>> => {
-    if (!done) {
-      done = true;
-      onReturn();
-      finish!({ done: true, value: undefined });
-    }
-    return { done: true, value: undefined };
-  };
-  return {
-    next: () => ended,
-    return: end,
-    throw: async (error: unknown) => {
-      await end();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
 
 export class FanoutRegistry {
@@ -210,63 +254,57 @@ export class FanoutRegistry {
    * Starts delivering `roomId`'s messages to `target`, after replaying those past
    * `afterSeq` when it is set. The caller has already authorized the viewer.
    */
-  async subscribe(roomId: string, viewer: UserRow, afterSeq: number | null, target: FanoutTarget) {
+  async subscribe(
+    roomId: string,
+    viewer: UserRow,
+    afterSeq: number | null,
+    target: FanoutTarget,
+  ): Promise<AsyncIterableIterator<never>> {
     const key = `${roomId}\u0000${target.groupKey}`;
     let group = this.groups.get(key);
     if (!group) {
       group = new FanoutGroup(key, roomId, target.execute, this.hub, this);
       this.groups.set(key, group);
     }
-    const current = group;
-    const sub: Subscriber = {
-      target,
-      prefix: `{"id":${JSON.stringify(target.id)},"type":"next","payload":`,
-      lastSeq: afterSeq ?? 0,
-      early: afterSeq === null ? null : [],
-      closed: false,
-    };
-    current.subscribers.add(sub);
-    const forgetSocket = onSocketClose(target.socket, () => leave());
-    let leavePresence: (() => void) | undefined;
+    const sub = new Subscriber(target.socket, framePrefix(target.id), afterSeq, group, this);
+    group.subscribers.add(sub);
+    onSocketClose(target.socket, sub);
     this.metrics.activeSubscriptions.inc({ field: 'messageAdded' });
-    const leave = () => {
-      if (sub.closed) return;
-      sub.closed = true;
-      forgetSocket();
-      leavePresence?.();
-      this.metrics.activeSubscriptions.dec({ field: 'messageAdded' });
-      current.subscribers.delete(sub);
-      if (current.subscribers.size === 0 && this.groups.get(key) === current) {
-        this.groups.delete(key);
-        current.stop();
-      }
-    };
     try {
-      await current.ready;
+      await group.ready;
       // The socket may close during either wait (graphql-ws #532): then `leave` has run
       // already, and this subscriber must not count as online.
       if (!sub.closed) {
         const exit = await this.presence.enter(roomId, viewer);
         if (sub.closed) exit();
-        else leavePresence = exit;
+        else sub.leavePresence = exit;
       }
     } catch (error) {
-      leave();
+      sub.leave();
       throw error;
     }
-    const iterator = parkedIterator(leave);
     if (afterSeq !== null) {
-      this.replay(current, sub, roomId).catch((error: unknown) => {
+      this.replay(group, sub, roomId).catch((error: unknown) => {
         this.log.error({ err: error, roomId }, 'replay failed');
-        sub.target.socket.close(1011, 'Replay failed');
+        sub.socket.close(1011, 'Replay failed');
       });
     }
-    return iterator;
+    return sub;
+  }
+
+  /** `sub` has left `group`: the group stops when it was the last. */
+  left(group: FanoutGroup, sub: Subscriber): void {
+    this.metrics.activeSubscriptions.dec({ field: 'messageAdded' });
+    group.subscribers.delete(sub);
+    if (group.subscribers.size === 0 && this.groups.get(group.key) === group) {
+      this.groups.delete(group.key);
+      group.stop();
+    }
   }
 
   /** Sends the backlog past `sub.lastSeq`, then the live frames that queued meanwhile. */
   private async replay(group: FanoutGroup, sub: Subscriber, roomId: string): Promise<void> {
-    const { socket } = sub.target;
+    const { socket } = sub;
     for (;;) {
       const batch = await this.store.messagesAfter(roomId, sub.lastSeq, REPLAY_BATCH);
       for (const message of batch) {

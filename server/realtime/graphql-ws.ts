@@ -64,7 +64,8 @@ const unset: Executor = () => {
 type EnvelopedArgs = ExecutionArgs & {
   rootValue:
     | { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown; fast?: undefined }
-    | { fast: () => Promise<unknown> };
+    // null once started: graphql-ws keeps the args while the subscription lives.
+    | { fast: (() => Promise<unknown>) | null };
 };
 
 /**
@@ -147,6 +148,16 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
 
       onSubscribe: async (ctx, id, payload: SubscribePayload) => {
         const { socket, request } = ctx.extra;
+        if (draining) {
+          // Shutting down: nothing new runs here. The operation is never executed, and
+          // never answered: the socket closes with 1001 once the operations already
+          // running have answered, and the client retries it on another node.
+          await new Promise<void>((resolve) => {
+            if (socket.readyState === WebSocket.CLOSED) resolve();
+            else socket.once('close', () => resolve());
+          });
+          return [forbidden('This node is shutting down.')];
+        }
         // graphql-ws has already entered this id; one socket must not hold unbounded state.
         if (Object.keys(ctx.subscriptions).length > WS_MAX_OPERATIONS_PER_SOCKET) {
           metrics.rejected.inc({ reason: 'operations_per_socket' });
@@ -200,8 +211,13 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
             const result = graphqlExecute({ ...base, rootValue: message });
             return result instanceof Promise ? result.then(masked) : masked(result);
           };
+          // No context here: graphql-ws keeps these args as long as the subscription
+          // lives, and an idle subscriber should cost only its socket and fan-out entry.
           const args: EnvelopedArgs = {
-            ...base,
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
             rootValue: { fast: () => subscribeFast(schema, operation, field, payload.variables, contextValue) },
           };
           return args;
@@ -225,12 +241,16 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
 
       execute: (args) => {
         const root = (args as EnvelopedArgs).rootValue;
-        if (root.fast) throw new Error('the fan-out path is for subscriptions only');
+        if (root.fast !== undefined) throw new Error('the fan-out path is for subscriptions only');
         return root.execute(args) as never;
       },
       subscribe: (args) => {
         const root = (args as EnvelopedArgs).rootValue;
-        return (root.fast ? root.fast() : root.subscribe(args)) as never;
+        if (root.fast === undefined) return root.subscribe(args) as never;
+        const start = root.fast;
+        if (!start) throw new Error('a fan-out subscription started twice');
+        root.fast = null; // and with it the operation's context
+        return start() as never;
       },
 
       onNext: (ctx) => {
@@ -264,30 +284,35 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
     WS_KEEPALIVE_MS,
   );
 
+  // The listeners below are the same functions for every socket (`this` is the socket),
+  // and the ids in their lines are made only when the line is written: a socket is
+  // mostly idle, and each closure or id would cost every idle subscriber.
+  const debug = () => log.isLevelEnabled('debug');
+  function onSocketClose(this: WebSocket, code: number) {
+    if (debug()) log.debug({ connId: connectionId(this), code }, 'socket closed');
+    metrics.openSockets.dec();
+    forget(this);
+  }
+  // `ws` emits 'error' for a frame it refuses (bad opcode, mask or UTF-8, past
+  // maxPayload) after it has already closed with the right code (1002, 1007, 1009).
+  // graphql-ws's listener would print a stack trace with console.error for each: any
+  // client could flood the output past LOG_LEVEL. Ours logs at debug and counts it.
+  function onSocketError(this: WebSocket, error: Error & { code?: string }) {
+    metrics.rejected.inc({ reason: 'ws_protocol' });
+    if (debug()) {
+      log.debug({ connId: connectionId(this), code: error.code, message: error.message }, 'refused a WebSocket frame');
+    }
+    if (this.readyState === WebSocket.OPEN) this.terminate();
+  }
+
   // Runs after graphql-ws's own 'connection' listener (registered by useServer above).
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     metrics.openSockets.inc();
-    const connId = connectionId(socket);
-    log.debug({ connId, reqId: requestId(req) }, 'socket opened');
+    if (debug()) log.debug({ connId: connectionId(socket), reqId: requestId(req) }, 'socket opened');
     if (draining) socket.close(GOING_AWAY, 'Server shutting down');
-    socket.once('close', (code: number) => {
-      log.debug({ connId, code }, 'socket closed');
-      metrics.openSockets.dec();
-      forget(socket);
-    });
-    // `ws` emits 'error' for a frame it refuses (bad opcode, mask or UTF-8, past
-    // maxPayload) after it has already closed with the right code (1002, 1007, 1009).
-    // graphql-ws's listener would print a stack trace with console.error for each: any
-    // client could flood the output past LOG_LEVEL. Ours logs at debug and counts it.
+    socket.on('close', onSocketClose); // emitted once: `on` spares the wrapper of `once`
     socket.removeAllListeners('error');
-    socket.on('error', (error: Error & { code?: string }) => {
-      metrics.rejected.inc({ reason: 'ws_protocol' });
-      log.debug(
-        { connId: connectionId(socket), code: error.code, message: error.message },
-        'refused a WebSocket frame',
-      );
-      if (socket.readyState === WebSocket.OPEN) socket.terminate();
-    });
+    socket.on('error', onSocketError);
   });
 
   return {
