@@ -22,8 +22,12 @@ export interface Config {
   /** Run Next.js in development mode (hot reload) rather than from its production build. */
   readonly dev: boolean;
   readonly rateLimits: boolean;
-  /** Take the client address from `X-Forwarded-For` (only behind a trusted proxy). */
-  readonly trustProxy: boolean;
+  /**
+   * Proxies in front of the node that append to `X-Forwarded-For` (0: none, use the
+   * peer's address). The client is the address the outermost of them saw: that many
+   * entries from the right. Whatever a client put further left is its own invention.
+   */
+  readonly trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -43,7 +47,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   web: true,
   dev: false,
   rateLimits: true,
-  trustProxy: false,
+  trustProxy: 0,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -132,6 +136,20 @@ function allowedOrigins(env: Env): readonly string[] {
   return Object.freeze(origins);
 }
 
+/** Most proxies TRUST_PROXY may count; a longer chain is a configuration mistake. */
+const TRUST_PROXY_MAX_HOPS = 10;
+
+function trustProxy(env: Env): number {
+  const raw = env.TRUST_PROXY?.trim().toLowerCase();
+  if (!raw || ['0', 'off', 'false'].includes(raw)) return 0;
+  if (['on', 'true'].includes(raw)) return 1;
+  const hops = Number(raw);
+  if (Number.isInteger(hops) && hops >= 1 && hops <= TRUST_PROXY_MAX_HOPS) return hops;
+  throw new ConfigError(
+    `TRUST_PROXY must be off, on (one proxy) or the number of proxies in front, 1-${TRUST_PROXY_MAX_HOPS}; got "${env.TRUST_PROXY}"`,
+  );
+}
+
 function logLevel(env: Env): LogLevel {
   const raw = env.LOG_LEVEL?.trim().toLowerCase();
   if (!raw) return DEFAULT_CONFIG.logLevel;
@@ -153,7 +171,7 @@ export function loadConfig(env: Env): Config {
     web: flag(env, 'WEB', DEFAULT_CONFIG.web),
     dev: flag(env, 'NEXT_DEV', DEFAULT_CONFIG.dev),
     rateLimits: flag(env, 'RATE_LIMITS', DEFAULT_CONFIG.rateLimits),
-    trustProxy: flag(env, 'TRUST_PROXY', DEFAULT_CONFIG.trustProxy),
+    trustProxy: trustProxy(env),
   });
 }
 

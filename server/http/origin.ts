@@ -11,8 +11,8 @@ export function originAllowed(headers: IncomingHttpHeaders, config: Config): boo
   const origin = headers.origin;
   if (origin === undefined) return true;
   if (config.allowedOrigins.includes(origin)) return true;
-  const forwarded = config.trustProxy ? headers['x-forwarded-host'] : undefined;
-  const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() ?? headers.host;
+  const host =
+    (config.trustProxy ? forwardedEntry(headers['x-forwarded-host'], config.trustProxy) : undefined) ?? headers.host;
   if (!host) return false;
   try {
     return new URL(origin).host === host.toLowerCase();
@@ -21,12 +21,25 @@ export function originAllowed(headers: IncomingHttpHeaders, config: Config): boo
   }
 }
 
-/** The peer's address, or the first `X-Forwarded-For` hop behind a trusted proxy. */
+/**
+ * The entry `hops` from the right of a forwarded list (every header line of it, in
+ * order): what the outermost of `hops` trusted proxies, each appending what it saw,
+ * wrote. A shorter list means fewer proxies wrote than trusted: its leftmost entry.
+ */
+function forwardedEntry(value: string | string[] | undefined, hops: number): string | undefined {
+  if (value === undefined) return undefined;
+  const entries = (Array.isArray(value) ? value.join(',') : value)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries[Math.max(0, entries.length - hops)];
+}
+
+/** The peer's address, or, behind `trustProxy` proxies, the one the outermost of them saw. */
 export function clientAddress(headers: IncomingHttpHeaders, remote: string | undefined, config: Config): string {
   if (config.trustProxy) {
-    const forwarded = headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+    const forwarded = forwardedEntry(headers['x-forwarded-for'], config.trustProxy);
+    if (forwarded) return forwarded;
   }
   return remote ?? 'unknown';
 }

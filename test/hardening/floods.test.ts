@@ -61,7 +61,7 @@ describe('connection floods', () => {
   });
 
   it('says when to come back (Retry-After) and counts per address behind a trusted proxy', async () => {
-    const s = await server({ rateLimits: true, trustProxy: true });
+    const s = await server({ rateLimits: true, trustProxy: 1 });
     const from = (address: string) => ({ 'x-forwarded-for': address });
     for (let i = 0; i < RATE_WS_CONNECT.points; i++) expect(await upgradeStatus(s.wsUrl, from('192.0.2.1'))).toBe(101);
     // ws's client does not show the headers of a refusal: ask with node:http.
