@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
@@ -14,6 +14,32 @@ export { UniqueViolation } from './types.js';
 const PG_POOL_SIZE = 10;
 /** How long SQLite waits for another writer's lock before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/** Prepared SQLite statements kept for reuse (the store issues a few dozen distinct ones). */
+const SQLITE_STATEMENT_CACHE = 256;
+
+/**
+ * Kysely prepares every query anew, and preparing costs SQLite about as much as running
+ * a small query. The same SQL gets the same statement back (least recently used ones go
+ * past the bound). Safe because Kysely runs a statement to completion (`all` or `run`)
+ * before the next, and the store never streams.
+ */
+function reusingStatements(database: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => void database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql); // most recently used goes last
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= SQLITE_STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
 
 function openSqlite(url: string): Store {
   const path = url.slice('file:'.length);
@@ -25,7 +51,10 @@ function openSqlite(url: string): Store {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  return new KyselyStore(
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) }),
+    'sqlite',
+  );
 }
 
 function openPostgres(url: string): Store {

@@ -1,17 +1,21 @@
 /**
  * History at scale: seeds a room with 1,000,000 messages straight into the database,
- * then times `messages(last: 50)` and `before` pages through the real server (HTTP), and
- * replays 1,000 messages over graphql-ws watching the heap. SQLite always; PostgreSQL
- * too when DATABASE_URL is set.
+ * then times `messages(last: 50)` and `before` pages through the real server (HTTP, the
+ * server in a process of its own, as in production, so the client's work and garbage
+ * are not counted as the server's), times the same pages at the store, and replays
+ * 1,000 messages over graphql-ws watching the server's heap. SQLite always; PostgreSQL
+ * too when DATABASE_URL is set. PROF=1 writes the server's CPU profiles to /tmp/prof.
  *
  *   npm run bench:history                       # SQLite
  *   DATABASE_URL=postgres://… npm run bench:history
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { buildApp } from '../../server/app.js';
-import { makeConfig } from '../../server/config.js';
+import { openStore } from '../../server/store/index.js';
 import { POSTGRES_URL, postgresDatabase, sqliteDatabase, type Database } from '../helpers/backends.js';
 
 interface Page {
@@ -77,7 +81,7 @@ async function time(label: string, run: (i: number) => Promise<void>): Promise<n
   return p99;
 }
 
-async function replay(wsUrl: string, token: string, afterId: string): Promise<{ ms: number; heapMB: number }> {
+async function replay(wsUrl: string, token: string, afterId: string): Promise<{ ms: number }> {
   const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
   let count = 0;
   const started = Date.now();
@@ -102,22 +106,62 @@ async function replay(wsUrl: string, token: string, afterId: string): Promise<{ 
     socket.on('error', reject);
   });
   socket.close();
-  return { ms: Date.now() - started, heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+  return { ms: Date.now() - started };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+/** The server as production runs it, in its own process; resolves once it is ready. */
+async function startNode(databaseUrl: string): Promise<{ url: string; port: number; node: ChildProcess }> {
+  const port = await freePort();
+  const node = spawn(
+    process.execPath,
+    [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'server/main.ts'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: '',
+        WEB: '0',
+        RATE_LIMITS: 'off',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ;) {
+    if (node.exitCode !== null) throw new Error(`the server exited with ${node.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the server did not become ready in 30 s');
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { url, port, node };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The server's heap in MB, from its own /metrics. */
+async function serverHeapMB(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('parley_nodejs_heap_size_used_bytes'));
+  return Number(line?.split(' ').at(-1)) / 2 ** 20;
 }
 
 async function run(kind: 'sqlite' | 'postgres', database: Database): Promise<boolean> {
   console.log(`\n${kind}:`);
-  const app = await buildApp(
-    makeConfig({
-      port: 0,
-      host: '127.0.0.1',
-      web: false,
-      rateLimits: false,
-      logLevel: 'silent',
-      databaseUrl: database.url,
-    }),
-  );
-  const { url, port } = await app.start();
+  const { url, port, node } = await startNode(database.url);
+  const store = openStore(database.url);
   try {
     const { signUp } = await gql<{ signUp: { token: string; user: { id: string } } }>(
       url,
@@ -143,7 +187,6 @@ async function run(kind: 'sqlite' | 'postgres', database: Database): Promise<boo
     });
 
     // The same pages straight from the store: what the database itself costs.
-    const { store } = app.services;
     await time('store: newest 51', async () => {
       await store.messagesBefore(ROOM, null, 51);
     });
@@ -153,16 +196,19 @@ async function run(kind: 'sqlite' | 'postgres', database: Database): Promise<boo
 
     const first = await gql<Page>(url, token, page, { id: ROOM, before: cursorAt(MESSAGES - REPLAY + 1) });
     const afterId = first.room.messages.edges.at(-1)!.node.id;
-    const heapBefore = process.memoryUsage().heapUsed / 2 ** 20;
-    const { ms, heapMB } = await replay(`ws://127.0.0.1:${port}/graphql`, token, afterId);
+    const heapBefore = await serverHeapMB(url);
+    const { ms } = await replay(`ws://127.0.0.1:${port}/graphql`, token, afterId);
+    const heapAfter = await serverHeapMB(url);
     console.log(
-      `  after-replay of ${REPLAY} messages       ${ms} ms, heap ${heapBefore.toFixed(0)} -> ${heapMB.toFixed(0)} MB`,
+      `  after-replay of ${REPLAY} messages       ${ms} ms, server heap ${heapBefore.toFixed(0)} -> ${heapAfter.toFixed(0)} MB`,
     );
     const ok = newest <= 5 && before <= 5;
     console.log(`  target p99 <= 5 ms: ${ok ? 'met' : 'NOT met'}`);
     return ok;
   } finally {
-    await app.stop();
+    await store.close();
+    node.kill('SIGTERM');
+    if (node.exitCode === null) await once(node, 'exit');
     await database.drop();
   }
 }
