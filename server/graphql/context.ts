@@ -6,6 +6,7 @@ import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { clientAddress, originAllowed } from '../http/origin.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import type { FanoutTarget } from '../realtime/fanout.js';
+import type { UpgradeRequest } from '../realtime/use-ws.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
 
@@ -30,7 +31,7 @@ export interface GraphQLContext {
 /** What the WebSocket transport hands Yoga for each operation (see realtime/graphql-ws.ts). */
 export interface SocketOperationContext {
   readonly socketAuth: Authenticated | null;
-  readonly upgrade: IncomingMessage;
+  readonly upgrade: UpgradeRequest;
   readonly ws: WebSocket;
   readonly fanout?: FanoutTarget;
 }
@@ -78,6 +79,7 @@ export async function createContext(services: Services, initial: InitialContext)
     if (token) identity = (await services.sessions.authenticate(token)) ?? null;
   }
   const ws = initial.wsOperation?.ws;
+  const httpReq = initial.req;
   let log: Logger | undefined;
   return {
     services,
@@ -86,7 +88,9 @@ export async function createContext(services: Services, initial: InitialContext)
     clientAddress: address,
     ...(initial.wsOperation && { socket: ws, fanout: initial.wsOperation.fanout }),
     get log() {
-      return (log ??= services.log.child(ws ? { connId: connectionId(ws) } : req ? { reqId: requestId(req) } : {}));
+      return (log ??= services.log.child(
+        ws ? { connId: connectionId(ws) } : httpReq ? { reqId: requestId(httpReq) } : {},
+      ));
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
 import {
   HTTP_MAX_BODY_BYTES,
@@ -82,8 +81,9 @@ export function createParleyYoga(services: Services): ParleyYoga {
     context: (initial) => createContext(services, initial),
     graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
     // GraphiQL's scripts are served from this process, not a CDN: it works offline and
-    // behind a strict firewall.
-    renderGraphiQL,
+    // behind a strict firewall. Loaded on the first GraphiQL page only: the module holds
+    // about 30 MB of script text, which every node would otherwise keep in its heap.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // Unexpected errors reach clients as "Unexpected error." with no stack or SQL,
     // even when NODE_ENV=development (Yoga would otherwise attach the original).
     maskedErrors: { maskError: (error, message) => maskError(error, message, false) },

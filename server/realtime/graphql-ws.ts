@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { type ExecutionArgs, GraphQLError, execute as graphqlExecute, getOperationAST } from 'graphql';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
@@ -22,6 +21,7 @@ import type { Services } from '../services.js';
 import type { Executor, FanoutTarget } from './fanout.js';
 import { fanoutField, masked, subscribeFast } from './fast-subscribe.js';
 import { groupKey } from './group-key.js';
+import { useServer } from './use-ws.js';
 
 /** The credentials a `connection_init` payload may carry (CONTRACT.md, Identity). */
 function initToken(payload: Record<string, unknown> | undefined): string | undefined | null {
@@ -282,6 +282,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
     },
     wss,
     WS_KEEPALIVE_MS,
+    (error) => log.error({ err: error }, 'graphql-ws failed to handle a message'),
   );
 
   // The listeners below are the same functions for every socket (`this` is the socket),

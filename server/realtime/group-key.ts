@@ -4,7 +4,7 @@ import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'gr
  * The name of the variable bound to `messageAdded`'s `after` argument when nothing else
  * in the document uses it: subscribers that differ only in it can share one execution.
  */
-function replayOnlyVariable(operation: OperationDefinitionNode): string | undefined {
+function findReplayOnlyVariable(operation: OperationDefinitionNode): string | undefined {
   let bound: string | undefined;
   const uses = new Map<string, number>();
   visit(operation, {
@@ -19,6 +19,18 @@ function replayOnlyVariable(operation: OperationDefinitionNode): string | undefi
     },
   });
   return bound !== undefined && uses.get(bound) === 1 ? bound : undefined;
+}
+
+/**
+ * `findReplayOnlyVariable` by operation: the parser cache hands every subscriber that sent
+ * the same document the same AST, so the walk (about 12 KB of garbage) runs once.
+ */
+const replayOnly = new WeakMap<OperationDefinitionNode, string | null>();
+
+function replayOnlyVariable(operation: OperationDefinitionNode): string | undefined {
+  let name = replayOnly.get(operation);
+  if (name === undefined) replayOnly.set(operation, (name = findReplayOnlyVariable(operation) ?? null));
+  return name ?? undefined;
 }
 
 /**

@@ -1,0 +1,192 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import {
+  CloseCode,
+  type ConnectionInitMessage,
+  GRAPHQL_TRANSPORT_WS_PROTOCOL,
+  type ServerOptions,
+  handleProtocols,
+  makeServer,
+} from 'graphql-ws';
+import { WebSocket, type WebSocketServer } from 'ws';
+
+/**
+ * graphql-ws on a `ws` server: what graphql-ws's own `useServer` (graphql-ws/use/ws)
+ * does, which its documentation offers as a starter to copy and adjust, with what it
+ * costs per socket cut down. A chat node holds thousands of idle sockets:
+ *
+ * - keepalive: one timer pings every socket each `keepAlive` ms and terminates those
+ *   that did not answer the previous ping, instead of an interval per socket and a
+ *   timeout and a `pong` listener per ping;
+ * - the `connection_init` timeout is let go once the socket has sent it (graphql-ws keeps
+ *   its fired timer for the socket's life);
+ * - the socket graphql-ws talks to is one small object with its methods on a prototype,
+ *   and the listeners on each `ws` socket are the same functions for every socket;
+ * - the frame a subscription arrived in is not held while the subscription lives;
+ * - the context keeps what it needs of the upgrade request, not the IncomingMessage.
+ *
+ * Differences: an internal error closes with 1011 and a generic reason (graphql-ws puts
+ * the error's message in it outside production), and goes to `onInternalError` rather
+ * than the console.
+ */
+
+const closeReason = 'Internal server error';
+
+/**
+ * What a socket's context keeps of its upgrade request: the headers read after the
+ * upgrade (the session cookie at `connection_init`, the forwarded address) and the peer's
+ * address. The IncomingMessage itself, with its raw headers and stream state, is about
+ * 1.2 KB a socket, more with a browser's headers.
+ */
+export interface UpgradeRequest {
+  readonly headers: Pick<IncomingHttpHeaders, 'cookie' | 'x-forwarded-for'>;
+  readonly socket: { readonly remoteAddress: string | undefined };
+}
+
+/** graphql-ws's `ctx.extra` on this transport. */
+export interface Extra {
+  readonly socket: WebSocket;
+  readonly request: UpgradeRequest;
+}
+
+function upgradeRequest(req: IncomingMessage): UpgradeRequest {
+  const { cookie, 'x-forwarded-for': forwardedFor } = req.headers;
+  return { headers: { cookie, 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: req.socket.remoteAddress } };
+}
+
+/** What graphql-ws's server sees of one `ws` socket. */
+class Socket {
+  /** graphql-ws's handler of this socket's messages. */
+  handle: ((data: string) => Promise<void>) | undefined = undefined;
+  /** graphql-ws's close handler of this socket. */
+  closed: ((code: number, reason: string) => Promise<void>) | undefined = undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly onInternalError: (error: unknown) => void,
+  ) {}
+
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    const { ws } = this;
+    return new Promise((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN) return resolve();
+      ws.send(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.handle = handle;
+  }
+}
+
+const sockets = new WeakMap<WebSocket, Socket>();
+/** Sockets that have not answered the last keepalive ping yet. */
+const awaitingPong = new WeakSet<WebSocket>();
+/** The `connection_init` timeouts of sockets that have not sent it yet. */
+const initTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
+
+function letGoOfInitTimer(ws: WebSocket): void {
+  clearTimeout(initTimers.get(ws));
+  initTimers.delete(ws);
+}
+
+function onMessage(this: WebSocket, data: WebSocket.RawData): void {
+  const socket = sockets.get(this);
+  if (!socket?.handle) return;
+  // Not an async listener: the frame's buffer is not kept while the operation runs.
+  socket.handle(String(data)).catch((error: unknown) => {
+    socket.onInternalError(error);
+    if (this.readyState === WebSocket.OPEN) this.close(CloseCode.InternalServerError, closeReason);
+  });
+}
+
+function onPong(this: WebSocket): void {
+  awaitingPong.delete(this);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  letGoOfInitTimer(this);
+  const socket = sockets.get(this);
+  sockets.delete(this);
+  void socket?.closed?.(code, String(reason));
+}
+
+function onError(this: WebSocket): void {
+  this.close(CloseCode.InternalServerError, closeReason);
+}
+
+export function useServer<P extends ConnectionInitMessage['payload'] = ConnectionInitMessage['payload']>(
+  options: ServerOptions<P, Extra>,
+  wss: WebSocketServer,
+  keepAlive = 12_000,
+  onInternalError: (error: unknown) => void = (error) => console.error('graphql-ws internal error', error),
+): { dispose(): Promise<void> } {
+  const initTimeout = options.connectionInitWaitTimeout ?? 3_000;
+  const server = makeServer<P, Extra>({
+    ...options,
+    connectionInitWaitTimeout: 0, // below, so that it can be let go
+    onConnect: (ctx) => {
+      letGoOfInitTimer(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
+  wss.options.handleProtocols = handleProtocols;
+
+  wss.once('error', (error) => {
+    onInternalError(error);
+    for (const ws of wss.clients) ws.close(CloseCode.InternalServerError, closeReason);
+  });
+
+  const pinger =
+    keepAlive > 0 && Number.isFinite(keepAlive)
+      ? setInterval(() => {
+          for (const ws of wss.clients) {
+            if (ws.readyState !== WebSocket.OPEN) continue;
+            if (awaitingPong.has(ws)) {
+              ws.terminate();
+              continue;
+            }
+            awaitingPong.add(ws);
+            ws.ping();
+          }
+        }, keepAlive)
+      : undefined;
+  pinger?.unref();
+
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
+    const socket = new Socket(ws, onInternalError);
+    sockets.set(ws, socket);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('close', onClose); // emitted once: `on` spares the wrapper of `once`
+    ws.on('error', onError);
+    if (initTimeout > 0 && Number.isFinite(initTimeout) && ws.protocol === GRAPHQL_TRANSPORT_WS_PROTOCOL) {
+      initTimers.set(
+        ws,
+        setTimeout(() => {
+          initTimers.delete(ws);
+          if (ws.readyState === WebSocket.OPEN) {
+            ws.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+          }
+        }, initTimeout),
+      );
+    }
+    socket.closed = server.opened(socket, { socket: ws, request: upgradeRequest(request) });
+  });
+
+  return {
+    async dispose() {
+      if (pinger) clearInterval(pinger);
+      for (const ws of wss.clients) ws.close(1001, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
