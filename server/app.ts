@@ -37,6 +37,13 @@ export interface App {
 const SHUTDOWN_POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The `route` label of a request: its path when it is one of the API's, else `web`. */
+const API_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+function route(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0]!;
+  return API_PATHS.has(path) ? path : 'web';
+}
+
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
 
@@ -151,7 +158,11 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     }
     if (!req.headers.accept?.includes('text/event-stream')) {
       busyRequests.add(res);
-      res.once('close', () => busyRequests.delete(res));
+      const done = services.metrics.httpDuration.startTimer({ route: route(req.url) });
+      res.once('close', () => {
+        busyRequests.delete(res);
+        done();
+      });
     }
     Promise.resolve(handle(req, res)).catch((error: unknown) => {
       log.error({ err: error, reqId, path: (req.url ?? '/').split('?', 1)[0] }, 'request failed');

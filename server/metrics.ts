@@ -36,6 +36,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly httpDuration = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'From an HTTP request arriving to its response ending (SSE streams excluded), by route.',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   readonly rejected = new Counter({
     name: 'parley_rejected_total',
     help: 'Requests and connections refused, by reason.',

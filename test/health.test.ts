@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Session, createRoom, sendMessage, signUp } from './helpers/http.js';
+import { type Session, createRoom, gqlResponse, sendMessage, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline, waitUntil } from './helpers/wait.js';
 import { openSocket } from './helpers/ws.js';
@@ -73,6 +73,8 @@ describe('/metrics', () => {
       'parley_messages_sent_total',
       'parley_deliveries_total',
       'parley_delivery_latency_seconds',
+      'parley_http_request_duration_seconds',
+      'parley_rejected_total',
     ]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
@@ -108,5 +110,17 @@ describe('/metrics', () => {
       what: 'open sockets back to where they were',
     });
     expect(sample(await scrape(), 'parley_active_subscriptions{field="messageAdded"}')).toBe(0);
+  });
+
+  it('times HTTP requests by route', async () => {
+    const count = async () =>
+      sample(await scrape(), 'parley_http_request_duration_seconds_count{route="/graphql"}') ?? 0;
+    const before = await count();
+    for (let i = 0; i < 3; i++) await gqlResponse(server.url, '{ __typename }');
+    // Timed when the response has ended; the scrape itself counts under /metrics.
+    await waitUntil(async () => (await count()) === before + 3, { what: 'three /graphql requests timed' });
+    const text = await scrape();
+    expect(sample(text, 'parley_http_request_duration_seconds_bucket{le="+Inf",route="/graphql"}')).toBe(before + 3);
+    expect(sample(text, 'parley_http_request_duration_seconds_count{route="/metrics"}')).toBeGreaterThan(0);
   });
 });
