@@ -19,15 +19,17 @@ type Documents = {
   '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': typeof types.ViewerDocument;
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
-  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
-  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
-  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
+  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
+  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
+  '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': typeof types.ChatUserFragmentDoc;
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
-  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n': typeof types.MessageAddedDocument;
+  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n': typeof types.MessageAddedDocument;
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n': typeof types.SidebarDocument;
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n': typeof types.HomeRoomDocument;
-  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n': typeof types.CreateRoomDocument;
   '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n': typeof types.JoinRoomDocument;
   '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n': typeof types.InviteDocument;
@@ -41,23 +43,26 @@ const documents: Documents = {
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': types.ViewerDocument,
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n':
     types.SetTypingDocument,
-  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n':
+  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.UserTypingDocument,
-  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n':
+  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.PresenceChangedDocument,
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n':
+  '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': types.ChatUserFragmentDoc,
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n':
+    types.ChatMessageFragmentDoc,
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
-  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
     types.MessagePageDocument,
   '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n':
     types.SendMessageDocument,
-  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n':
+  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n':
     types.MessageAddedDocument,
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n':
     types.SidebarDocument,
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n':
     types.HomeRoomDocument,
-  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n':
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomOnlineDocument,
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n':
     types.CreateRoomDocument,
@@ -115,26 +120,38 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        id\n        name\n      }\n    }\n  }\n'];
+  source: '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        id\n        name\n      }\n    }\n  }\n'];
+  source: '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        id\n        name\n      }\n    }\n  }\n'];
+  source: '\n  fragment ChatUser on User {\n    id\n    name\n  }\n',
+): (typeof documents)['\n  fragment ChatUser on User {\n    id\n    name\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            id\n            roomId\n            text\n            createdAt\n            author {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n'];
+  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n',
+): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -145,8 +162,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      id\n      roomId\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n    }\n  }\n'];
+  source: '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n',
+): (typeof documents)['\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -163,8 +180,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        id\n        name\n      }\n    }\n  }\n'];
+  source: '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

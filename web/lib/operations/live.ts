@@ -11,8 +11,7 @@ export const UserTypingSubscription = graphql(`
     userTyping(roomId: $roomId) {
       isTyping
       user {
-        id
-        name
+        ...ChatUser
       }
     }
   }
@@ -23,8 +22,7 @@ export const PresenceChangedSubscription = graphql(`
     presenceChanged(roomId: $roomId) {
       online
       user {
-        id
-        name
+        ...ChatUser
       }
     }
   }

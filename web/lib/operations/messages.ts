@@ -1,5 +1,26 @@
 import { graphql } from '@/gql';
 
+/** A person as the chat shows them: in messages, typing notices and who is online. */
+export const ChatUserFragment = graphql(`
+  fragment ChatUser on User {
+    id
+    name
+  }
+`);
+
+/** A message as the chat shows it, from history and live alike. */
+export const ChatMessageFragment = graphql(`
+  fragment ChatMessage on Message {
+    id
+    roomId
+    text
+    createdAt
+    author {
+      ...ChatUser
+    }
+  }
+`);
+
 /** The room page's header: the room and who is online (its history is MessagePage). */
 export const RoomViewQuery = graphql(`
   query RoomView($id: ID!) {
@@ -9,8 +30,7 @@ export const RoomViewQuery = graphql(`
       isPrivate
       isMember
       online {
-        id
-        name
+        ...ChatUser
       }
     }
   }
@@ -24,14 +44,7 @@ export const MessagePageQuery = graphql(`
       messages(last: 50, before: $before) {
         edges {
           node {
-            id
-            roomId
-            text
-            createdAt
-            author {
-              id
-              name
-            }
+            ...ChatMessage
           }
         }
         pageInfo {
@@ -55,14 +68,7 @@ export const SendMessageMutation = graphql(`
 export const MessageAddedSubscription = graphql(`
   subscription MessageAdded($roomId: ID!, $after: ID) {
     messageAdded(roomId: $roomId, after: $after) {
-      id
-      roomId
-      text
-      createdAt
-      author {
-        id
-        name
-      }
+      ...ChatMessage
     }
   }
 `);

@@ -33,8 +33,7 @@ export const RoomOnlineQuery = graphql(`
     room(id: $id) {
       id
       online {
-        id
-        name
+        ...ChatUser
       }
     }
   }
