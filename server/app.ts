@@ -105,7 +105,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     hub,
     fanout: new FanoutRegistry(hub, store, presence, metrics, log),
     presence,
-    sessions: new Sessions(store),
+    sessions: new Sessions(store, pubsub),
     limiter,
     metrics,
     internal: new InternalCalls(),
@@ -257,6 +257,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       await web?.close();
       await services.hub.close();
       await services.presence.close();
+      await services.sessions.close();
       redis?.disconnect();
       await pubsub.close();
       await store.close();

@@ -17,6 +17,14 @@ export const REPLAY_BATCH = 200; // messages
 
 // --- Sessions --------------------------------------------------------------------
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
+/**
+ * A token the store confirmed is believed this long without asking again. Signing out
+ * forgets it at once on every node the sessions topic reaches; while Redis is down,
+ * another node may still take a signed-out token for at most this long.
+ */
+export const SESSION_CACHE_MS = 5_000; // 5 seconds
+/** Tokens remembered at most, per node. */
+export const SESSION_CACHE_MAX = 10_000; // tokens
 
 // --- Typing ----------------------------------------------------------------------
 /** A user not refreshing `setTyping(true)` within this time is reported stopped. */

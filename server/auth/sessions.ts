@@ -1,4 +1,5 @@
-import { SESSION_TTL_MS } from '../limits.js';
+import { SESSION_CACHE_MAX, SESSION_CACHE_MS, SESSION_TTL_MS } from '../limits.js';
+import { type PubSub, SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Store, UserRow } from '../store/index.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -7,9 +8,30 @@ export interface Authenticated {
   readonly tokenHash: string;
 }
 
-/** Issues, checks and revokes bearer tokens. */
+/**
+ * Issues, checks and revokes bearer tokens. A token proven in the last SESSION_CACHE_MS
+ * is believed without asking the store again (every request carries one); signing out
+ * forgets it here at once and, through the sessions topic, on every other node.
+ */
 export class Sessions {
-  constructor(private readonly store: Store) {}
+  private readonly proven = new Map<string, { auth: Authenticated; until: number }>();
+  private stopListening: Promise<() => Promise<void>> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    pubsub?: PubSub,
+  ) {
+    this.stopListening = pubsub?.subscribe(SESSIONS_TOPIC, (event) => {
+      if (event.kind === 'revoked') this.proven.delete(event.tokenHash);
+    });
+  }
+
+  async close(): Promise<void> {
+    await (
+      await this.stopListening
+    )?.();
+    this.proven.clear();
+  }
 
   async issue(user: UserRow): Promise<string> {
     const token = newToken();
@@ -20,11 +42,26 @@ export class Sessions {
   /** The user a token proves, or undefined when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Authenticated | undefined> {
     const tokenHash = hashToken(token);
-    const user = await this.store.sessionUser(tokenHash, Date.now());
-    return user && { user, tokenHash };
+    const now = Date.now();
+    const cached = this.proven.get(tokenHash);
+    if (cached && cached.until > now) return cached.auth;
+    const user = await this.store.sessionUser(tokenHash, now);
+    if (!user) {
+      this.proven.delete(tokenHash);
+      return undefined;
+    }
+    const auth = { user, tokenHash };
+    this.proven.delete(tokenHash); // re-inserted last: the oldest go first past the bound
+    if (this.proven.size >= SESSION_CACHE_MAX) this.proven.delete(this.proven.keys().next().value!);
+    this.proven.set(tokenHash, { auth, until: now + SESSION_CACHE_MS });
+    return auth;
   }
 
   async revoke(tokenHash: string): Promise<boolean> {
-    return this.store.deleteSession(tokenHash);
+    this.proven.delete(tokenHash);
+    const revoked = await this.store.deleteSession(tokenHash);
+    // A request that read the session just before the delete may have cached it again.
+    this.proven.delete(tokenHash);
+    return revoked;
   }
 }

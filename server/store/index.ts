@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -57,8 +58,42 @@ function openSqlite(url: string): Store {
   );
 }
 
+/** Statements worth preparing: the store's queries, not DDL or transaction control. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** Longer SQL (a long `in (…)` list) is planned each time rather than kept per connection. */
+const PG_PREPARE_MAX_CHARS = 2_000;
+/** Statement names kept, so a name is not hashed again for every query. */
+const PG_STATEMENT_NAMES = 512;
+
+/**
+ * PostgreSQL plans every query it is sent as text; for the store's short queries
+ * planning took most of the server's time (0.6 of 0.9 ms for a history page). Sent as a
+ * named statement instead, each connection prepares it once and reuses it. Kysely sends
+ * `query(text, values)`; the pool's clients turn that into `query({ name, text, values })`.
+ */
+function preparingStatements(pool: pg.Pool): void {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `parley_${createHash('sha1').update(text).digest('base64url')}`;
+      if (names.size >= PG_STATEMENT_NAMES) names.delete(names.keys().next().value!);
+      names.set(text, name);
+    }
+    return name;
+  };
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((text: unknown, values?: unknown) =>
+      typeof text === 'string' && Array.isArray(values) && text.length <= PG_PREPARE_MAX_CHARS && PREPARABLE.test(text)
+        ? query({ name: nameOf(text), text, values })
+        : query(text, values)) as typeof client.query;
+  });
+}
+
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
+  preparingStatements(pool);
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');

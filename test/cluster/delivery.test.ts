@@ -4,7 +4,8 @@
  * Skipped without PostgreSQL and Redis: the embedded default is one node by definition.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Message, type Session, createRoom, gqlOk, history, sendMessage, signUp } from '../helpers/http.js';
+import { SESSION_CACHE_MS } from '../../server/limits.js';
+import { type Message, type Session, createRoom, gql, gqlOk, history, sendMessage, signUp } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import type { Subscription } from '../helpers/ws.js';
 import { CLUSTER_BACKENDS, type NodeProcess, useCluster } from './harness.js';
@@ -23,6 +24,22 @@ describe.runIf(CLUSTER_BACKENDS)("two nodes deliver each other's events", () => 
     // Accounts made on either node work on both: one database.
     users = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp((i % 2 ? B() : A()).url)));
   }, 30_000);
+
+  it('stops honouring a token on every node as soon as it is signed out on one', async () => {
+    const user = await signUp(A().url);
+    const me = (node: NodeProcess) =>
+      gql<{ me: { name: string } | null }>(node.url, '{ me { name } }', {}, { token: user.token });
+    // Both nodes have just proven the token (and may remember it for SESSION_CACHE_MS).
+    for (const node of [A(), B()]) expect((await me(node)).data?.me?.name).toBe(user.user.name);
+    await gqlOk(A().url, 'mutation { signOut }', {}, { token: user.token });
+    // Well within SESSION_CACHE_MS: node B heard of the sign-out through Redis.
+    // `me` is null for whoever the server does not know.
+    await waitUntil(async () => (await me(B())).data?.me === null, {
+      timeoutMs: SESSION_CACHE_MS / 2,
+      what: 'node B refusing the signed-out token',
+    });
+    expect((await me(A())).data?.me).toBeNull();
+  });
 
   it('delivers a message sent on either node once to subscribers on both, in history order', async () => {
     const [alice, bob, carol, dave] = users as [Session, Session, Session, Session];
