@@ -37,12 +37,12 @@ export interface App {
 const SHUTDOWN_POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A request's path, without its query string (which never goes into a log). */
+const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0]!;
+
 /** The `route` label of a request: its path when it is one of the API's, else `web`. */
 const API_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
-function route(url: string | undefined): string {
-  const path = (url ?? '/').split('?', 1)[0]!;
-  return API_PATHS.has(path) ? path : 'web';
-}
+const route = (path: string): string => (API_PATHS.has(path) ? path : 'web');
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
@@ -114,8 +114,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   const yoga = createParleyYoga(services);
   const web = config.web ? await loadWeb(config) : undefined;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?', 1)[0];
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/graphql') return yoga(req, res, { req, res });
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);
@@ -133,6 +132,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   let stopping = false;
   const server: Server = createServer((req, res) => {
     const reqId = requestId(req);
+    const path = pathOf(req.url);
     res.setHeader('x-request-id', reqId);
     if (stopping) {
       // A keep-alive connection's next request, after SIGTERM: not run, and the
@@ -148,7 +148,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
           {
             reqId,
             method: req.method,
-            path: (req.url ?? '/').split('?', 1)[0],
+            path,
             status: res.statusCode,
             ms: Math.round(performance.now() - started),
           },
@@ -158,14 +158,14 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     }
     if (!req.headers.accept?.includes('text/event-stream')) {
       busyRequests.add(res);
-      const done = services.metrics.httpDuration.startTimer({ route: route(req.url) });
+      const done = services.metrics.httpDuration.startTimer({ route: route(path) });
       res.once('close', () => {
         busyRequests.delete(res);
         done();
       });
     }
-    Promise.resolve(handle(req, res)).catch((error: unknown) => {
-      log.error({ err: error, reqId, path: (req.url ?? '/').split('?', 1)[0] }, 'request failed');
+    Promise.resolve(handle(req, res, path)).catch((error: unknown) => {
+      log.error({ err: error, reqId, path }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal server error\n');
     });
@@ -204,7 +204,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     accept(req, socket, head);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const path = pathOf(req.url);
     if (path === '/graphql') {
       // Cross-site WebSocket hijacking: a page elsewhere must not ride the user's cookie.
       if (!originAllowed(req.headers, config)) {

@@ -180,10 +180,7 @@ class FanoutGroup {
       if (message.seq <= sub.lastSeq) continue;
       const { socket } = sub;
       if (!isOpen(socket)) continue;
-      if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-        this.registry.dropSlowConsumer(socket);
-        continue;
-      }
+      // Its unsent bytes are checked where the frames are written (the flush), once.
       let data = frames.get(sub.prefix);
       if (!data) {
         data = textFrame(frame(sub.prefix, payload));

@@ -94,12 +94,9 @@ describe.runIf(CLUSTER_BACKENDS)('a Redis outage', () => {
         outcome: await trySend(node.url, alice.token, roomId, text, clientId),
       });
     }
+    // The store, not Redis, is what accepts a message: every send is acknowledged.
     for (const { clientId, node, outcome } of outage) {
-      if (outcome.ok) continue;
-      expect(
-        outcome.errors?.[0]?.extensions?.code,
-        `${clientId} on ${node} failed without a GraphQL error code: ${outcome.error}`,
-      ).toBeTruthy();
+      expect(outcome.ok, `${clientId} on ${node} was refused: ${outcome.ok ? '' : outcome.error}`).toBe(true);
     }
     const stored = await history(B().url, bob.token, roomId);
     const acknowledged = outage.filter((s) => s.outcome.ok);
