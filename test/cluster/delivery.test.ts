@@ -8,17 +8,14 @@ import { SESSION_CACHE_MS } from '../../server/limits.js';
 import { type Message, type Session, createRoom, gql, gqlOk, history, sendMessage, signUp } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import type { Subscription } from '../helpers/ws.js';
-import { CLUSTER_BACKENDS, type NodeProcess, useCluster } from './harness.js';
-import { type Added, SEND, duplicates, ids, subscribeOn, useSockets } from './support.js';
+import { CLUSTER_BACKENDS, type NodeProcess } from './harness.js';
+import { type Added, SEND, duplicates, ids, subscribeOn, useTwoNodes } from './support.js';
 
 type Typing = { userTyping: { user: { name: string }; isTyping: boolean } };
 const ON_TYPING = 'subscription($roomId: ID!) { userTyping(roomId: $roomId) { user { name } isTyping } }';
 
 describe.runIf(CLUSTER_BACKENDS)("two nodes deliver each other's events", () => {
-  const cluster = useCluster({ nodes: 2 });
-  const socketOn = useSockets();
-  const A = () => cluster().nodes[0]!;
-  const B = () => cluster().nodes[1]!;
+  const { socketOn, A, B } = useTwoNodes();
   let users: Session[];
   beforeAll(async () => {
     // Accounts made on either node work on both: one database.

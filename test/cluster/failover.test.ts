@@ -9,7 +9,7 @@ import { SHUTDOWN_DEADLINE_MS } from '../../server/limits.js';
 import { type Message, type Session, createRoom, history, sendMessage, signUp } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import type { TestSocket } from '../helpers/ws.js';
-import { CLUSTER_BACKENDS, useCluster } from './harness.js';
+import { CLUSTER_BACKENDS } from './harness.js';
 import {
   type Added,
   ON_MESSAGE,
@@ -19,14 +19,11 @@ import {
   ids,
   subscribeOn,
   trySend,
-  useSockets,
+  useTwoNodes,
 } from './support.js';
 
 describe.runIf(CLUSTER_BACKENDS)('losing a node', () => {
-  const cluster = useCluster({ nodes: 2 });
-  const socketOn = useSockets();
-  const A = () => cluster().nodes[0]!;
-  const B = () => cluster().nodes[1]!;
+  const { socketOn, A, B } = useTwoNodes();
   let users: Session[];
   beforeAll(async () => {
     users = await Promise.all(Array.from({ length: 6 }, () => signUp(B().url)));

@@ -11,8 +11,8 @@ import { type Message, type Session, createRoom, history, signUp } from '../help
 import { Feed } from '../helpers/feed.js';
 import { waitOnline } from '../helpers/wait.js';
 import type { TestSocket } from '../helpers/ws.js';
-import { CLUSTER_BACKENDS, type NodeProcess, useCluster } from './harness.js';
-import { ON_MESSAGE, SEND, percentile, useSockets } from './support.js';
+import { CLUSTER_BACKENDS, type NodeProcess } from './harness.js';
+import { ON_MESSAGE, SEND, percentile, useTwoNodes } from './support.js';
 
 const MESSAGES = 300;
 const WARM_UP = 20; // sends before the timed ones: connections, JIT, the room's feed
@@ -30,10 +30,7 @@ interface Arrival {
 }
 
 describe.runIf(CLUSTER_BACKENDS)('cross-node delivery latency', () => {
-  const cluster = useCluster({ nodes: 2 });
-  const socketOn = useSockets();
-  const A = () => cluster().nodes[0]!;
-  const B = () => cluster().nodes[1]!;
+  const { socketOn, A, B } = useTwoNodes();
   let alice: Session;
   let bob: Session;
   let carol: Session;

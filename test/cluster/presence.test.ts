@@ -9,8 +9,8 @@ import { PRESENCE_HEARTBEAT_MS, PRESENCE_TTL_MS } from '../../server/limits.js';
 import { type Session, createRoom, onlineNames, signUp } from '../helpers/http.js';
 import { waitOnline, waitUntil } from '../helpers/wait.js';
 import type { Subscription, TestSocket } from '../helpers/ws.js';
-import { CLUSTER_BACKENDS, type NodeProcess, useCluster } from './harness.js';
-import { ON_MESSAGE, useSockets } from './support.js';
+import { CLUSTER_BACKENDS, type NodeProcess } from './harness.js';
+import { ON_MESSAGE, useTwoNodes } from './support.js';
 
 type Presence = { presenceChanged: { user: { id: string; name: string }; online: boolean } };
 const ON_PRESENCE = 'subscription($roomId: ID!) { presenceChanged(roomId: $roomId) { user { id name } online } }';
@@ -19,10 +19,7 @@ const ON_PRESENCE = 'subscription($roomId: ID!) { presenceChanged(roomId: $roomI
 const CRASH_OFFLINE_BOUND_MS = PRESENCE_TTL_MS + 2 * PRESENCE_HEARTBEAT_MS + 5_000;
 
 describe.runIf(CLUSTER_BACKENDS)('presence across nodes', () => {
-  const cluster = useCluster({ nodes: 2 });
-  const socketOn = useSockets();
-  const A = () => cluster().nodes[0]!;
-  const B = () => cluster().nodes[1]!;
+  const { socketOn, A, B } = useTwoNodes();
   let alice: Session;
   let bob: Session;
   beforeAll(async () => {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, createRoom, gqlOk, history, sendMessage, signUp } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
-import { CLUSTER_BACKENDS, type NodeProcess, type RedisProcess, startRedis, useCluster } from './harness.js';
+import { CLUSTER_BACKENDS, type NodeProcess, type RedisProcess, startRedis } from './harness.js';
 import {
   type Added,
   ON_MESSAGE,
@@ -17,7 +17,7 @@ import {
   ids,
   subscribeOn,
   trySend,
-  useSockets,
+  useTwoNodes,
 } from './support.js';
 
 /** How long a node may take to notice Redis has gone, or is back (its reconnection backs off to 1 s). */
@@ -52,10 +52,7 @@ describe.runIf(CLUSTER_BACKENDS)('a Redis outage', () => {
   afterAll(async () => {
     await redis?.kill('SIGKILL');
   });
-  const cluster = useCluster(() => ({ nodes: 2, redisUrl: redis!.url }));
-  const socketOn = useSockets();
-  const A = () => cluster().nodes[0]!;
-  const B = () => cluster().nodes[1]!;
+  const { socketOn, A, B } = useTwoNodes(() => ({ nodes: 2, redisUrl: redis!.url }));
   let alice: Session;
   let bob: Session;
   let carol: Session;

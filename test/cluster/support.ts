@@ -3,7 +3,7 @@ import { afterAll } from 'vitest';
 import { type GqlError, MESSAGE_FIELDS, type Message, type Session, gqlResponse } from '../helpers/http.js';
 import { waitOnline } from '../helpers/wait.js';
 import { type Subscription, type TestSocket, openSocket } from '../helpers/ws.js';
-import type { NodeProcess } from './harness.js';
+import { type ClusterOptions, type NodeProcess, useCluster } from './harness.js';
 
 export type Added = { messageAdded: Message };
 export const ON_MESSAGE = `subscription($roomId: ID!, $after: ID) {
@@ -79,4 +79,17 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * Two nodes for the enclosing `describe` (started in beforeAll, stopped in afterAll), the
+ * sockets its tests open on them (closed in afterAll), and the nodes by name.
+ */
+export function useTwoNodes(options: ClusterOptions | (() => ClusterOptions) = { nodes: 2 }) {
+  const cluster = useCluster(options);
+  return {
+    socketOn: useSockets(),
+    A: (): NodeProcess => cluster().nodes[0]!,
+    B: (): NodeProcess => cluster().nodes[1]!,
+  };
 }
