@@ -159,3 +159,46 @@ describe('credentials over graphql-ws', () => {
     await socket.close();
   });
 });
+
+describe('impersonation', () => {
+  it('lets nobody send, type or appear online as someone else', async () => {
+    const bob = await signUp(server.url);
+    const roomId = 'general';
+    // No operation takes a user: naming one is a validation error, not a way in.
+    const named = await gqlResponse(
+      server.url,
+      'mutation { sendMessage(roomId: "general", text: "as bob", author: "x") { id } }',
+      {},
+      { token: alice.token },
+    );
+    expect(codes(named)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    // Two identities on one request: the Bearer token decides, never the cookie beside it.
+    const sent = await gql<{ sendMessage: { author: { name: string } } }>(
+      server.url,
+      'mutation($r: ID!) { sendMessage(roomId: $r, text: "who am I") { author { name } } }',
+      { r: roomId },
+      { token: alice.token, headers: { cookie: cookie(bob.token), origin: ownOrigin } },
+    );
+    expect(sent.data?.sendMessage.author.name).toBe(alice.user.name);
+    // Over sockets, who types and who is online is the socket's own user.
+    const watcher = openSocket(server.wsUrl, { token: bob.token });
+    const typing = watcher.subscribe<{ userTyping: { user: { name: string } } }>(
+      'subscription($r: ID!) { userTyping(roomId: $r) { user { name } } }',
+      { r: roomId },
+    );
+    await waitOnline(server.url, bob.token, roomId, bob.user.name);
+    const socket = openSocket(server.wsUrl, { token: alice.token });
+    const presence = socket.subscribe('subscription($r: ID!) { presenceChanged(roomId: $r) { online } }', {
+      r: roomId,
+    });
+    await waitOnline(server.url, bob.token, roomId, alice.user.name);
+    await socket.request('mutation($r: ID!) { setTyping(roomId: $r, isTyping: true) }', { r: roomId });
+    const [event] = await typing.waitFor(1);
+    expect(event?.userTyping.user.name).toBe(alice.user.name);
+    expect(await onlineNames(server.url, bob.token, roomId)).toEqual(
+      [alice.user.name, bob.user.name].sort((a, b) => a.localeCompare(b)),
+    );
+    presence.dispose();
+    await Promise.all([socket.close(), watcher.close()]);
+  });
+});
