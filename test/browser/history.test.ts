@@ -13,6 +13,9 @@ import {
 } from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
 
+/** Longest a smooth scroll may take to reach the bottom. */
+const SCROLL_TIMEOUT_MS = 5_000;
+
 const ROOM = 'history';
 
 /** Whether an element is entirely within its scroller's visible area. */
@@ -104,10 +107,11 @@ describe('a long history', () => {
     // scrollHeight is whole pixels while layout is not: allow the rounding.
     expect(Math.abs(after.top - before.top)).toBeLessThanOrEqual(1);
     await page.getByTestId('new-messages').click();
-    await expect.poll(() => page.getByTestId('new-messages').count()).toBe(0);
+    // A smooth scroll: on a busy CI machine it takes longer than expect.poll's 1 s default.
+    await expect.poll(() => page.getByTestId('new-messages').count(), { timeout: SCROLL_TIMEOUT_MS }).toBe(0);
     const newest = page.locator('[data-message-id]').last();
     expect(await newest.textContent()).toBe('Something new down below');
-    await expect.poll(() => newest.evaluate(inView)).toBe(true);
+    await expect.poll(() => newest.evaluate(inView), { timeout: SCROLL_TIMEOUT_MS }).toBe(true);
   });
 
   it('shows a message at once as pending, and offers a retry when sending fails', async () => {
