@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { Sessions } from './auth/sessions.js';
+import { RoomAccess } from './rooms/access.js';
 import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
 import { clientAddress, originAllowed } from './http/origin.js';
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     fanout: new FanoutRegistry(hub, store, presence, metrics, log),
     presence,
     sessions: new Sessions(store, pubsub),
+    roomAccess: new RoomAccess(store),
     limiter,
     metrics,
     internal: new InternalCalls(),

@@ -26,6 +26,12 @@ export const SESSION_CACHE_MS = 5_000; // 5 seconds
 /** Tokens remembered at most, per node. */
 export const SESSION_CACHE_MAX = 10_000; // tokens
 
+// --- Rooms -----------------------------------------------------------------------
+/** A user's access to a room, once the store granted it, is believed this long per node. */
+export const ROOM_ACCESS_CACHE_MS = 5_000; // 5 seconds
+/** (user, room) pairs remembered at most, per node. */
+export const ROOM_ACCESS_CACHE_MAX = 50_000; // pairs
+
 // --- Typing ----------------------------------------------------------------------
 /** A user not refreshing `setTyping(true)` within this time is reported stopped. */
 export const TYPING_EXPIRY_MS = 6_000; // 6 seconds

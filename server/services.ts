@@ -8,6 +8,7 @@ import type { PubSub } from './pubsub/index.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FanoutRegistry } from './realtime/fanout.js';
 import type { RoomHub } from './realtime/room-hub.js';
+import type { RoomAccess } from './rooms/access.js';
 import type { Store } from './store/index.js';
 
 /** Everything a resolver may use, built once per app by `buildApp`. */
@@ -20,6 +21,7 @@ export interface Services {
   readonly fanout: FanoutRegistry;
   readonly presence: Presence;
   readonly sessions: Sessions;
+  readonly roomAccess: RoomAccess;
   readonly limiter: RateLimiter;
   readonly metrics: Metrics;
   /** Vouches for the client address on the web UI's own calls to /graphql. */

@@ -14,10 +14,7 @@ export function requireViewer(ctx: GraphQLContext): UserRow {
  */
 export async function visibleRoom(ctx: GraphQLContext, roomId: string): Promise<RoomModel | undefined> {
   const viewer = requireViewer(ctx);
-  const { store } = ctx.services;
-  const [room, member] = await Promise.all([store.room(roomId), store.isMember(roomId, viewer.id)]);
-  if (!room || (room.isPrivate && !member)) return undefined;
-  return { ...room, isMember: member };
+  return ctx.services.roomAccess.visible(roomId, viewer.id);
 }
 
 export async function requireRoom(ctx: GraphQLContext, roomId: string): Promise<RoomModel> {

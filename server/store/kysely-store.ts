@@ -187,6 +187,18 @@ export class KyselyStore implements Store {
     return row !== undefined;
   }
 
+  async roomFor(roomId: string, userId: string) {
+    const row = await this.db
+      .selectFrom('rooms')
+      .leftJoin('room_members', (join) =>
+        join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', Number(userId)),
+      )
+      .select(['rooms.id', 'rooms.name', 'rooms.is_private', 'room_members.user_id as member'])
+      .where('rooms.id', '=', roomId)
+      .executeTakeFirst();
+    return row && { ...toRoom(row), isMember: row.member !== null };
+  }
+
   async addMember(roomId: string, userId: string): Promise<void> {
     await this.db
       .insertInto('room_members')

@@ -61,6 +61,8 @@ export interface Store {
   createRoom(room: RoomRow, creatorId: string): Promise<RoomRow>;
   room(id: string): Promise<RoomRow | undefined>;
   isMember(roomId: string, userId: string): Promise<boolean>;
+  /** The room and whether `userId` belongs to it, in one query. */
+  roomFor(roomId: string, userId: string): Promise<(RoomRow & { isMember: boolean }) | undefined>;
   /** Idempotent. */
   addMember(roomId: string, userId: string): Promise<void>;
   /** Public rooms and the private rooms `userId` belongs to, by name. */

@@ -61,9 +61,18 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
       ['general', false],
       ['secret', true],
     ]);
+    expect(await store.roomFor('secret', bob.id)).toEqual({
+      id: 'secret',
+      name: 'Secret',
+      isPrivate: true,
+      isMember: false,
+    });
+    expect(await store.roomFor('secret', alice.id)).toMatchObject({ id: 'secret', isMember: true });
+    expect(await store.roomFor('nowhere', alice.id)).toBeUndefined();
     await store.addMember('secret', bob.id);
     await store.addMember('secret', bob.id); // idempotent
     expect(await store.isMember('secret', bob.id)).toBe(true);
+    expect(await store.roomFor('secret', bob.id)).toMatchObject({ isMember: true });
     expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general', 'secret']);
   });
 
