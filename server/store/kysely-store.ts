@@ -1,4 +1,4 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { type Compilable, type CompiledQuery, type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { type Dialect, migrations } from './migrations.js';
 import { type MessageRow, type NewMessage, type RoomRow, type Store, UniqueViolation, type UserRow } from './types.js';
@@ -32,11 +32,72 @@ const toRoom = (r: { id: string; name: string; is_private: number | boolean }): 
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
 /**
+ * A query built and compiled once, then run with new values: Kysely would otherwise
+ * build, freeze and compile its tree again on every call, which on a history page cost
+ * more than PostgreSQL took to answer. `build` receives stand-ins for the arguments;
+ * each stand-in's place among the compiled parameters is where the argument goes.
+ */
+class Precompiled<A extends unknown[], R> {
+  private compiled: CompiledQuery<R> | undefined;
+  /** For each compiled parameter: the argument it takes, or -1 for a constant. */
+  private slots: number[] = [];
+
+  constructor(
+    private readonly arity: number,
+    private readonly build: (...args: A) => Compilable<R>,
+  ) {}
+
+  async run(db: Kysely<Database>, ...args: A): Promise<R[]> {
+    const compiled = (this.compiled ??= this.compile());
+    const parameters = this.slots.map((slot, i) => (slot === -1 ? compiled.parameters[i] : args[slot]));
+    return (await db.executeQuery<R>({ ...compiled, parameters })).rows;
+  }
+
+  private compile(): CompiledQuery<R> {
+    const standIns = Array.from({ length: this.arity }, (_, i) => ({ standIn: i }));
+    const compiled = this.build(...(standIns as unknown as A)).compile();
+    this.slots = compiled.parameters.map((p) => standIns.indexOf(p as { standIn: number }));
+    const missing = standIns.findIndex((_, i) => !this.slots.includes(i));
+    if (missing !== -1) throw new Error(`argument ${missing} is not a parameter of: ${compiled.sql}`);
+    return compiled;
+  }
+}
+
+/**
  * The `Store` over Kysely, shared by SQLite and PostgreSQL: the SQL here is the
  * common subset of both; where they differ (`is_private`'s type, unique-violation
  * codes) the dialect says how.
  */
 export class KyselyStore implements Store {
+  // The queries every history page and replay runs (compiled on first use: `this.db`
+  // is set by then).
+  private readonly newest = new Precompiled(2, (roomId: string, limit: number) =>
+    this.selectMessages().where('messages.room_id', '=', roomId).orderBy('messages.seq', 'desc').limit(limit),
+  );
+  private readonly before = new Precompiled(3, (roomId: string, seq: number, limit: number) =>
+    this.selectMessages()
+      .where('messages.room_id', '=', roomId)
+      .where('messages.seq', '<', seq)
+      .orderBy('messages.seq', 'desc')
+      .limit(limit),
+  );
+  private readonly after = new Precompiled(3, (roomId: string, seq: number, limit: number) =>
+    this.selectMessages()
+      .where('messages.room_id', '=', roomId)
+      .where('messages.seq', '>', seq)
+      .orderBy('messages.seq', 'asc')
+      .limit(limit),
+  );
+  private readonly access = new Precompiled(2, (roomId: string, userId: number) =>
+    this.db
+      .selectFrom('rooms')
+      .leftJoin('room_members', (join) =>
+        join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', userId),
+      )
+      .select(['rooms.id', 'rooms.name', 'rooms.is_private', 'room_members.user_id as member'])
+      .where('rooms.id', '=', roomId),
+  );
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -188,14 +249,7 @@ export class KyselyStore implements Store {
   }
 
   async roomFor(roomId: string, userId: string) {
-    const row = await this.db
-      .selectFrom('rooms')
-      .leftJoin('room_members', (join) =>
-        join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', Number(userId)),
-      )
-      .select(['rooms.id', 'rooms.name', 'rooms.is_private', 'room_members.user_id as member'])
-      .where('rooms.id', '=', roomId)
-      .executeTakeFirst();
+    const [row] = await this.access.run(this.db, roomId, Number(userId));
     return row && { ...toRoom(row), isMember: row.member !== null };
   }
 
@@ -312,19 +366,14 @@ export class KyselyStore implements Store {
   }
 
   async messagesBefore(roomId: string, beforeSeq: number | null, limit: number): Promise<MessageRow[]> {
-    let query = this.selectMessages().where('messages.room_id', '=', roomId);
-    if (beforeSeq !== null) query = query.where('messages.seq', '<', beforeSeq);
-    const rows = await query.orderBy('messages.seq', 'desc').limit(limit).execute();
+    const rows =
+      beforeSeq === null
+        ? await this.newest.run(this.db, roomId, limit)
+        : await this.before.run(this.db, roomId, beforeSeq, limit);
     return rows.reverse().map(toMessage);
   }
 
   async messagesAfter(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
-    const rows = await this.selectMessages()
-      .where('messages.room_id', '=', roomId)
-      .where('messages.seq', '>', afterSeq)
-      .orderBy('messages.seq', 'asc')
-      .limit(limit)
-      .execute();
-    return rows.map(toMessage);
+    return (await this.after.run(this.db, roomId, afterSeq, limit)).map(toMessage);
   }
 }
