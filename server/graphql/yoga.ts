@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST } from 'graphql';
 import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
 import {
   HTTP_MAX_BODY_BYTES,
@@ -13,6 +11,7 @@ import {
   QUERY_MAX_TOKENS,
 } from '../limits.js';
 import type { Services } from '../services.js';
+import { useCompiledQueries } from './compiled-queries.js';
 import { type GraphQLContext, createContext } from './context.js';
 import { useMaxFields } from './max-fields.js';
 import { buildSchema } from './schema.js';
@@ -104,16 +103,6 @@ export function createParleyYoga(services: Services): ParleyYoga {
         );
       },
     },
-    plugins: [
-      ...armor.protect().plugins,
-      useMaxFields(QUERY_MAX_FIELDS),
-      // Queries run compiled (graphql-jit): a history page is ~400 field executions,
-      // which graphql-js does one by one with an info object each. Mutations and
-      // subscriptions keep graphql-js (subscriptions go through the fan-out groups).
-      useGraphQlJit(
-        {},
-        { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation === 'query' },
-      ),
-    ],
+    plugins: [...armor.protect().plugins, useMaxFields(QUERY_MAX_FIELDS), ...useCompiledQueries()],
   });
 }
