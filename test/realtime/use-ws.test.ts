@@ -45,6 +45,17 @@ describe('graphql-ws on ws, keepalive', () => {
     await answers.closed;
   });
 
+  it('spreads the pings over the period instead of pinging every socket at once', async () => {
+    const opened = await Promise.all(Array.from({ length: 24 }, () => open(true)));
+    const firstPing = await Promise.all(opened.map(({ socket }) => once(socket, 'ping').then(() => performance.now())));
+    // 24 sockets in 12 slices: pinged at 12 moments across one period, two at each.
+    const spread = Math.max(...firstPing) - Math.min(...firstPing);
+    expect(spread).toBeGreaterThan(KEEPALIVE_MS / 2);
+    expect(spread).toBeLessThan(KEEPALIVE_MS * 1.5);
+    for (const { socket } of opened) socket.close();
+    await Promise.all(opened.map(({ closed }) => closed));
+  });
+
   it('answers operations as graphql-ws does', async () => {
     const { socket, closed } = await open(true);
     const frames: unknown[] = [];
