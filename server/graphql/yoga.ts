@@ -11,6 +11,7 @@ import {
   QUERY_MAX_TOKENS,
 } from '../limits.js';
 import type { Services } from '../services.js';
+import { useBodyLimit } from './body-limit.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { type GraphQLContext, createContext } from './context.js';
 import { useMaxFields } from './max-fields.js';
@@ -78,7 +79,7 @@ export function createParleyYoga(services: Services): ParleyYoga {
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maxRequestBodySize: HTTP_MAX_BODY_BYTES,
+    maxRequestBodySize: false, // useBodyLimit below
     context: (initial) => createContext(services, initial),
     graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
     // GraphiQL's scripts are served from this process, not a CDN: it works offline and
@@ -103,6 +104,11 @@ export function createParleyYoga(services: Services): ParleyYoga {
         );
       },
     },
-    plugins: [...armor.protect().plugins, useMaxFields(QUERY_MAX_FIELDS), ...useCompiledQueries()],
+    plugins: [
+      useBodyLimit(HTTP_MAX_BODY_BYTES),
+      ...armor.protect().plugins,
+      useMaxFields(QUERY_MAX_FIELDS),
+      ...useCompiledQueries(),
+    ],
   });
 }
