@@ -1,3 +1,4 @@
+import './v8-flags.js'; // first: before anything allocates
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
