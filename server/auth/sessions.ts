@@ -1,3 +1,4 @@
+import { ExpiringMap } from '../bounded-map.js';
 import { SESSION_CACHE_MAX, SESSION_CACHE_MS, SESSION_TTL_MS } from '../limits.js';
 import { type PubSub, SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Store, UserRow } from '../store/index.js';
@@ -14,7 +15,7 @@ export interface Authenticated {
  * forgets it here at once and, through the sessions topic, on every other node.
  */
 export class Sessions {
-  private readonly proven = new Map<string, { auth: Authenticated; until: number }>();
+  private readonly proven = new ExpiringMap<string, Authenticated>(SESSION_CACHE_MAX, SESSION_CACHE_MS);
   private stopListening: Promise<() => Promise<void>> | undefined;
 
   constructor(
@@ -43,17 +44,15 @@ export class Sessions {
   async authenticate(token: string): Promise<Authenticated | undefined> {
     const tokenHash = hashToken(token);
     const now = Date.now();
-    const cached = this.proven.get(tokenHash);
-    if (cached && cached.until > now) return cached.auth;
+    const cached = this.proven.get(tokenHash, now);
+    if (cached) return cached;
     const user = await this.store.sessionUser(tokenHash, now);
     if (!user) {
       this.proven.delete(tokenHash);
       return undefined;
     }
     const auth = { user, tokenHash };
-    this.proven.delete(tokenHash); // re-inserted last: the oldest go first past the bound
-    if (this.proven.size >= SESSION_CACHE_MAX) this.proven.delete(this.proven.keys().next().value!);
-    this.proven.set(tokenHash, { auth, until: now + SESSION_CACHE_MS });
+    this.proven.set(tokenHash, auth, now);
     return auth;
   }
 

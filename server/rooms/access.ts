@@ -1,3 +1,4 @@
+import { ExpiringMap } from '../bounded-map.js';
 import { ROOM_ACCESS_CACHE_MAX, ROOM_ACCESS_CACHE_MS } from '../limits.js';
 import type { Store } from '../store/index.js';
 import type { RoomModel } from './model.js';
@@ -18,25 +19,22 @@ import type { RoomModel } from './model.js';
  * entries it affects on every node, as signing out does with the sessions topic.
  */
 export class RoomAccess {
-  private readonly granted = new Map<string, { room: RoomModel; until: number }>();
+  private readonly granted = new ExpiringMap<string, RoomModel>(ROOM_ACCESS_CACHE_MAX, ROOM_ACCESS_CACHE_MS);
 
   constructor(private readonly store: Store) {}
 
   /** The room if `userId` may see it, with their membership. */
   async visible(roomId: string, userId: string): Promise<RoomModel | undefined> {
     const key = `${userId} ${roomId}`;
-    const now = Date.now();
     const cached = this.granted.get(key);
-    if (cached && cached.until > now) return cached.room;
+    if (cached) return cached;
     const room = await this.store.roomFor(roomId, userId);
     if (!room || (room.isPrivate && !room.isMember)) {
       this.granted.delete(key);
       return undefined;
     }
-    this.granted.delete(key); // re-inserted last: the oldest go first past the bound
-    if (this.granted.size >= ROOM_ACCESS_CACHE_MAX) this.granted.delete(this.granted.keys().next().value!);
     const { isMember, ...row } = room;
-    this.granted.set(key, { room: isMember ? room : row, until: now + ROOM_ACCESS_CACHE_MS });
+    this.granted.set(key, isMember ? room : row);
     return room;
   }
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { BoundedMap } from '../bounded-map.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
@@ -25,18 +26,12 @@ const SQLITE_STATEMENT_CACHE = 256;
  * before the next, and the store never streams.
  */
 function reusingStatements(database: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new BoundedMap<string, SQLite.Statement>(SQLITE_STATEMENT_CACHE);
   return {
     close: () => void database.close(),
     prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql); // most recently used goes last
-      } else {
-        statement = database.prepare(sql);
-        if (statements.size >= SQLITE_STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sql, statement);
+      const statement = statements.get(sql) ?? database.prepare(sql);
+      statements.set(sql, statement); // most recently used goes last
       return statement;
     },
   };
@@ -72,14 +67,10 @@ const PG_STATEMENT_NAMES = 512;
  * `query(text, values)`; the pool's clients turn that into `query({ name, text, values })`.
  */
 function preparingStatements(pool: pg.Pool): void {
-  const names = new Map<string, string>();
+  const names = new BoundedMap<string, string>(PG_STATEMENT_NAMES);
   const nameOf = (text: string) => {
     let name = names.get(text);
-    if (name === undefined) {
-      name = `parley_${createHash('sha1').update(text).digest('base64url')}`;
-      if (names.size >= PG_STATEMENT_NAMES) names.delete(names.keys().next().value!);
-      names.set(text, name);
-    }
+    if (name === undefined) names.set(text, (name = `parley_${createHash('sha1').update(text).digest('base64url')}`));
     return name;
   };
   pool.on('connect', (client) => {
