@@ -61,6 +61,8 @@ class Socket {
   handle: ((data: string) => Promise<void>) | undefined = undefined;
   /** graphql-ws's close handler of this socket. */
   closed: ((code: number, reason: string) => Promise<void>) | undefined = undefined;
+  /** The keepalive slice this socket is pinged with. */
+  pingSlice: Set<WebSocket> | undefined = undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -90,8 +92,6 @@ class Socket {
 
 /** Keepalive ticks per `keepAlive` period: each socket is pinged at one of them. */
 const KEEPALIVE_SLICES = 12;
-/** The keepalive slice each socket is pinged in. */
-const keepaliveSlice = new WeakMap<WebSocket, number>();
 
 const sockets = new WeakMap<WebSocket, Socket>();
 /** Sockets that have not answered the last keepalive ping yet. */
@@ -122,6 +122,7 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   letGoOfInitTimer(this);
   const socket = sockets.get(this);
   sockets.delete(this);
+  socket?.pingSlice?.delete(this);
   void socket?.closed?.(code, String(reason));
 }
 
@@ -151,14 +152,14 @@ export function useServer<P extends ConnectionInitMessage['payload'] = Connectio
     for (const ws of wss.clients) ws.close(CloseCode.InternalServerError, closeReason);
   });
 
+  const slices = Array.from({ length: KEEPALIVE_SLICES }, () => new Set<WebSocket>());
   let tick = 0;
   let joined = 0;
   const pinger =
     keepAlive > 0 && Number.isFinite(keepAlive)
       ? setInterval(() => {
-          const slice = tick++ % KEEPALIVE_SLICES;
-          for (const ws of wss.clients) {
-            if (ws.readyState !== WebSocket.OPEN || keepaliveSlice.get(ws) !== slice) continue;
+          for (const ws of slices[tick++ % KEEPALIVE_SLICES]!) {
+            if (ws.readyState !== WebSocket.OPEN) continue;
             if (awaitingPong.has(ws)) {
               ws.terminate();
               continue;
@@ -173,7 +174,8 @@ export function useServer<P extends ConnectionInitMessage['payload'] = Connectio
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     const socket = new Socket(ws, onInternalError);
     sockets.set(ws, socket);
-    keepaliveSlice.set(ws, joined++ % KEEPALIVE_SLICES);
+    socket.pingSlice = slices[joined++ % KEEPALIVE_SLICES]!;
+    socket.pingSlice.add(ws);
     ws.on('message', onMessage);
     ws.on('pong', onPong);
     ws.on('close', onClose); // emitted once: `on` spares the wrapper of `once`
