@@ -1,5 +1,5 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type DocumentNode, GraphQLError, Kind, type Source } from 'graphql';
+import { type DocumentNode, GraphQLError, type Source, getOperationAST } from 'graphql';
 import { type Plugin, type YogaServerOptions, isAsyncIterable } from 'graphql-yoga';
 
 /** What Yoga's `plugins` option takes: its own plugins and envelop's. */
@@ -19,16 +19,8 @@ export function useCompiledQueries(): Plugins {
   return [useGraphQlJit({}, { enableIf: ({ document }) => singleQuery(document) }), useErrorLocations()];
 }
 
-function singleQuery(document: DocumentNode): boolean {
-  let operations = 0;
-  let query = false;
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    operations++;
-    query = definition.operation === 'query';
-  }
-  return operations === 1 && query;
-}
+/** graphql-js's own answer: the document's operation if it holds exactly one. */
+const singleQuery = (document: DocumentNode): boolean => getOperationAST(document)?.operation === 'query';
 
 /**
  * graphql-jit's errors carry `locations` but not the nodes or source offsets graphql-js

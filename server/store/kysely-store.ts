@@ -42,10 +42,8 @@ class Precompiled<A extends unknown[], R> {
   /** For each compiled parameter: the argument it takes, or -1 for a constant. */
   private slots: number[] = [];
 
-  constructor(
-    private readonly arity: number,
-    private readonly build: (...args: A) => Compilable<R>,
-  ) {}
+  /** `build` declares one parameter per argument (no defaults, no rest): its `length`. */
+  constructor(private readonly build: (...args: A) => Compilable<R>) {}
 
   async run(db: Kysely<Database>, ...args: A): Promise<R[]> {
     const compiled = (this.compiled ??= this.compile());
@@ -54,7 +52,7 @@ class Precompiled<A extends unknown[], R> {
   }
 
   private compile(): CompiledQuery<R> {
-    const standIns = Array.from({ length: this.arity }, (_, i) => ({ standIn: i }));
+    const standIns = Array.from({ length: this.build.length }, (_, i) => ({ standIn: i }));
     const compiled = this.build(...(standIns as unknown as A)).compile();
     this.slots = compiled.parameters.map((p) => standIns.indexOf(p as { standIn: number }));
     const missing = standIns.findIndex((_, i) => !this.slots.includes(i));
@@ -71,24 +69,16 @@ class Precompiled<A extends unknown[], R> {
 export class KyselyStore implements Store {
   // The queries every history page and replay runs (compiled on first use: `this.db`
   // is set by then).
-  private readonly newest = new Precompiled(2, (roomId: string, limit: number) =>
-    this.selectMessages().where('messages.room_id', '=', roomId).orderBy('messages.seq', 'desc').limit(limit),
+  private readonly newest = new Precompiled((roomId: string, limit: number) =>
+    this.roomMessages(roomId).orderBy('messages.seq', 'desc').limit(limit),
   );
-  private readonly before = new Precompiled(3, (roomId: string, seq: number, limit: number) =>
-    this.selectMessages()
-      .where('messages.room_id', '=', roomId)
-      .where('messages.seq', '<', seq)
-      .orderBy('messages.seq', 'desc')
-      .limit(limit),
+  private readonly before = new Precompiled((roomId: string, seq: number, limit: number) =>
+    this.roomMessages(roomId).where('messages.seq', '<', seq).orderBy('messages.seq', 'desc').limit(limit),
   );
-  private readonly after = new Precompiled(3, (roomId: string, seq: number, limit: number) =>
-    this.selectMessages()
-      .where('messages.room_id', '=', roomId)
-      .where('messages.seq', '>', seq)
-      .orderBy('messages.seq', 'asc')
-      .limit(limit),
+  private readonly after = new Precompiled((roomId: string, seq: number, limit: number) =>
+    this.roomMessages(roomId).where('messages.seq', '>', seq).orderBy('messages.seq', 'asc').limit(limit),
   );
-  private readonly access = new Precompiled(2, (roomId: string, userId: number) =>
+  private readonly access = new Precompiled((roomId: string, userId: number) =>
     this.db
       .selectFrom('rooms')
       .leftJoin('room_members', (join) =>
@@ -277,7 +267,8 @@ export class KyselyStore implements Store {
 
   // --- messages ------------------------------------------------------------------
 
-  private selectMessages() {
+  /** A room's messages, with their authors' names. */
+  private roomMessages(roomId: string) {
     return this.db
       .selectFrom('messages')
       .innerJoin('users', 'users.id', 'messages.author_id')
@@ -289,13 +280,13 @@ export class KyselyStore implements Store {
         'messages.created_at',
         'messages.author_id',
         'users.name as author_name',
-      ]);
+      ])
+      .where('messages.room_id', '=', roomId);
   }
 
   private async byClientId(m: NewMessage): Promise<MessageRow | undefined> {
     if (m.clientId === null) return undefined;
-    const row = await this.selectMessages()
-      .where('messages.room_id', '=', m.roomId)
+    const row = await this.roomMessages(m.roomId)
       .where('messages.author_id', '=', Number(m.author.id))
       .where('messages.client_id', '=', m.clientId)
       .executeTakeFirst();
