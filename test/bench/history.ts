@@ -126,15 +126,16 @@ async function serverTimings(url: string): Promise<{ all: number; within5ms: num
  * Times `run` from the client, and asks the server which share of the same requests it
  * answered within 5 ms by its own clock (its request-duration histogram): on 2 cores
  * shared with the client, the client's p99 holds the scheduler's and both GCs' noise.
+ * Answers whether the 5 ms p99 is met by either clock.
  */
-async function timeHttp(url: string, label: string, run: (i: number) => Promise<void>): Promise<number> {
+async function timeHttp(url: string, label: string, run: (i: number) => Promise<void>): Promise<boolean> {
   for (let i = 0; i < 20; i++) await run(i); // warm-up
   const before = await serverTimings(url);
   const p99 = await time(label, run, true);
   const after = await serverTimings(url);
   const share = (after.within5ms - before.within5ms) / (after.all - before.all);
   console.log(`  ${''.padEnd(34)} server-side: ${(share * 100).toFixed(1)}% within 5 ms (p99 <= 5 ms needs 99%)`);
-  return share >= 0.99 ? Math.min(p99, 5) : p99;
+  return p99 <= 5 || share >= 0.99;
 }
 
 async function time(label: string, run: (i: number) => Promise<void>, warm = false): Promise<number> {
@@ -278,7 +279,7 @@ async function run(kind: 'sqlite' | 'postgres', database: Database): Promise<boo
     console.log(
       `  after-replay of ${REPLAY} messages       ${ms} ms, server heap ${heapBefore.toFixed(0)} -> ${heapAfter.toFixed(0)} MB`,
     );
-    const ok = newest <= 5 && before <= 5;
+    const ok = newest && before;
     console.log(
       `  target p99 <= 5 ms (by the client's clock, or 99% within 5 ms by the server's): ${ok ? 'met' : 'NOT met'}`,
     );

@@ -39,6 +39,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import WebSocket from 'ws';
+import { TEST_CONFIG } from '../helpers/test-config.js';
 
 const ON_MESSAGE =
   'subscription OnMessage($roomId: ID!) { messageAdded(roomId: $roomId) { id text createdAt author { id name } } }';
@@ -492,7 +493,7 @@ interface Started {
 
 async function startFromSource(): Promise<Started> {
   const { startServer } = await import('../helpers/server.js');
-  const server = await startServer({ rateLimits: false, web: false }, { embedded: true });
+  const server = await startServer({}, { embedded: true });
   return { url: server.url, stop: () => server.stop() };
 }
 
@@ -509,14 +510,7 @@ async function startCompiled(): Promise<Started> {
   const { buildApp } = (await import(pathToFileURL(join(out, 'server/app.js')).href)) as AppModule;
   const { makeConfig } = (await import(pathToFileURL(join(out, 'server/config.js')).href)) as ConfigModule;
   const databaseUrl = `file:${join(out, 'chat.db')}`;
-  const config = makeConfig({
-    port: 0,
-    host: '127.0.0.1',
-    web: false,
-    rateLimits: false,
-    logLevel: 'silent',
-    databaseUrl,
-  });
+  const config = makeConfig({ ...TEST_CONFIG, databaseUrl });
   const app = await buildApp(config);
   const { url } = await app.start();
   return {

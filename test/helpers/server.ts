@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type App, buildApp } from '../../server/app.js';
 import { type Config, makeConfig } from '../../server/config.js';
 import { type Database, REDIS_URL, sqliteDatabase, testDatabase, uniqueRedisPrefix } from './backends.js';
+import { TEST_CONFIG } from './test-config.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>`, without a path. */
@@ -45,11 +46,7 @@ export async function startServer(
       : await testDatabase();
   const databaseUrl = overrides.databaseUrl ?? owned!.url;
   const config = makeConfig({
-    port: 0,
-    host: '127.0.0.1',
-    web: false,
-    rateLimits: false,
-    logLevel: 'silent',
+    ...TEST_CONFIG,
     ...(REDIS_URL && !embedded ? { redisUrl: REDIS_URL, redisPrefix: uniqueRedisPrefix() } : {}),
     ...overrides,
     databaseUrl,
