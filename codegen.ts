@@ -30,6 +30,8 @@ const config: CodegenConfig = {
           User: '../../store/index.js#UserRow',
           Room: '../../rooms/model.js#RoomModel',
           Message: '../../store/index.js#MessageRow',
+          Reaction: '../../store/index.js#ReactionRow',
+          RoomEvent: '../../store/index.js#RoomChange',
           TypingEvent: '../../realtime/room-hub.js#TypingState',
           PresenceEvent: '../../realtime/room-hub.js#PresenceState',
         },

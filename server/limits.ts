@@ -12,8 +12,14 @@ export const PASSWORD_MAX_CHARS = 256;
 export const CLIENT_ID_MAX_CHARS = 64;
 export const HISTORY_PAGE_DEFAULT = 50; // messages
 export const HISTORY_PAGE_MAX = 100; // messages
-/** Messages read from the store per round trip while replaying `messageAdded(after:)`. */
-export const REPLAY_BATCH = 200; // messages
+/** Messages (or changes) read from the store per round trip while replaying `after`. */
+export const REPLAY_BATCH = 200; // messages or changes
+/** Distinct emoji on one message; past it, `addReaction` of a new emoji is refused. */
+export const MESSAGE_MAX_REACTIONS = 20; // distinct emoji
+/** Users named with `@name` that one message may mention. */
+export const MESSAGE_MAX_MENTIONS = 50; // users
+/** `Reaction.users(first:)` at most. */
+export const REACTION_USERS_MAX = 100; // users
 
 // --- Sessions --------------------------------------------------------------------
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
@@ -125,6 +131,10 @@ export interface RateLimit {
 }
 export const RATE_SEND_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // per user
 export const RATE_SET_TYPING: RateLimit = { points: 30, durationS: 10 }; // per user
+/** `editMessage` and `deleteMessage` together. */
+export const RATE_CHANGE_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // per user
+/** `addReaction` and `removeReaction` together: a click toggles, so more than sends. */
+export const RATE_REACT: RateLimit = { points: 60, durationS: 10 }; // per user
 export const RATE_SIGN_UP: RateLimit = { points: 10, durationS: 3_600 }; // per address
 export const RATE_SIGN_IN: RateLimit = { points: 20, durationS: 600 }; // per address
 /** New WebSocket connections, counted at the upgrade; past it the upgrade is refused with 429. */

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { authResolvers } from '../auth/resolvers.js';
+import { eventResolvers } from '../events/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { presenceResolvers } from '../presence/resolvers.js';
 import { roomResolvers } from '../rooms/resolvers.js';
 import { projectRoot } from '../paths.js';
 import { typingResolvers } from '../typing/resolvers.js';
+import { applyPerViewer } from './per-viewer.js';
 import { DateTime } from './scalars.js';
 
 export function loadTypeDefs(): string[] {
@@ -18,10 +20,23 @@ export function loadTypeDefs(): string[] {
     .map((file) => readFileSync(join(dir, file), 'utf8'));
 }
 
-/** The executable schema: schema/*.graphql with each feature's resolvers. */
+/**
+ * The executable schema: schema/*.graphql with each feature's resolvers, `@perViewer`
+ * fields wrapped so that shared executions leave them to each viewer.
+ */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime }, authResolvers, roomResolvers, messageResolvers, typingResolvers, presenceResolvers],
-  });
+  return applyPerViewer(
+    makeExecutableSchema({
+      typeDefs: loadTypeDefs(),
+      resolvers: [
+        { DateTime },
+        authResolvers,
+        roomResolvers,
+        messageResolvers,
+        eventResolvers,
+        typingResolvers,
+        presenceResolvers,
+      ],
+    }),
+  );
 }

@@ -1,22 +1,89 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
-import { badInput } from '../graphql/errors.js';
-import { requireRoom, requireViewer } from '../graphql/guards.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { badInput, forbidden, notFound } from '../graphql/errors.js';
+import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
 import {
   CLIENT_ID_MAX_CHARS,
   HISTORY_PAGE_DEFAULT,
   HISTORY_PAGE_MAX,
-  MESSAGE_MAX_CHARS,
+  MESSAGE_MAX_REACTIONS,
+  RATE_CHANGE_MESSAGE,
+  RATE_REACT,
   RATE_SEND_MESSAGE,
+  REACTION_USERS_MAX,
 } from '../limits.js';
-import { roomTopic } from '../pubsub/index.js';
-import type { MessageRow } from '../store/index.js';
+import { announce } from '../realtime/announce.js';
+import type { MessageChange, MessageRow, ReactionRow, UserRow } from '../store/index.js';
 import { charCount } from '../text.js';
+import { changeSeqSnapshot, operationSelectsEventCursor } from '../events/snapshot.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { loadMessage } from './loader.js';
 import { subscribeToMessages } from './subscribe.js';
+import { isEmoji, mentionCandidates, messageText, pickMentions } from './text.js';
+
+/** The members `text` mentions. */
+async function mentionsIn(ctx: GraphQLContext, roomId: string, text: string): Promise<UserRow[]> {
+  const candidates = mentionCandidates(text);
+  if (candidates.length === 0) return [];
+  return pickMentions(candidates, await ctx.services.store.membersNamed(roomId, candidates.flat()));
+}
+
+/**
+ * A message the viewer may read now, else NOT_FOUND: a message of a private room of
+ * others reads exactly like one that does not exist.
+ */
+async function readableMessage(ctx: GraphQLContext, id: string): Promise<MessageRow> {
+  const message = await ctx.services.store.message(id);
+  if (!message || !(await visibleRoom(ctx, message.roomId))) throw notFound(`No message "${id}".`);
+  return message;
+}
+
+/** Stores a change to message `id` as `decide` says (under the room's lock), then tells the room. */
+async function changeMessage(
+  ctx: GraphQLContext,
+  id: string,
+  decide: (current: MessageRow) => MessageChange,
+): Promise<MessageRow> {
+  await readableMessage(ctx, id);
+  const changed = await ctx.services.store.changeMessage(id, decide);
+  if (!changed) throw notFound(`No message "${id}".`);
+  if (changed.change) await announce(ctx.services, ctx.log, changed.change);
+  return changed.message;
+}
+
+function refuseIfDeleted(message: MessageRow, what: string, field: string): void {
+  if (message.deletedAt !== null) throw badInput(`This message was deleted; it cannot be ${what}.`, field);
+}
+
+function emojiArgument(emoji: string): string {
+  if (!isEmoji(emoji)) throw badInput('Reactions are one emoji.', 'emoji');
+  return emoji;
+}
+
+function withReaction(reactions: readonly ReactionRow[], emoji: string, userId: string): ReactionRow[] | null {
+  const existing = reactions.find((r) => r.emoji === emoji);
+  if (existing?.userIds.includes(userId)) return null;
+  if (!existing) {
+    if (reactions.length >= MESSAGE_MAX_REACTIONS)
+      throw badInput(`A message has at most ${MESSAGE_MAX_REACTIONS} different reactions.`, 'emoji');
+    return [...reactions, { emoji, userIds: [userId] }];
+  }
+  return reactions.map((r) => (r === existing ? { emoji, userIds: [...r.userIds, userId] } : r));
+}
+
+function withoutReaction(reactions: readonly ReactionRow[], emoji: string, userId: string): ReactionRow[] | null {
+  const existing = reactions.find((r) => r.emoji === emoji);
+  if (!existing?.userIds.includes(userId)) return null;
+  return reactions
+    .map((r) => (r === existing ? { emoji, userIds: r.userIds.filter((u) => u !== userId) } : r))
+    .filter((r) => r.userIds.length > 0);
+}
 
 export const messageResolvers: Resolvers = {
   Room: {
-    async messages(room, { last, before }, ctx) {
+    async messages(room, { last, before }, ctx, info) {
+      // Read after the room's eventCursor, when it is asked for too (events/snapshot.ts).
+      if (operationSelectsEventCursor(info.operation, info.fragments)) await changeSeqSnapshot(ctx, room.id);
       const count = last ?? HISTORY_PAGE_DEFAULT;
       if (!Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX) {
         throw badInput(`last must be from 1 to ${HISTORY_PAGE_MAX}.`, 'last');
@@ -41,40 +108,103 @@ export const messageResolvers: Resolvers = {
 
   Message: {
     createdAt: (message) => message.createdAt,
+    replyTo: (message, _args, ctx) => (message.replyToId === null ? null : loadMessage(ctx, message.replyToId)),
+  },
+
+  Reaction: {
+    count: (reaction) => reaction.userIds.length,
+    viewerReacted: (reaction, _args, ctx) => reaction.userIds.includes(requireViewer(ctx).id),
+    async users(reaction, { first }, ctx) {
+      const count = first ?? 20;
+      if (!Number.isInteger(count) || count < 0 || count > REACTION_USERS_MAX)
+        throw badInput(`first must be from 0 to ${REACTION_USERS_MAX}.`, 'first');
+      const ids = reaction.userIds.slice(0, count);
+      const users = new Map((await ctx.services.store.usersByIds(ids)).map((u) => [u.id, u]));
+      return ids.map((id) => users.get(id)).filter((u): u is UserRow => u !== undefined);
+    },
   },
 
   Mutation: {
-    async sendMessage(_root, { roomId, text, clientId }, ctx) {
+    async sendMessage(_root, { roomId, text, clientId, replyToId }, ctx) {
       const viewer = requireViewer(ctx);
-      const { limiter, store, pubsub, metrics, hub } = ctx.services;
+      const { limiter, store, metrics } = ctx.services;
       await limiter.consume('sendMessage', RATE_SEND_MESSAGE, viewer.id);
-      const body = text.trim();
-      if (body.length === 0) throw badInput('A message needs some text.', 'text');
-      if (charCount(body) > MESSAGE_MAX_CHARS)
-        throw badInput(`Messages are at most ${MESSAGE_MAX_CHARS} characters.`, 'text');
+      const body = messageText(text);
       if (clientId != null && (clientId.length === 0 || charCount(clientId) > CLIENT_ID_MAX_CHARS)) {
         throw badInput(`clientId is 1–${CLIENT_ID_MAX_CHARS} characters.`, 'clientId');
       }
       const room = await requireRoom(ctx, roomId);
-      const { message, created } = await store.appendMessage({
+      if (replyToId != null) {
+        const original = await store.message(replyToId);
+        if (!original || original.roomId !== room.id)
+          throw badInput(`"${replyToId}" is not a message of room "${room.id}".`, 'replyToId');
+      }
+      const { message, change } = await store.appendMessage({
         roomId: room.id,
         author: viewer,
         text: body,
         clientId: clientId ?? null,
+        replyToId: replyToId ?? null,
+        mentions: await mentionsIn(ctx, room.id, body),
         createdAt: Date.now(),
       });
-      if (created) {
+      if (change) {
         metrics.messagesSent.inc();
-        // Stored first, then announced. The message is accepted once stored: when pub/sub
-        // is down this node's subscribers still get it, and the other nodes' fill the gap
-        // from the store when it is back.
-        const event = { kind: 'message', message } as const;
-        await pubsub.publish(roomTopic(room.id), event).catch((error: unknown) => {
-          ctx.log.warn({ err: error, roomId: room.id, seq: message.seq }, 'message stored but not published');
-          hub.offer(room.id, event);
-        });
+        await announce(ctx.services, ctx.log, change);
       }
       return message;
+    },
+
+    async editMessage(_root, { id, text }, ctx) {
+      const viewer = requireViewer(ctx);
+      await ctx.services.limiter.consume('changeMessage', RATE_CHANGE_MESSAGE, viewer.id);
+      const body = messageText(text);
+      const { roomId } = await readableMessage(ctx, id);
+      const mentions = await mentionsIn(ctx, roomId, body);
+      return changeMessage(ctx, id, (current) => {
+        if (current.author.id !== viewer.id) throw forbidden('Only its author may edit a message.');
+        refuseIfDeleted(current, 'edited', 'id');
+        if (current.text === body) return null;
+        return { kind: 'MESSAGE_EDITED', text: body, editedAt: Date.now(), mentions };
+      });
+    },
+
+    async deleteMessage(_root, { id }, ctx) {
+      const viewer = requireViewer(ctx);
+      await ctx.services.limiter.consume('changeMessage', RATE_CHANGE_MESSAGE, viewer.id);
+      const { roomId, author } = await readableMessage(ctx, id);
+      if (author.id !== viewer.id) {
+        const role = await ctx.services.store.roleIn(roomId, viewer.id);
+        if (role !== 'OWNER' && role !== 'MODERATOR')
+          throw forbidden("Only its author or the room's moderators may delete a message.");
+      }
+      return changeMessage(ctx, id, (current) =>
+        current.deletedAt !== null
+          ? null
+          : { kind: 'MESSAGE_DELETED', text: '', deletedAt: Date.now(), reactions: [], mentions: [] },
+      );
+    },
+
+    async addReaction(_root, { messageId, emoji }, ctx) {
+      const viewer = requireViewer(ctx);
+      await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
+      const chosen = emojiArgument(emoji);
+      return changeMessage(ctx, messageId, (current) => {
+        refuseIfDeleted(current, 'reacted to', 'messageId');
+        const reactions = withReaction(current.reactions, chosen, viewer.id);
+        return reactions && { kind: 'REACTIONS_CHANGED', reactions };
+      });
+    },
+
+    async removeReaction(_root, { messageId, emoji }, ctx) {
+      const viewer = requireViewer(ctx);
+      await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
+      const chosen = emojiArgument(emoji);
+      return changeMessage(ctx, messageId, (current) => {
+        refuseIfDeleted(current, 'reacted to', 'messageId');
+        const reactions = withoutReaction(current.reactions, chosen, viewer.id);
+        return reactions && { kind: 'REACTIONS_CHANGED', reactions };
+      });
     },
   },
 

@@ -1,8 +1,11 @@
-import type { MessageRow, UserRow } from '../store/types.js';
+import type { RoomChange, UserRow } from '../store/types.js';
 
-/** Everything that happens in one room, on one topic per room. */
-export type RoomEvent =
-  | { readonly kind: 'message'; readonly message: MessageRow }
+/**
+ * Everything that happens in one room, on one topic per room: the stored changes (in
+ * their feed order, which receivers restore) and the ephemeral typing and presence.
+ */
+export type RoomSignal =
+  | { readonly kind: 'change'; readonly change: RoomChange }
   | { readonly kind: 'typing'; readonly roomId: string; readonly user: UserRow; readonly isTyping: boolean }
   | { readonly kind: 'presence'; readonly roomId: string; readonly user: UserRow; readonly online: boolean };
 
@@ -12,7 +15,7 @@ export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: strin
 /** A topic name that remembers the type of its events. */
 export type Topic<E> = string & { readonly __event?: E };
 
-export const roomTopic = (roomId: string): Topic<RoomEvent> => `room:${roomId}`;
+export const roomTopic = (roomId: string): Topic<RoomSignal> => `room:${roomId}`;
 export const SESSIONS_TOPIC: Topic<SessionEvent> = 'sessions';
 
 export type Listener<E> = (event: E) => void;

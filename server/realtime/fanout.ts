@@ -1,28 +1,39 @@
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { REPLAY_BATCH, WS_MAX_BUFFERED_BYTES } from '../limits.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { type Hole, answersFor, fillHoles } from '../graphql/per-viewer.js';
+import { WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { Presence } from '../presence/tracker.js';
-import type { MessageRow, Store, UserRow } from '../store/index.js';
+import type { Store, UserRow } from '../store/index.js';
+import type { Feed } from './feeds.js';
 import type { RoomHub } from './room-hub.js';
 import { textFrame, writeFrames } from './frames.js';
 import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
- * The hot path: `messageAdded` over graphql-ws. graphql-js would execute the selection
- * once per subscriber per message and graphql-ws would serialize each result apart;
- * here subscribers of a room that sent the same document, operation and variables form
- * a group, each message is executed and serialized once per group, and one frame per
- * distinct subscription id is written to every socket. graphql-ws still owns each
- * subscription's lifecycle (subscribe, complete, close): it holds a parked iterator that
- * never yields and ends it on `return()`.
+ * The hot path: room subscriptions (`messageAdded`, `roomEvents`) over graphql-ws.
+ * graphql-js would execute the selection once per subscriber per event and graphql-ws
+ * would serialize each result apart; here subscribers of a room that sent the same
+ * document, operation and variables form a group, each event is executed once per group
+ * (with a shared context that has no viewer: graphql/per-viewer.ts) and serialized once
+ * per distinct set of per-viewer answers, usually once, and one frame per distinct
+ * subscription id is written to every socket. graphql-ws still owns each subscription's
+ * lifecycle (subscribe, complete, close): it holds a parked iterator that never yields
+ * and ends it on `return()`.
  */
 
-/** Executes the subscriber's document with `message` as the root value. */
-export type Executor = (message: MessageRow) => ExecutionResult | Promise<ExecutionResult>;
+/** One shared execution: the result, and the `@perViewer` holes left in it. */
+export interface Rendered {
+  readonly result: ExecutionResult;
+  readonly holes: readonly Hole[];
+}
 
-/** What the WebSocket transport tells a `messageAdded` resolver about its subscriber. */
+/** Executes the subscriber's document with `value` as the root value, in a shared context. */
+export type Executor = (value: unknown) => Rendered | Promise<Rendered>;
+
+/** What the WebSocket transport tells a room subscription about its subscriber. */
 export interface FanoutTarget {
   readonly socket: WebSocket;
   /** The graphql-ws subscription id. */
@@ -30,6 +41,8 @@ export interface FanoutTarget {
   /** Same document, operation and variables (but `after`) ⇒ same key ⇒ same group. */
   readonly groupKey: string;
   readonly execute: Executor;
+  /** The context a hole is computed in for `viewer`. */
+  readonly viewerContext: (viewer: UserRow) => GraphQLContext;
 }
 
 /** Unsent bytes past which a replay waits for the client to read. */
@@ -46,7 +59,7 @@ const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined
  * it keeps only what delivery needs: not the operation's context or document.
  */
 class Subscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
-  /** Highest seq sent. */
+  /** Position (in its feed) of the last value sent. */
   lastSeq: number;
   /** Live frames that arrived while it was replaying; null once it is live. */
   early: { seq: number; payload: string }[] | null;
@@ -60,6 +73,8 @@ class Subscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
     readonly socket: WebSocket,
     /** The `{"id":…,"type":"next","payload":` that starts each of its frames. */
     readonly prefix: string,
+    /** Whom `@perViewer` fields answer for. */
+    readonly viewer: UserRow,
     afterSeq: number | null,
     private readonly group: FanoutGroup,
     private readonly registry: FanoutRegistry,
@@ -136,15 +151,23 @@ class FanoutGroup {
   constructor(
     readonly key: string,
     readonly roomId: string,
-    private readonly execute: Executor,
+    readonly feed: Feed<unknown>,
+    private readonly target: FanoutTarget,
     hub: RoomHub,
     private readonly registry: FanoutRegistry,
   ) {
-    this.ready = hub.listen(roomId, { message: (m) => this.enqueue(m) }).then((stop) => {
-      // Emptied while the hub was still subscribing (a pub/sub round trip with Redis).
-      if (this.stopped) stop();
-      else this.stopListening = stop;
-    });
+    this.ready = hub
+      .listen(roomId, {
+        change: (change) => {
+          const value = feed.pick(change);
+          if (value !== undefined) this.enqueue(value);
+        },
+      })
+      .then((stop) => {
+        // Emptied while the hub was still subscribing (a pub/sub round trip with Redis).
+        if (this.stopped) stop();
+        else this.stopListening = stop;
+      });
   }
 
   stop(): void {
@@ -152,45 +175,80 @@ class FanoutGroup {
     this.stopListening?.();
   }
 
-  /** Serialized payload of `message` for this group's selection. */
-  async render(message: MessageRow): Promise<string> {
+  /**
+   * `value` executed once for the group; the payload for each subscriber is then that
+   * result serialized, with its own answers in the holes when it has any. Subscribers
+   * whose answers agree share one string.
+   */
+  async render(value: unknown, subscribers: readonly Subscriber[]): Promise<(sub: Subscriber) => string> {
     this.registry.executions += 1;
-    return JSON.stringify(await this.execute(message));
+    const { result, holes } = await this.target.execute(value);
+    if (holes.length === 0) {
+      const payload = JSON.stringify(result);
+      return () => payload;
+    }
+    const answers = new Map<Subscriber, unknown[]>();
+    const pending: Promise<void>[] = [];
+    for (const sub of subscribers) {
+      const values = answersFor(holes, this.target.viewerContext(sub.viewer));
+      if (values instanceof Promise) pending.push(values.then((v) => void answers.set(sub, v)));
+      else answers.set(sub, values);
+    }
+    await Promise.all(pending);
+    const byAnswers = new Map<string, string>();
+    return (sub) => {
+      const values = answers.get(sub)!;
+      const key = JSON.stringify(values);
+      let payload = byAnswers.get(key);
+      if (payload === undefined) {
+        fillHoles(result, holes, values);
+        byAnswers.set(key, (payload = JSON.stringify(result)));
+      }
+      return payload;
+    };
   }
 
-  private enqueue(message: MessageRow): void {
-    // Events arrive in seq order; executions may be async, so keep them in a line.
+  private enqueue(value: unknown): void {
+    // Events arrive in order; executions may be async, so keep them in a line.
     this.tail = this.tail
-      .then(() => this.broadcast(message))
+      .then(() => this.broadcast(value))
       .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
   }
 
-  private async broadcast(message: MessageRow): Promise<void> {
+  private async broadcast(value: unknown): Promise<void> {
     if (this.subscribers.size === 0) return;
-    const payload = await this.render(message);
-    // One frame (and one Buffer) per distinct subscription id: clients that use the same
-    // id, as most do, share it.
-    const frames = new Map<string, Buffer>();
+    // Who was here when the event arrived. One who joins during the execution started
+    // after it: live, it is not theirs; replaying, their replay reads it from the store.
+    const subscribers = [...this.subscribers];
+    const payloadFor = await this.render(value, subscribers);
+    const seq = this.feed.position(value);
+    // One frame (and one Buffer) per distinct payload and subscription id: clients that
+    // use the same id, as most do, share it.
+    const frames = new Map<string, Map<string, Buffer>>();
     let delivered = 0;
-    for (const sub of this.subscribers) {
+    for (const sub of subscribers) {
+      if (sub.closed) continue;
+      const payload = payloadFor(sub);
       if (sub.early) {
-        sub.early.push({ seq: message.seq, payload });
+        sub.early.push({ seq, payload });
         continue;
       }
-      if (message.seq <= sub.lastSeq) continue;
+      if (seq <= sub.lastSeq) continue;
       const { socket } = sub;
       if (!isOpen(socket)) continue;
       // Its unsent bytes are checked where the frames are written (the flush), once.
-      let data = frames.get(sub.prefix);
+      let byPrefix = frames.get(payload);
+      if (!byPrefix) frames.set(payload, (byPrefix = new Map()));
+      let data = byPrefix.get(sub.prefix);
       if (!data) {
         data = textFrame(frame(sub.prefix, payload));
-        frames.set(sub.prefix, data);
+        byPrefix.set(sub.prefix, data);
       }
-      sub.lastSeq = message.seq;
+      sub.lastSeq = seq;
       this.registry.queueFrame(socket, data);
       delivered += 1;
     }
-    this.registry.delivered(delivered, message);
+    this.registry.delivered(delivered, this.feed.createdAt(value));
   }
 }
 
@@ -235,10 +293,10 @@ export class FanoutRegistry {
     }
   };
 
-  delivered(count: number, message: MessageRow): void {
+  delivered(count: number, createdAt: number): void {
     if (count === 0) return;
     this.metrics.deliveries.inc(count);
-    this.metrics.deliveryLatency.observe((Date.now() - message.createdAt) / 1000);
+    this.metrics.deliveryLatency.observe((Date.now() - createdAt) / 1000);
   }
 
   dropSlowConsumer(socket: WebSocket): void {
@@ -248,25 +306,26 @@ export class FanoutRegistry {
   }
 
   /**
-   * Starts delivering `roomId`'s messages to `target`, after replaying those past
+   * Starts delivering `roomId`'s `feed` to `target`, after replaying what is past
    * `afterSeq` when it is set. The caller has already authorized the viewer.
    */
-  async subscribe(
+  async subscribe<T>(
+    feed: Feed<T>,
     roomId: string,
     viewer: UserRow,
     afterSeq: number | null,
     target: FanoutTarget,
   ): Promise<AsyncIterableIterator<never>> {
-    const key = `${roomId}\u0000${target.groupKey}`;
+    const key = `${feed.field}\u0000${roomId}\u0000${target.groupKey}`;
     let group = this.groups.get(key);
     if (!group) {
-      group = new FanoutGroup(key, roomId, target.execute, this.hub, this);
+      group = new FanoutGroup(key, roomId, feed as Feed<unknown>, target, this.hub, this);
       this.groups.set(key, group);
     }
-    const sub = new Subscriber(target.socket, framePrefix(target.id), afterSeq, group, this);
+    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, afterSeq, group, this);
     group.subscribers.add(sub);
     onSocketClose(target.socket, sub);
-    this.metrics.activeSubscriptions.inc({ field: 'messageAdded' });
+    this.metrics.activeSubscriptions.inc({ field: feed.field });
     try {
       await group.ready;
       // The socket may close during either wait (graphql-ws #532): then `leave` has run
@@ -291,7 +350,7 @@ export class FanoutRegistry {
 
   /** `sub` has left `group`: the group stops when it was the last. */
   left(group: FanoutGroup, sub: Subscriber): void {
-    this.metrics.activeSubscriptions.dec({ field: 'messageAdded' });
+    this.metrics.activeSubscriptions.dec({ field: group.feed.field });
     group.subscribers.delete(sub);
     if (group.subscribers.size === 0 && this.groups.get(group.key) === group) {
       this.groups.delete(group.key);
@@ -302,20 +361,20 @@ export class FanoutRegistry {
   /** Sends the backlog past `sub.lastSeq`, then the live frames that queued meanwhile. */
   private async replay(group: FanoutGroup, sub: Subscriber, roomId: string): Promise<void> {
     const { socket } = sub;
-    for (;;) {
-      const batch = await this.store.messagesAfter(roomId, sub.lastSeq, REPLAY_BATCH);
-      for (const message of batch) {
+    const { feed } = group;
+    for await (const batch of feed.replay(this.store, roomId, sub.lastSeq)) {
+      for (const value of batch) {
         if (sub.closed || !isOpen(socket)) return;
         // A replay is the client's own request: wait for it to read rather than drop it.
         while (socket.bufferedAmount > REPLAY_HIGH_WATER_BYTES) {
           await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
           if (sub.closed || !isOpen(socket)) return;
         }
-        socket.send(frame(sub.prefix, await group.render(message)));
-        sub.lastSeq = message.seq;
-        this.delivered(1, message);
+        const payloadFor = await group.render(value, [sub]);
+        socket.send(frame(sub.prefix, payloadFor(sub)));
+        sub.lastSeq = feed.position(value);
+        this.delivered(1, feed.createdAt(value));
       }
-      if (batch.length < REPLAY_BATCH) break;
     }
     // No await from here on: the switch to live is atomic with respect to broadcasts.
     for (const { seq, payload } of sub.early ?? []) {

@@ -11,22 +11,25 @@ import {
 } from 'graphql';
 import { maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
-import { subscribeToMessages } from '../messages/subscribe.js';
 
 /**
- * A `messageAdded` subscription started without graphql-js's executor: the root field's
- * arguments are coerced here and the domain function is called directly. Nothing per
- * subscriber stays behind but the parked iterator the fan-out hands graphql-ws; the
- * executor's ExecutionContext and its async-iterator mapping would cost memory on every
- * live subscription for events that the shared group delivers anyway.
+ * A room subscription (`messageAdded`, `roomEvents`) started without graphql-js's
+ * executor: the root field's arguments are coerced here and the field's own `subscribe`
+ * resolver is called directly. Nothing per subscriber stays behind but the parked
+ * iterator the fan-out hands graphql-ws; the executor's ExecutionContext and its
+ * async-iterator mapping would cost memory on every live subscription for events that
+ * the shared group delivers anyway.
  */
 
-/** The root field, if the operation is exactly `messageAdded` with no directive on it. */
+/** The subscription fields whose resolvers hand graphql-ws sockets to the fan-out. */
+export const FANOUT_FIELDS: ReadonlySet<string> = new Set(['messageAdded', 'roomEvents']);
+
+/** The root field, if the operation is exactly one fan-out field with no directive on it. */
 export function fanoutField(operation: OperationDefinitionNode): FieldNode | undefined {
   if (operation.operation !== 'subscription') return undefined;
   const [only, ...rest] = operation.selectionSet.selections;
   if (!only || rest.length > 0 || only.kind !== Kind.FIELD) return undefined;
-  if (only.name.value !== 'messageAdded' || (only.directives?.length ?? 0) > 0) return undefined;
+  if (!FANOUT_FIELDS.has(only.name.value) || (only.directives?.length ?? 0) > 0) return undefined;
   return only;
 }
 
@@ -47,12 +50,13 @@ export async function subscribeFast(
 ): Promise<AsyncIterable<unknown> | ExecutionResult> {
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (variables.errors) return { errors: variables.errors };
-  const definition = schema.getSubscriptionType()?.getFields().messageAdded;
-  if (!definition) throw new Error('schema has no Subscription.messageAdded');
+  const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
+  if (!definition?.subscribe) throw new Error(`schema has no Subscription.${field.name.value} resolver`);
   const path = [field.alias?.value ?? field.name.value];
   try {
     const args = getArgumentValues(definition, field, variables.coerced);
-    return await subscribeToMessages(ctx, args.roomId as string, (args.after as string | undefined) ?? null);
+    // Our subscribe resolvers read their arguments and context only.
+    return (await definition.subscribe(undefined, args, ctx, undefined as never)) as AsyncIterable<unknown>;
   } catch (error) {
     return masked({ errors: [locatedError(error, [field], path)] });
   }

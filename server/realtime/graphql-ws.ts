@@ -5,6 +5,7 @@ import { type ExecutionArgs, GraphQLError, execute as graphqlExecute, getOperati
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { createContext } from '../graphql/context.js';
+import { sharedContext, viewerContext } from '../graphql/per-viewer.js';
 import { forbidden } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { connectionId, requestId } from '../http/request-id.js';
@@ -187,29 +188,29 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         const { schema } = envelop;
         const field = operation ? fanoutField(operation) : undefined;
         if (operation && field) {
-          // messageAdded: the shared fan-out path. Its executor runs the document with each
-          // message as root value, as graphql-js does per event (plain graphql-js
-          // `execute`: Yoga's would see a subscription document and subscribe again).
+          // A room subscription: the shared fan-out path. Its executor runs the document
+          // with each event as root value, as graphql-js does per event (plain graphql-js
+          // `execute`: Yoga's would see a subscription document and subscribe again), in
+          // a context without a viewer: `@perViewer` fields leave holes for each
+          // subscriber's own answer.
           const fanout: Mutable<FanoutTarget> = {
             socket,
             id,
             groupKey: groupKey(payload.query, document, operation, payload.variables),
             execute: unset,
+            viewerContext: (viewer) => viewerContext(services, viewer),
           };
           const contextValue = await createContext(services, {
             wsOperation: { ...wsOperation, fanout },
             params: payload,
           });
-          const base = {
-            schema,
-            document,
-            operationName: payload.operationName,
-            variableValues: payload.variables,
-            contextValue,
-          };
-          fanout.execute = (message) => {
-            const result = graphqlExecute({ ...base, rootValue: message });
-            return result instanceof Promise ? result.then(masked) : masked(result);
+          const base = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+          fanout.execute = (value) => {
+            const { context, holes } = sharedContext(services);
+            const result = graphqlExecute({ ...base, contextValue: context, rootValue: value });
+            return result instanceof Promise
+              ? result.then((r) => ({ result: masked(r), holes }))
+              : { result: masked(result), holes };
           };
           // No context here: graphql-ws keeps these args as long as the subscription
           // lives, and an idle subscriber should cost only its socket and fan-out entry.

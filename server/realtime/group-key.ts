@@ -1,15 +1,16 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
+import { FANOUT_FIELDS } from './fast-subscribe.js';
 
 /**
- * The name of the variable bound to `messageAdded`'s `after` argument when nothing else
- * in the document uses it: subscribers that differ only in it can share one execution.
+ * The name of the variable bound to the room subscription's `after` argument when nothing
+ * else in the document uses it: subscribers that differ only in it can share one execution.
  */
 function findReplayOnlyVariable(operation: OperationDefinitionNode): string | undefined {
   let bound: string | undefined;
   const uses = new Map<string, number>();
   visit(operation, {
     Field(node) {
-      if (node.name.value !== 'messageAdded') return;
+      if (!FANOUT_FIELDS.has(node.name.value)) return;
       const after = node.arguments?.find((arg) => arg.name.value === 'after');
       if (after?.value.kind === Kind.VARIABLE) bound = after.value.name.value;
     },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { TYPING_EXPIRY_MS } from '../limits.js';
-import { type PubSub, type RoomEvent, roomTopic } from '../pubsub/index.js';
-import type { MessageRow, Store, UserRow } from '../store/index.js';
+import { type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
+import type { RoomChange, Store, UserRow } from '../store/index.js';
 
 export interface TypingState {
   readonly user: UserRow;
@@ -14,7 +14,8 @@ export interface PresenceState {
 
 /** What a local subscriber hears from a room; each callback is optional. */
 export interface RoomListener {
-  message?(message: MessageRow): void;
+  /** Every change to the room, exactly once and in the room's change order. */
+  change?(change: RoomChange): void;
   typing?(event: TypingState): void;
   presence?(event: PresenceState): void;
 }
@@ -22,7 +23,7 @@ export interface RoomListener {
 /**
  * One room as this node sees it: a single pub/sub subscription however many local
  * subscribers the room has. It turns the raw event stream into what subscribers rely on:
- * messages exactly once and in `seq` order with gaps filled from the store (pub/sub may
+ * changes exactly once and in `seq` order with gaps filled from the store (pub/sub may
  * reorder across nodes), and typing state with its expiry enforced here, on the receiving
  * side, so it holds even when the typist's node dies.
  */
@@ -31,7 +32,7 @@ class RoomFeed {
   private lastSeq: number | null = null; // null until the baseline is read
   /** The store's newest seq when pub/sub last came back: delivered up to here without waiting for an event. */
   private caughtUpTo = 0;
-  private readonly queue: MessageRow[] = [];
+  private readonly queue: RoomChange[] = [];
   private filling = false;
   private readonly typists = new Map<string, { user: UserRow; timer: NodeJS.Timeout }>();
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -54,18 +55,18 @@ class RoomFeed {
       (event) => this.onEvent(event),
       () => this.catchUp(),
     );
-    this.lastSeq = await this.store.lastSeq(this.roomId);
+    this.lastSeq = await this.store.lastChangeSeq(this.roomId);
     this.drain();
   }
 
   /**
    * Events may have been lost (pub/sub was down): deliver whatever the store holds past
-   * the last message delivered, as a gap fill up to the room's newest message.
+   * the last change delivered, as a gap fill up to the room's newest change.
    */
   catchUp(): void {
     if (this.lastSeq === null) return; // the baseline read is still to come, and covers it
     this.store
-      .lastSeq(this.roomId)
+      .lastChangeSeq(this.roomId)
       .then((newest) => {
         this.caughtUpTo = Math.max(this.caughtUpTo, newest);
         this.drain();
@@ -74,7 +75,7 @@ class RoomFeed {
   }
 
   /** Hands this node's subscribers an event that could not go through pub/sub. */
-  offer(event: RoomEvent): void {
+  offer(event: RoomSignal): void {
     this.onEvent(event);
   }
 
@@ -89,10 +90,10 @@ class RoomFeed {
     return [...this.typists.values()].map((t) => t.user);
   }
 
-  private onEvent(event: RoomEvent): void {
+  private onEvent(event: RoomSignal): void {
     switch (event.kind) {
-      case 'message':
-        this.queue.push(event.message);
+      case 'change':
+        this.queue.push(event.change);
         this.drain();
         return;
       case 'typing':
@@ -124,13 +125,13 @@ class RoomFeed {
     for (const listener of this.listeners) listener.typing?.(event);
   }
 
-  private deliver(message: MessageRow): void {
-    this.lastSeq = message.seq;
-    this.setTyping(message.author, false);
-    for (const listener of this.listeners) listener.message?.(message);
+  private deliver(change: RoomChange): void {
+    this.lastSeq = change.seq;
+    if (change.kind === 'MESSAGE_ADDED') this.setTyping(change.message!.author, false);
+    for (const listener of this.listeners) listener.change?.(change);
   }
 
-  /** Delivers queued messages in seq order; fetches from the store across a gap. */
+  /** Delivers queued changes in seq order; fetches from the store across a gap. */
   private drain(): void {
     if (this.filling || this.lastSeq === null) return;
     this.queue.sort((a, b) => a.seq - b.seq);
@@ -150,24 +151,24 @@ class RoomFeed {
   }
 
   /**
-   * Seq N+1 is only ever committed after seq N (the room row is locked until commit),
+   * Change N+1 is only ever committed after change N (the room row is locked until commit),
    * so when N+1 is here N is already readable from the store.
    */
   private fillGap(upTo: number): void {
     this.filling = true;
     const from = this.lastSeq!;
     this.store
-      .messagesAfter(this.roomId, from, upTo - from - 1)
+      .changesAfter(this.roomId, from, upTo - from - 1)
       .then((missing) => {
-        for (const message of missing) if (message.seq === this.lastSeq! + 1) this.deliver(message);
+        for (const change of missing) if (change.seq === this.lastSeq! + 1) this.deliver(change);
       })
-      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'filling a message gap failed'))
+      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'filling a change gap failed'))
       .finally(() => {
         if (this.lastSeq! < upTo - 1) {
           // The store did not have them: never stall the room behind a hole.
           this.log.error(
             { roomId: this.roomId, from: this.lastSeq, to: upTo },
-            'skipping messages missing from the store',
+            'skipping changes missing from the store',
           );
           this.lastSeq = upTo - 1;
         }
@@ -223,7 +224,7 @@ export class RoomHub {
    * could not take it (Redis down): the other nodes fill the gap from the store once it
    * is back.
    */
-  offer(roomId: string, event: RoomEvent): void {
+  offer(roomId: string, event: RoomSignal): void {
     this.feeds.get(roomId)?.offer(event);
   }
 

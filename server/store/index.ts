@@ -9,7 +9,18 @@ import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
 
-export type { MessageRow, NewMessage, RoomRow, Store, UserRow } from './types.js';
+export type {
+  MessageChange,
+  MessageRow,
+  NewMessage,
+  ReactionRow,
+  RoomChange,
+  RoomChangeKind,
+  RoomRole,
+  RoomRow,
+  Store,
+  UserRow,
+} from './types.js';
 export { UniqueViolation } from './types.js';
 
 /** Connections each node keeps to PostgreSQL. */

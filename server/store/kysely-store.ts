@@ -1,7 +1,18 @@
 import { type Compilable, type CompiledQuery, type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { type Dialect, migrations } from './migrations.js';
-import { type MessageRow, type NewMessage, type RoomRow, type Store, UniqueViolation, type UserRow } from './types.js';
+import {
+  type MessageChange,
+  type MessageRow,
+  type NewMessage,
+  type RoomChange,
+  type RoomChangeKind,
+  type RoomRole,
+  type RoomRow,
+  type Store,
+  UniqueViolation,
+  type UserRow,
+} from './types.js';
 
 type MessageSelection = {
   id: number | string;
@@ -11,7 +22,14 @@ type MessageSelection = {
   created_at: number | string;
   author_id: number | string;
   author_name: string;
+  edited_at: number | string | null;
+  deleted_at: number | string | null;
+  reply_to_id: number | string | null;
+  reactions: string;
+  mentions: string;
 };
+
+const orNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 const toMessage = (r: MessageSelection): MessageRow => ({
   id: String(r.id),
@@ -20,13 +38,39 @@ const toMessage = (r: MessageSelection): MessageRow => ({
   text: r.text,
   author: { id: String(r.author_id), name: r.author_name },
   createdAt: Number(r.created_at),
+  editedAt: orNull(r.edited_at),
+  deletedAt: orNull(r.deleted_at),
+  replyToId: r.reply_to_id === null ? null : String(r.reply_to_id),
+  reactions: JSON.parse(r.reactions) as MessageRow['reactions'],
+  mentions: JSON.parse(r.mentions) as MessageRow['mentions'],
 });
+
+/** The columns `toMessage` reads, from `messages` joined with its author. */
+const MESSAGE_COLUMNS = [
+  'messages.id',
+  'messages.room_id',
+  'messages.seq',
+  'messages.text',
+  'messages.created_at',
+  'messages.author_id',
+  'users.name as author_name',
+  'messages.edited_at',
+  'messages.deleted_at',
+  'messages.reply_to_id',
+  'messages.reactions',
+  'messages.mentions',
+] as const;
+
+type Transaction = Kysely<Database>;
 
 const toRoom = (r: { id: string; name: string; is_private: number | boolean }): RoomRow => ({
   id: r.id,
   name: r.name,
   isPrivate: Boolean(r.is_private),
 });
+
+/** The room every account belongs to from the start. */
+const GENERAL_ROOM = 'general';
 
 /** Ids are opaque strings outside; inside they are integers. Anything else matches nothing. */
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
@@ -77,6 +121,25 @@ export class KyselyStore implements Store {
   );
   private readonly after = new Precompiled((roomId: string, seq: number, limit: number) =>
     this.roomMessages(roomId).where('messages.seq', '>', seq).orderBy('messages.seq', 'asc').limit(limit),
+  );
+  private readonly changes = new Precompiled((roomId: string, seq: number, limit: number) =>
+    this.db
+      .selectFrom('room_events as e')
+      .leftJoin('messages', 'messages.id', 'e.message_id')
+      .leftJoin('users', 'users.id', 'messages.author_id')
+      .leftJoin('users as eu', 'eu.id', 'e.user_id')
+      .select(MESSAGE_COLUMNS)
+      .select([
+        'e.seq as event_seq',
+        'e.kind as event_kind',
+        'e.created_at as event_created_at',
+        'e.user_id as event_user_id',
+        'eu.name as event_user_name',
+      ])
+      .where('e.room_id', '=', roomId)
+      .where('e.seq', '>', seq)
+      .orderBy('e.seq', 'asc')
+      .limit(limit),
   );
   private readonly access = new Precompiled((roomId: string, userId: number) =>
     this.db
@@ -140,7 +203,10 @@ export class KyselyStore implements Store {
         .values({ name, name_key: name.toLowerCase(), password_hash: passwordHash, created_at: Date.now() })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();
-      return { id: String(row.id), name: row.name };
+      const user = { id: String(row.id), name: row.name };
+      // A new account is a member of general from the start.
+      if (await this.room(GENERAL_ROOM)) await this.addMember(GENERAL_ROOM, user.id);
+      return user;
     } catch (error) {
       if (this.isUniqueViolation(error)) throw new UniqueViolation(`name ${name} is taken`);
       throw error;
@@ -209,8 +275,10 @@ export class KyselyStore implements Store {
           .execute();
         await trx
           .insertInto('room_members')
-          .values({ room_id: room.id, user_id: Number(creatorId), joined_at: now })
+          .values({ room_id: room.id, user_id: Number(creatorId), joined_at: now, role: 'OWNER' })
           .execute();
+        const last_event = await this.nextChangeSeq(trx, room.id);
+        await this.recordChange(trx, room.id, last_event, 'MEMBER_JOINED', null, creatorId, now);
       });
     } catch (error) {
       if (this.isUniqueViolation(error)) throw new UniqueViolation(`room ${room.id} exists`);
@@ -243,12 +311,57 @@ export class KyselyStore implements Store {
     return row && { ...toRoom(row), isMember: row.member !== null };
   }
 
-  async addMember(roomId: string, userId: string): Promise<void> {
-    await this.db
-      .insertInto('room_members')
-      .values({ room_id: roomId, user_id: Number(userId), joined_at: Date.now() })
-      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+  async addMember(roomId: string, userId: string): Promise<RoomChange | undefined> {
+    const now = Date.now();
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('room_members')
+        .values({ room_id: roomId, user_id: Number(userId), joined_at: now })
+        .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
+      const seq = await this.nextChangeSeq(trx, roomId);
+      await this.recordChange(trx, roomId, seq, 'MEMBER_JOINED', null, userId, now);
+      const user = await trx
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('id', '=', Number(userId))
+        .executeTakeFirstOrThrow();
+      return {
+        roomId,
+        seq,
+        kind: 'MEMBER_JOINED',
+        message: null,
+        user: { id: String(user.id), name: user.name },
+        createdAt: now,
+      };
+    });
+  }
+
+  async roleIn(roomId: string, userId: string): Promise<RoomRole | undefined> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .select('role')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', Number(userId))
+      .executeTakeFirst();
+    return row?.role as RoomRole | undefined;
+  }
+
+  async membersNamed(roomId: string, names: readonly string[]): Promise<UserRow[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('room_members')
+      .innerJoin('users', 'users.id', 'room_members.user_id')
+      .select(['users.id', 'users.name'])
+      .where('room_members.room_id', '=', roomId)
+      .where(
+        'users.name_key',
+        'in',
+        names.map((n) => n.toLowerCase()),
+      )
       .execute();
+    return rows.map((r) => ({ id: String(r.id), name: r.name }));
   }
 
   async roomsVisibleTo(userId: string) {
@@ -267,21 +380,14 @@ export class KyselyStore implements Store {
 
   // --- messages ------------------------------------------------------------------
 
+  /** Messages with their authors' names. */
+  private messages(db: Transaction = this.db) {
+    return db.selectFrom('messages').innerJoin('users', 'users.id', 'messages.author_id').select(MESSAGE_COLUMNS);
+  }
+
   /** A room's messages, with their authors' names. */
   private roomMessages(roomId: string) {
-    return this.db
-      .selectFrom('messages')
-      .innerJoin('users', 'users.id', 'messages.author_id')
-      .select([
-        'messages.id',
-        'messages.room_id',
-        'messages.seq',
-        'messages.text',
-        'messages.created_at',
-        'messages.author_id',
-        'users.name as author_name',
-      ])
-      .where('messages.room_id', '=', roomId);
+    return this.messages().where('messages.room_id', '=', roomId);
   }
 
   private async byClientId(m: NewMessage): Promise<MessageRow | undefined> {
@@ -293,19 +399,55 @@ export class KyselyStore implements Store {
     return row && toMessage(row);
   }
 
-  async appendMessage(m: NewMessage): Promise<{ message: MessageRow; created: boolean }> {
+  /**
+   * Takes the room's next change seq. Bumping the room's counter takes its row lock
+   * (PostgreSQL) or the write lock (SQLite) until commit, so the room's changes commit
+   * in seq order and a rolled-back change leaves no gap.
+   */
+  private async nextChangeSeq(trx: Transaction, roomId: string): Promise<number> {
+    const { last_event } = await trx
+      .updateTable('rooms')
+      .set({ last_event: sql`last_event + 1` })
+      .where('id', '=', roomId)
+      .returning('last_event')
+      .executeTakeFirstOrThrow();
+    return Number(last_event);
+  }
+
+  private async recordChange(
+    trx: Transaction,
+    roomId: string,
+    seq: number,
+    kind: RoomChangeKind,
+    messageId: string | null,
+    userId: string | null,
+    createdAt: number,
+  ): Promise<void> {
+    await trx
+      .insertInto('room_events')
+      .values({
+        room_id: roomId,
+        seq,
+        kind,
+        message_id: messageId === null ? null : Number(messageId),
+        user_id: userId === null ? null : Number(userId),
+        created_at: createdAt,
+      })
+      .execute();
+  }
+
+  async appendMessage(m: NewMessage): Promise<{ message: MessageRow; created: boolean; change?: RoomChange }> {
     const existing = await this.byClientId(m);
     if (existing) return { message: existing, created: false };
     try {
-      const message = await this.db.transaction().execute(async (trx) => {
-        // Bumping the room's counter takes its row lock (PostgreSQL) or the write lock
-        // (SQLite) until commit, so writers to one room commit in seq order and a
-        // rolled-back insert leaves no gap.
-        const { last_seq } = await trx
+      return await this.db.transaction().execute(async (trx) => {
+        // The message's seq and the change's seq, both under the room's lock (see
+        // nextChangeSeq): writers to one room commit in order, with no gap.
+        const { last_seq, last_event } = await trx
           .updateTable('rooms')
-          .set({ last_seq: sql`last_seq + 1` })
+          .set({ last_seq: sql`last_seq + 1`, last_event: sql`last_event + 1` })
           .where('id', '=', m.roomId)
-          .returning('last_seq')
+          .returning(['last_seq', 'last_event'])
           .executeTakeFirstOrThrow();
         const { id } = await trx
           .insertInto('messages')
@@ -316,19 +458,38 @@ export class KyselyStore implements Store {
             text: m.text,
             client_id: m.clientId,
             created_at: m.createdAt,
+            edited_at: null,
+            deleted_at: null,
+            reply_to_id: m.replyToId === null ? null : Number(m.replyToId),
+            mentions: JSON.stringify(m.mentions),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        return {
+        const message: MessageRow = {
           id: String(id),
           roomId: m.roomId,
           seq: Number(last_seq),
           text: m.text,
           author: m.author,
           createdAt: m.createdAt,
+          editedAt: null,
+          deletedAt: null,
+          replyToId: m.replyToId,
+          reactions: [],
+          mentions: m.mentions,
         };
+        const seq = Number(last_event);
+        await this.recordChange(trx, m.roomId, seq, 'MESSAGE_ADDED', message.id, null, m.createdAt);
+        const change: RoomChange = {
+          roomId: m.roomId,
+          seq,
+          kind: 'MESSAGE_ADDED',
+          message,
+          user: null,
+          createdAt: m.createdAt,
+        };
+        return { message, created: true, change };
       });
-      return { message, created: true };
     } catch (error) {
       // A concurrent send with the same clientId won the race: answer with its message.
       if (this.isUniqueViolation(error)) {
@@ -337,6 +498,81 @@ export class KyselyStore implements Store {
       }
       throw error;
     }
+  }
+
+  async message(messageId: string): Promise<MessageRow | undefined> {
+    const id = numericId(messageId);
+    if (id === null) return undefined;
+    const row = await this.messages().where('messages.id', '=', id).executeTakeFirst();
+    return row && toMessage(row);
+  }
+
+  async messagesByIds(ids: readonly string[]): Promise<MessageRow[]> {
+    const numeric = ids.map(numericId).filter((id): id is number => id !== null);
+    if (numeric.length === 0) return [];
+    return (await this.messages().where('messages.id', 'in', numeric).execute()).map(toMessage);
+  }
+
+  async changeMessage(
+    messageId: string,
+    decide: (current: MessageRow) => MessageChange,
+  ): Promise<{ message: MessageRow; change?: RoomChange } | undefined> {
+    const id = numericId(messageId);
+    if (id === null) return undefined;
+    const located = await this.db.selectFrom('messages').select('room_id').where('id', '=', id).executeTakeFirst();
+    if (!located) return undefined;
+    const roomId = located.room_id;
+    return this.db.transaction().execute(async (trx) => {
+      // Lock the room first, then read: every change to the room's messages holds this
+      // lock, so `decide` sees the state it replaces.
+      if (this.dialect === 'postgres')
+        await trx.selectFrom('rooms').select('id').where('id', '=', roomId).forUpdate().execute();
+      const row = await this.messages(trx).where('messages.id', '=', id).executeTakeFirstOrThrow();
+      const current = toMessage(row);
+      const decided = decide(current);
+      if (decided === null) return { message: current };
+      const now = Date.now();
+      const message: MessageRow = {
+        ...current,
+        ...(decided.text !== undefined && { text: decided.text }),
+        ...(decided.editedAt !== undefined && { editedAt: decided.editedAt }),
+        ...(decided.deletedAt !== undefined && { deletedAt: decided.deletedAt }),
+        ...(decided.reactions !== undefined && { reactions: decided.reactions }),
+        ...(decided.mentions !== undefined && { mentions: decided.mentions }),
+      };
+      await trx
+        .updateTable('messages')
+        .set({
+          text: message.text,
+          edited_at: message.editedAt,
+          deleted_at: message.deletedAt,
+          reactions: JSON.stringify(message.reactions),
+          mentions: JSON.stringify(message.mentions),
+        })
+        .where('id', '=', id)
+        .execute();
+      const seq = await this.nextChangeSeq(trx, roomId);
+      await this.recordChange(trx, roomId, seq, decided.kind, message.id, null, now);
+      const change: RoomChange = { roomId, seq, kind: decided.kind, message, user: null, createdAt: now };
+      return { message, change };
+    });
+  }
+
+  async lastChangeSeq(roomId: string): Promise<number> {
+    const row = await this.db.selectFrom('rooms').select('last_event').where('id', '=', roomId).executeTakeFirst();
+    return row ? Number(row.last_event) : 0;
+  }
+
+  async changesAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomChange[]> {
+    const rows = await this.changes.run(this.db, roomId, afterSeq, limit);
+    return rows.map((r) => ({
+      roomId,
+      seq: Number(r.event_seq),
+      kind: r.event_kind as RoomChangeKind,
+      message: r.id === null ? null : toMessage(r as MessageSelection),
+      user: r.event_user_id === null ? null : { id: String(r.event_user_id), name: r.event_user_name! },
+      createdAt: Number(r.event_created_at),
+    }));
   }
 
   async lastSeq(roomId: string): Promise<number> {

@@ -86,5 +86,55 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_changes': {
+      // Messages that change (edit, delete, reply, react, mention) and the room's change
+      // feed. Existing messages become the feed's first changes (MESSAGE_ADDED, at their
+      // own seq), so cursors continue from them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('rooms')
+          .addColumn('last_event', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('room_members')
+          .addColumn('role', 'text', (c) => c.notNull().defaultTo('MEMBER'))
+          .execute();
+        for (const column of ['edited_at', 'deleted_at'])
+          await db.schema.alterTable('messages').addColumn(column, 'bigint').execute();
+        await db.schema
+          .alterTable('messages')
+          .addColumn('reply_to_id', ref, (c) => c.references('messages.id'))
+          .execute();
+        // Reactions and mentions are read with every message and change under the room's
+        // lock only: kept with the message as JSON, one row read per message.
+        for (const column of ['reactions', 'mentions'])
+          await db.schema
+            .alterTable('messages')
+            .addColumn(column, 'text', (c) => c.notNull().defaultTo('[]'))
+            .execute();
+
+        await db.schema
+          .createTable('room_events')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('message_id', ref, (c) => c.references('messages.id').onDelete('cascade'))
+          .addColumn('user_id', ref, (c) => c.references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_events_pk', ['room_id', 'seq'])
+          .execute();
+
+        await sql`insert into room_events (room_id, seq, kind, message_id, created_at)
+                  select room_id, seq, 'MESSAGE_ADDED', id, created_at from messages`.execute(db);
+        await sql`update rooms set last_event = last_seq`.execute(db);
+        // Everyone is a member of general from the start (new accounts join it at sign-up).
+        await sql`insert into room_members (room_id, user_id, joined_at, role)
+                  select 'general', u.id, u.created_at, 'MEMBER' from users u
+                  where exists (select 1 from rooms where id = 'general')
+                    and not exists (select 1 from room_members m where m.room_id = 'general' and m.user_id = u.id)`.execute(
+          db,
+        );
+      },
+    },
   };
 }

@@ -22,12 +22,15 @@ export interface Database {
     is_private: number | boolean;
     /** The newest message's seq; bumped in the same transaction as the insert. */
     last_seq: number | string;
+    /** The newest change's seq (room_events); bumped in the transaction of the change. */
+    last_event: Generated<number | string>;
     created_at: number | string;
   };
   room_members: {
     room_id: string;
     user_id: number | string;
     joined_at: number | string;
+    role: Generated<string>;
   };
   messages: {
     id: Generated<number | string>;
@@ -36,6 +39,21 @@ export interface Database {
     author_id: number | string;
     text: string;
     client_id: string | null;
+    created_at: number | string;
+    edited_at: number | string | null;
+    deleted_at: number | string | null;
+    reply_to_id: number | string | null;
+    /** JSON: ReactionRow[]. */
+    reactions: Generated<string>;
+    /** JSON: UserRow[]. */
+    mentions: Generated<string>;
+  };
+  room_events: {
+    room_id: string;
+    seq: number | string;
+    kind: string;
+    message_id: number | string | null;
+    user_id: number | string | null;
     created_at: number | string;
   };
 }

@@ -15,15 +15,29 @@ export interface RoomRow {
   readonly isPrivate: boolean;
 }
 
+/** One emoji on a message and who used it, earliest first. */
+export interface ReactionRow {
+  readonly emoji: string;
+  readonly userIds: readonly string[];
+}
+
 export interface MessageRow {
   readonly id: string;
   readonly roomId: string;
   /** Position in the room: 1, 2, 3… with no gap, assigned atomically at commit. */
   readonly seq: number;
+  /** Empty once deleted. */
   readonly text: string;
   readonly author: UserRow;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch, like every instant here. */
   readonly createdAt: number;
+  readonly editedAt: number | null;
+  readonly deletedAt: number | null;
+  readonly replyToId: string | null;
+  /** In order of each emoji's first use; empty once deleted. */
+  readonly reactions: readonly ReactionRow[];
+  /** Members named as `@name`, each once, in order of appearance; empty once deleted. */
+  readonly mentions: readonly UserRow[];
 }
 
 export interface NewMessage {
@@ -31,8 +45,51 @@ export interface NewMessage {
   readonly author: UserRow;
   readonly text: string;
   readonly clientId: string | null;
+  readonly replyToId: string | null;
+  readonly mentions: readonly UserRow[];
   readonly createdAt: number;
 }
+
+export type RoomChangeKind =
+  | 'MESSAGE_ADDED'
+  | 'MESSAGE_EDITED'
+  | 'MESSAGE_DELETED'
+  | 'REACTIONS_CHANGED'
+  | 'MEMBER_JOINED'
+  | 'MEMBER_LEFT'
+  | 'ROOM_UPDATED';
+
+/**
+ * One change to a room: the room's change feed is these, in `seq` order (1, 2, 3…, no
+ * gap, assigned under the room's lock in the transaction that made the change).
+ */
+export interface RoomChange {
+  readonly roomId: string;
+  /** Position in the room's feed (not the message's `seq`). */
+  readonly seq: number;
+  readonly kind: RoomChangeKind;
+  /** For the message kinds: the message after the change (when read back later: now). */
+  readonly message: MessageRow | null;
+  /** For the member kinds. */
+  readonly user: UserRow | null;
+  readonly createdAt: number;
+}
+
+/**
+ * What a change to a message becomes, decided by the caller from the message's current
+ * state while the room is locked: `null` changes nothing (an idempotent repeat). Throw
+ * to refuse; nothing is written.
+ */
+export type MessageChange = {
+  readonly kind: 'MESSAGE_EDITED' | 'MESSAGE_DELETED' | 'REACTIONS_CHANGED';
+  readonly text?: string;
+  readonly editedAt?: number;
+  readonly deletedAt?: number;
+  readonly reactions?: readonly ReactionRow[];
+  readonly mentions?: readonly UserRow[];
+} | null;
+
+export type RoomRole = 'OWNER' | 'MODERATOR' | 'MEMBER';
 
 /** A unique key was taken (a user name, a room id). */
 export class UniqueViolation extends Error {
@@ -57,14 +114,14 @@ export interface Store {
   sessionUser(tokenHash: string, now: number): Promise<UserRow | undefined>;
   deleteSession(tokenHash: string): Promise<boolean>;
 
-  /** Throws `UniqueViolation` when the id is taken. */
+  /** Throws `UniqueViolation` when the id is taken. The creator is its owner. */
   createRoom(room: RoomRow, creatorId: string): Promise<RoomRow>;
   room(id: string): Promise<RoomRow | undefined>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** The room and whether `userId` belongs to it, in one query. */
   roomFor(roomId: string, userId: string): Promise<(RoomRow & { isMember: boolean }) | undefined>;
-  /** Idempotent. */
-  addMember(roomId: string, userId: string): Promise<void>;
+  /** Idempotent: the change (MEMBER_JOINED) only when the user was not a member. */
+  addMember(roomId: string, userId: string): Promise<RoomChange | undefined>;
   /** Public rooms and the private rooms `userId` belongs to, by name. */
   roomsVisibleTo(userId: string): Promise<(RoomRow & { isMember: boolean })[]>;
 
@@ -72,7 +129,29 @@ export interface Store {
    * Appends a message with the room's next `seq`, atomically. With a `clientId` that
    * this author already used in this room, returns that message and `created: false`.
    */
-  appendMessage(message: NewMessage): Promise<{ message: MessageRow; created: boolean }>;
+  appendMessage(message: NewMessage): Promise<{ message: MessageRow; created: boolean; change?: RoomChange }>;
+  /** A message by id, in its current state. */
+  message(messageId: string): Promise<MessageRow | undefined>;
+  /** Messages by id, in any order; unknown ids are left out. */
+  messagesByIds(ids: readonly string[]): Promise<MessageRow[]>;
+  /**
+   * Changes message `messageId` as `decide` says, given its current state read under
+   * the room's lock, and records the change in the room's feed in the same
+   * transaction. Undefined when there is no such message; `change` is undefined when
+   * `decide` changed nothing.
+   */
+  changeMessage(
+    messageId: string,
+    decide: (current: MessageRow) => MessageChange,
+  ): Promise<{ message: MessageRow; change?: RoomChange } | undefined>;
+  /** The room's newest change `seq` (0 when none). */
+  lastChangeSeq(roomId: string): Promise<number>;
+  /** Up to `limit` changes with `seq > afterSeq`, oldest first, messages in their current state. */
+  changesAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomChange[]>;
+  /** The members of `roomId` among `names` (compared without regard to case). */
+  membersNamed(roomId: string, names: readonly string[]): Promise<UserRow[]>;
+  /** `userId`'s role in the room, or undefined for a non-member. */
+  roleIn(roomId: string, userId: string): Promise<RoomRole | undefined>;
   /** The room's newest `seq` (0 when empty). */
   lastSeq(roomId: string): Promise<number>;
   /** The `seq` of message `messageId` if it belongs to `roomId`. */

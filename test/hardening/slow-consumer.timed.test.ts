@@ -128,7 +128,7 @@ async function run(slow: boolean, plan?: { fill: number; count: number }): Promi
   const serverSockets: WebSocket[] = [];
   const subscribe = fanout.subscribe.bind(fanout);
   const capture = vi.spyOn(fanout, 'subscribe').mockImplementation((...args) => {
-    serverSockets.push(args[3].socket);
+    serverSockets.push(args[4].socket);
     return subscribe(...args);
   });
   const readers = await Promise.all(Array.from({ length: READERS }, () => subscriber(roomId, sentAt)));

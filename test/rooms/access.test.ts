@@ -18,6 +18,7 @@ describe('RoomAccess', () => {
     owner = (await store.createUser('owner', 'hash')).id;
     guest = (await store.createUser('guest', 'hash')).id;
     await store.createRoom({ id: 'vault', name: 'Vault', isPrivate: true }, owner);
+    await store.createRoom({ id: 'lobby', name: 'Lobby', isPrivate: false }, owner);
   });
   afterAll(async () => {
     await store.close();
@@ -58,9 +59,9 @@ describe('RoomAccess', () => {
 
   it("keeps a public room but not a non-member's isMember, which a join elsewhere may change", async () => {
     const { access } = counted();
-    expect(await access.visible('general', guest)).toMatchObject({ id: 'general', isMember: false });
-    const cached = await access.visible('general', guest);
-    expect(cached).toMatchObject({ id: 'general', isPrivate: false });
+    expect(await access.visible('lobby', guest)).toMatchObject({ id: 'lobby', isMember: false });
+    const cached = await access.visible('lobby', guest);
+    expect(cached).toMatchObject({ id: 'lobby', isPrivate: false });
     expect(cached?.isMember).toBeUndefined(); // Room.isMember asks the store
   });
 });

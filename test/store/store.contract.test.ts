@@ -57,8 +57,9 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
     );
     expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general']);
     const forAlice = await store.roomsVisibleTo(alice.id);
+    // Every account is a member of general from the start.
     expect(forAlice.map((r) => [r.id, r.isMember])).toEqual([
-      ['general', false],
+      ['general', true],
       ['secret', true],
     ]);
     expect(await store.roomFor('secret', bob.id)).toEqual({
@@ -84,6 +85,8 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
         author: i % 2 ? alice : bob,
         text: `m${i}`,
         clientId: null,
+        replyToId: null,
+        mentions: [],
         createdAt: 1_000 + i,
       });
       expect(message.seq).toBe(i);
@@ -102,7 +105,15 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
   it('returns the first message for a repeated clientId, even under a race', async () => {
     await store.createRoom({ id: 'idem', name: 'Idem', isPrivate: false }, alice.id);
     const send = () =>
-      store.appendMessage({ roomId: 'idem', author: bob, text: 'once', clientId: 'c-1', createdAt: 1 });
+      store.appendMessage({
+        roomId: 'idem',
+        author: bob,
+        text: 'once',
+        clientId: 'c-1',
+        replyToId: null,
+        mentions: [],
+        createdAt: 1,
+      });
     const results = await Promise.all([send(), send(), send()]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
@@ -112,6 +123,8 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
       author: alice,
       text: 'x',
       clientId: 'c-1',
+      replyToId: null,
+      mentions: [],
       createdAt: 2,
     });
     expect(other.created).toBe(true);
@@ -121,7 +134,15 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
   it('gives concurrent writers a gap-free order', async () => {
     await store.createRoom({ id: 'busy', name: 'Busy', isPrivate: false }, alice.id);
     const writes = Array.from({ length: 60 }, (_, i) =>
-      store.appendMessage({ roomId: 'busy', author: i % 2 ? alice : bob, text: `w${i}`, clientId: null, createdAt: i }),
+      store.appendMessage({
+        roomId: 'busy',
+        author: i % 2 ? alice : bob,
+        text: `w${i}`,
+        clientId: null,
+        replyToId: null,
+        mentions: [],
+        createdAt: i,
+      }),
     );
     const seqs = (await Promise.all(writes)).map((r) => r.message.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
