@@ -4,6 +4,7 @@ import { requireViewer } from '../graphql/guards.js';
 import { charCount } from '../text.js';
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, RATE_SIGN_IN, RATE_SIGN_UP, USER_NAME_PATTERN } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
+import { announce } from '../realtime/announce.js';
 import { UniqueViolation } from '../store/index.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 
@@ -20,6 +21,9 @@ function checkPassword(password: string): void {
   }
 }
 
+/** The public room every account belongs to from the start. */
+const GENERAL_ROOM = 'general';
+
 export const authResolvers: Resolvers = {
   Query: {
     me: (_root, _args, ctx) => ctx.viewer,
@@ -34,6 +38,11 @@ export const authResolvers: Resolvers = {
       const passwordHash = await hashPassword(password);
       try {
         const user = await store.createUser(name, passwordHash);
+        // A new account is a member of general from the start (if the room is there).
+        if (await store.room(GENERAL_ROOM)) {
+          const change = await store.addMember(GENERAL_ROOM, user.id);
+          if (change) await announce(ctx.services, ctx.log, change);
+        }
         return { token: await sessions.issue(user), user };
       } catch (error) {
         if (error instanceof UniqueViolation) throw conflict(`The name "${name}" is taken.`, 'name');

@@ -1,10 +1,20 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
-import { ROOM_NAME_MAX_CHARS } from '../limits.js';
+import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS } from '../limits.js';
+import { announce } from '../realtime/announce.js';
 import { charCount } from '../text.js';
 import { UniqueViolation } from '../store/index.js';
 import { slugify } from './slug.js';
+
+/** Member cursors carry the name's sort key (lowercase), opaque to clients. */
+const encodeNameCursor = (name: string): string => Buffer.from(`name:${name.toLowerCase()}`).toString('base64url');
+
+function decodeNameCursor(cursor: string): string {
+  const match = /^name:([a-z0-9_.-]{2,32})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw badInput('Not a cursor of this connection.', 'after');
+  return match[1]!;
+}
 
 export const roomResolvers: Resolvers = {
   Query: {
@@ -42,7 +52,8 @@ export const roomResolvers: Resolvers = {
     async joinRoom(_root, { id }, ctx) {
       const viewer = requireViewer(ctx);
       const room = await requireRoom(ctx, id);
-      await ctx.services.store.addMember(room.id, viewer.id);
+      const change = await ctx.services.store.addMember(room.id, viewer.id);
+      if (change) await announce(ctx.services, ctx.log, change);
       return { ...room, isMember: true };
     },
 
@@ -51,7 +62,8 @@ export const roomResolvers: Resolvers = {
       if (!room.isPrivate) throw badInput(`"${room.name}" is public: anyone can join it.`, 'roomId');
       const invitee = await ctx.services.store.userByName(userName);
       if (!invitee) throw notFound(`No user named "${userName}".`);
-      await ctx.services.store.addMember(room.id, invitee.id);
+      const change = await ctx.services.store.addMember(room.id, invitee.id);
+      if (change) await announce(ctx.services, ctx.log, change);
       return room;
     },
   },
@@ -62,5 +74,26 @@ export const roomResolvers: Resolvers = {
       return ctx.services.store.isMember(room.id, requireViewer(ctx).id);
     },
     online: (room, _args, ctx) => ctx.services.presence.online(room.id),
+    memberCount: (room, _args, ctx) => ctx.services.store.memberCount(room.id),
+    async members(room, { first, after }, ctx) {
+      const count = first ?? 50;
+      if (!Number.isInteger(count) || count < 0 || count > MEMBERS_PAGE_MAX)
+        throw badInput(`first must be from 0 to ${MEMBERS_PAGE_MAX}.`, 'first');
+      const afterKey = after ? decodeNameCursor(after) : null;
+      // One extra row tells whether a next page exists.
+      const rows = await ctx.services.store.members(room.id, afterKey, count + 1);
+      const page = rows.slice(0, count);
+      const edges = page.map((node) => ({ cursor: encodeNameCursor(node.name), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasPreviousPage: afterKey !== null,
+          hasNextPage: rows.length > count,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+    viewerRole: async (room, _args, ctx) => (await ctx.services.store.roleIn(room.id, requireViewer(ctx).id)) ?? null,
   },
 };

@@ -69,9 +69,6 @@ const toRoom = (r: { id: string; name: string; is_private: number | boolean }): 
   isPrivate: Boolean(r.is_private),
 });
 
-/** The room every account belongs to from the start. */
-const GENERAL_ROOM = 'general';
-
 /** Ids are opaque strings outside; inside they are integers. Anything else matches nothing. */
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
@@ -203,10 +200,7 @@ export class KyselyStore implements Store {
         .values({ name, name_key: name.toLowerCase(), password_hash: passwordHash, created_at: Date.now() })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();
-      const user = { id: String(row.id), name: row.name };
-      // A new account is a member of general from the start.
-      if (await this.room(GENERAL_ROOM)) await this.addMember(GENERAL_ROOM, user.id);
-      return user;
+      return { id: String(row.id), name: row.name };
     } catch (error) {
       if (this.isUniqueViolation(error)) throw new UniqueViolation(`name ${name} is taken`);
       throw error;
@@ -336,6 +330,26 @@ export class KyselyStore implements Store {
         createdAt: now,
       };
     });
+  }
+
+  async memberCount(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('room_id', '=', roomId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async members(roomId: string, afterKey: string | null, limit: number): Promise<UserRow[]> {
+    let query = this.db
+      .selectFrom('room_members')
+      .innerJoin('users', 'users.id', 'room_members.user_id')
+      .select(['users.id', 'users.name'])
+      .where('room_members.room_id', '=', roomId);
+    if (afterKey !== null) query = query.where('users.name_key', '>', afterKey);
+    const rows = await query.orderBy('users.name_key').limit(limit).execute();
+    return rows.map((r) => ({ id: String(r.id), name: r.name }));
   }
 
   async roleIn(roomId: string, userId: string): Promise<RoomRole | undefined> {

@@ -150,6 +150,10 @@ export interface Store {
   changesAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomChange[]>;
   /** The members of `roomId` among `names` (compared without regard to case). */
   membersNamed(roomId: string, names: readonly string[]): Promise<UserRow[]>;
+  /** How many members the room has. */
+  memberCount(roomId: string): Promise<number>;
+  /** Up to `limit` members whose name (lowercased) sorts after `afterKey`, by name. */
+  members(roomId: string, afterKey: string | null, limit: number): Promise<UserRow[]>;
   /** `userId`'s role in the room, or undefined for a non-member. */
   roleIn(roomId: string, userId: string): Promise<RoomRole | undefined>;
   /** The room's newest `seq` (0 when empty). */

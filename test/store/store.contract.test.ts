@@ -57,9 +57,8 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
     );
     expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general']);
     const forAlice = await store.roomsVisibleTo(alice.id);
-    // Every account is a member of general from the start.
     expect(forAlice.map((r) => [r.id, r.isMember])).toEqual([
-      ['general', true],
+      ['general', false],
       ['secret', true],
     ]);
     expect(await store.roomFor('secret', bob.id)).toEqual({

@@ -208,6 +208,9 @@ export type Room = {
   isMember: Scalars['Boolean']['output'];
   /** A private room is visible only to its members, who add others with `invite`. */
   isPrivate: Scalars['Boolean']['output'];
+  memberCount: Scalars['Int']['output'];
+  /** Members by name (without regard to case). At most 100 a page. */
+  members: UserConnection;
   /**
    * History, counted back from the newest message (or from `before`, a cursor of this
    * connection). At most 100 a page. Deleted messages stay as tombstones.
@@ -216,6 +219,14 @@ export type Room = {
   name: Scalars['String']['output'];
   /** Users who have at least one live subscription to this room, on any node. */
   online: Array<User>;
+  /** The viewer's role here, or null for a non-member. */
+  viewerRole?: Maybe<RoomRole>;
+};
+
+/** A place where messages are posted. Its id is a slug such as `general`. */
+export type RoomMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A place where messages are posted. Its id is a slug such as `general`. */
@@ -245,6 +256,13 @@ export type RoomEventKind =
   | 'MESSAGE_EDITED'
   | 'REACTIONS_CHANGED'
   | 'ROOM_UPDATED';
+
+export type RoomRole =
+  | 'MEMBER'
+  /** May delete others' messages. */
+  | 'MODERATOR'
+  /** Created the room; may change roles. */
+  | 'OWNER';
 
 /** What signing up or in returns: a bearer token and whom it proves. */
 export type Session = {
@@ -313,6 +331,19 @@ export type User = {
   id: Scalars['ID']['output'];
   /** 2–32 characters of letters, digits, `_`, `-` and `.`; unique without regard to case. */
   name: Scalars['String']['output'];
+};
+
+/** A page of users; edges run in the order the field says. */
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: User;
 };
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -418,11 +449,14 @@ export type ResolversTypes = {
   Room: ResolverTypeWrapper<RoomModel>;
   RoomEvent: ResolverTypeWrapper<RoomChange>;
   RoomEventKind: RoomEventKind;
+  RoomRole: RoomRole;
   Session: ResolverTypeWrapper<Omit<Session, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TypingEvent: ResolverTypeWrapper<TypingState>;
   User: ResolverTypeWrapper<UserRow>;
+  UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
+  UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -446,6 +480,8 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   TypingEvent: TypingState;
   User: UserRow;
+  UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
+  UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
 };
 
 export type PerViewerDirectiveArgs = {};
@@ -607,6 +643,13 @@ export type RoomResolvers<
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isPrivate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  members?: Resolver<
+    ResolversTypes['UserConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<RoomMembersArgs, 'first'>
+  >;
   messages?: Resolver<
     ResolversTypes['MessageConnection'],
     ParentType,
@@ -615,6 +658,7 @@ export type RoomResolvers<
   >;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  viewerRole?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
 };
 
 export type RoomEventResolvers<
@@ -686,6 +730,22 @@ export type UserResolvers<
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UserConnectionResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection'],
+> = {
+  edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type UserEdgeResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge'],
+> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   Message?: MessageResolvers<ContextType>;
@@ -702,6 +762,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   TypingEvent?: TypingEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  UserConnection?: UserConnectionResolvers<ContextType>;
+  UserEdge?: UserEdgeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphQLContext> = {
