@@ -62,11 +62,12 @@ export const QUERY_MAX_ALIASES = 15; // per operation
 export const QUERY_MAX_TOKENS = 2_000; // lexer tokens per document (GraphiQL's introspection needs ~1,000)
 export const QUERY_MAX_DIRECTIVES = 10; // per operation
 /**
- * graphql-armor's estimate, which multiplies by literal `first`/`last`. The largest
- * legitimate document, a page of HISTORY_PAGE_MAX messages with authors, cursors, the
- * room and who is online, through nested fragments, costs about 11,000.
+ * graphql-armor's estimate, which multiplies by literal `first`/`last` and by a factor
+ * per level of depth. The largest legitimate document, a page of HISTORY_PAGE_MAX
+ * messages with everything a message shows (author, reply quote, reactions and who
+ * reacted, mentions) and the room's eventCursor, costs about 20,400.
  */
-export const QUERY_MAX_COST = 20_000; // graphql-armor cost units
+export const QUERY_MAX_COST = 40_000; // graphql-armor cost units
 /**
  * Field selections per document, counted before validation: graphql-js's
  * OverlappingFieldsCanBeMerged is quadratic in repeated fields, and a 2,000-token

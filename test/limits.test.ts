@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { FULL_MESSAGE } from './helpers/events.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   HISTORY_PAGE_MAX,
@@ -223,6 +224,9 @@ describe('document limits', () => {
     await accepted(
       `${page('...M').replace('last: 50', `last: ${HISTORY_PAGE_MAX}`)} fragment M on Message { ...N author { ...A } } fragment N on Message { id text createdAt } fragment A on User { id name }`,
     );
+    // The largest page a client legitimately asks for: everything a message shows.
+    await accepted(`{ room(id: "general") { eventCursor messages(last: ${HISTORY_PAGE_MAX}) {
+      edges { cursor node { ${FULL_MESSAGE} } } pageInfo { hasPreviousPage startCursor } } } }`);
     // The cost limit still holds, fragments or not: fifteen aliased pages of a hundred.
     const pages = (node: string) =>
       `{ room(id: "general") { ${Array.from({ length: 15 }, (_, i) => `p${i}: messages(last: 100) { edges { node { ${node} } } }`).join(' ')} } }`;
