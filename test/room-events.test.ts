@@ -169,8 +169,7 @@ describe('roomEvents', () => {
     const socket = await socketFor(alice);
     for (const after of [otherCursor, 'garbage', '', future]) {
       const feed = socket.subscribe<Events>(ROOM_EVENTS, { roomId, after });
-      await feed.waitFor(() => feed.errors.length > 0 || undefined);
-      const [error] = errorsOf(feed.errors[0]);
+      const [error] = errorsOf(await feed.waitForError());
       expect(error?.extensions, after).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
   });

@@ -187,6 +187,7 @@ class FanoutGroup {
       const payload = JSON.stringify(result);
       return () => payload;
     }
+    this.registry.viewerAnswers += subscribers.length;
     const answers = new Map<Subscriber, unknown[]>();
     const pending: Promise<void>[] = [];
     for (const sub of subscribers) {
@@ -256,6 +257,8 @@ export class FanoutRegistry {
   private readonly groups = new Map<string, FanoutGroup>();
   /** Selection executions for live delivery and replay; the fan-out test counts them. */
   executions = 0;
+  /** Subscribers whose `@perViewer` answers were computed (one per event with holes). */
+  viewerAnswers = 0;
 
   constructor(
     private readonly hub: RoomHub,
