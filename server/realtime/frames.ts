@@ -30,11 +30,27 @@ export function textFrame(text: string): Buffer {
 
 /** The parts of ws's internals the direct write relies on (ws 8). */
 interface WsInternals {
-  _socket?: { write(chunk: Buffer): boolean; cork(): void; uncork(): void } | null;
-  _sender?: { _state: number; _queue: unknown[] };
+  _socket: { write(chunk: Buffer): boolean; cork(): void; uncork(): void };
+  _sender: { _state: number; _queue: unknown[] };
 }
 
 const SENDER_IDLE = 0; // ws Sender's DEFAULT state: nothing being deflated or read
+
+/**
+ * The internals of `socket` if they have the shape the direct write needs, else
+ * undefined: a `ws` release that renames them must cost speed, never correctness
+ * (engine.io feature-detects `_sender.sendFrame` the same way). Checked per call: a
+ * socket whose underlying stream was destroyed has `_socket` null.
+ */
+export function directInternals(socket: WebSocket): WsInternals | undefined {
+  const { _socket: raw, _sender: sender } = socket as unknown as Partial<Record<keyof WsInternals, unknown>>;
+  if (!raw || !sender || typeof raw !== 'object' || typeof sender !== 'object') return undefined;
+  const { write, cork, uncork } = raw as Partial<WsInternals['_socket']>;
+  if (typeof write !== 'function' || typeof cork !== 'function' || typeof uncork !== 'function') return undefined;
+  const { _state: state, _queue: queue } = sender as Partial<WsInternals['_sender']>;
+  if (typeof state !== 'number' || !Array.isArray(queue)) return undefined;
+  return socket as unknown as WsInternals;
+}
 
 /** The text a frame made by `textFrame` carries. */
 export function frameText(frame: Buffer): string {
@@ -46,14 +62,14 @@ export function frameText(frame: Buffer): string {
 /**
  * Writes prepared frames straight to the socket, several in one system call (a corked
  * writev), when ws has nothing queued ahead of them (so frames keep their order);
- * otherwise lets ws send their text itself. Stops, answering false, before a frame
+ * otherwise, or when ws's internals are not what `directInternals` expects, lets ws
+ * send their text itself. Stops, answering false, before a frame
  * once the socket's unsent bytes pass `maxBuffered`: the caller drops that reader.
  */
 export function writeFrames(socket: WebSocket, frames: readonly Buffer[], maxBuffered: number): boolean {
-  const internals = socket as unknown as WsInternals;
-  const sender = internals._sender;
-  const raw = internals._socket;
-  const direct = raw && sender && sender._state === SENDER_IDLE && sender._queue.length === 0;
+  const internals = directInternals(socket);
+  const raw = internals?._socket;
+  const direct = raw && internals._sender._state === SENDER_IDLE && internals._sender._queue.length === 0;
   if (direct && frames.length > 1) raw.cork();
   let written = true;
   for (const frame of frames) {
