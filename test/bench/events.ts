@@ -166,7 +166,7 @@ async function partA(o: Options, say: (line: string) => void): Promise<PartA> {
       say(
         `  round ${round + 1} ${target.padEnd(8)} ${r.deliveriesPerSec} deliveries/s, ${r.cpuUsPerDelivery} µs CPU/delivery, ` +
           `p50 ${r.latencyMs.p50} / p99 ${r.latencyMs.p99} ms, ${r.kbPerSubscriber} KB/subscriber, ${r.frameBytes} B/frame, ` +
-          `lost ${r.lost}, out of order ${r.outOfOrder}, cores: server ${r.serverCores}, load generator ${r.loadgenCores}${r.problems.length ? `, problems: ${r.problems.join('; ')}` : ''}`,
+          `lost ${r.lost}, out of order ${r.outOfOrder}, cores: server ${r.serverCores}, load generator ${r.loadgenCores}, others ${r.otherCores}${r.problems.length ? `, problems: ${r.problems.join('; ')}` : ''}`,
       );
     }
   }
@@ -232,7 +232,10 @@ function printPartB(o: Options, b: ReactionResult, say: (line: string) => void):
   say(
     `  reactions sent ${b.mutationsSent}, failed ${b.mutationsFailed}, changes ${b.changes}` +
       `${b.ticksSkipped ? `, ticks skipped (all tried keys in flight) ${b.ticksSkipped}` : ''}` +
-      `; cores: server ${b.serverCores}, load generator ${b.loadgenCores}`,
+      `; cores: server ${b.serverCores}, load generator ${b.loadgenCores}, others ${b.otherCores}`,
+  );
+  say(
+    `  a reaction's answer (send to mutation result): p50 ${fixed(b.answerMs.p50, 1)} ms, p99 ${fixed(b.answerMs.p99, 1)} ms`,
   );
   say('deliveries/s  µs CPU/delivery   p50 ms   p99 ms   max ms  lost  out of order  other kinds');
   say(

@@ -14,6 +14,7 @@
  * message; saturate mode sends a sender's next message at that moment.
  */
 import { type Author, Client, openMany } from './clients.js';
+import { cpuWindow } from './server-process.js';
 import {
   type Account,
   PROTO,
@@ -57,6 +58,8 @@ export interface FanoutResult {
   serverCores: number;
   /** Cores this process (the load generator) used meanwhile: near 1, it is the bottleneck. */
   loadgenCores: number;
+  /** Cores everything else on the machine used meanwhile: noise when far from 0. */
+  otherCores: number;
   rssIdleMB: number;
   rssLoadedMB: number;
   kbPerSubscriber: number;
@@ -236,8 +239,7 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
       sent++;
       post(j, `b~m:${j}:${k} hello everyone`);
     };
-    const cpuStart = server.usage().cpuSeconds;
-    const selfStart = process.cpuUsage();
+    const endCpu = cpuWindow(server);
     const tStart = performance.now();
     const stopAt = tStart + settings.durationMs;
     if (settings.mode === 'saturate') {
@@ -275,8 +277,8 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
       onCompleted();
     });
     const tDone = performance.now();
-    const cpuSeconds = server.usage().cpuSeconds - cpuStart;
-    const self = process.cpuUsage(selfStart);
+    const cpu = endCpu();
+    const cpuSeconds = cpu.server;
     measuring = false;
     if (server.exited) problem(`the server exited: ${server.log}`);
 
@@ -302,7 +304,8 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
       },
       cpuUsPerDelivery: round((cpuSeconds * 1e6) / Math.max(1, deliveries), 2),
       serverCores: round(cpuSeconds / seconds, 2),
-      loadgenCores: round((self.user + self.system) / 1e6 / seconds, 2),
+      loadgenCores: round(cpu.loadGenerator / seconds, 2),
+      otherCores: round(cpu.others / seconds, 2),
       rssIdleMB: round(idle.rssBytes / 2 ** 20, 1),
       rssLoadedMB: round(loaded.rssBytes / 2 ** 20, 1),
       kbPerSubscriber: round((loaded.rssBytes - idle.rssBytes) / 1024 / N, 1),

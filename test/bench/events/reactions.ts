@@ -24,6 +24,7 @@
  * user: texts, reactions, counts and that user's own `viewerReacted`.
  */
 import { Client, httpGql, openMany } from './clients.js';
+import { cpuWindow } from './server-process.js';
 import {
   type Account,
   MESSAGE_SELECTION,
@@ -64,10 +65,14 @@ export interface ReactionResult {
   /** Events of another kind than REACTIONS_CHANGED while measuring. */
   otherKinds: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** From sending a reaction until its answer: the write path alone. */
+  answerMs: { p50: number; p99: number };
   cpuUsPerDelivery: number;
   serverCores: number;
   /** Cores this process (the load generator) used meanwhile: near 1, it is the bottleneck. */
   loadgenCores: number;
+  /** Cores everything else on the machine used meanwhile: noise when far from 0. */
+  otherCores: number;
   /** Subscribers whose final state differs from their user's fresh history read. */
   stateMismatches: number;
   stateDifferences: string[];
@@ -298,9 +303,9 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
     let changes = 0;
     let ticksSkipped = 0;
     let answered = 0;
+    const answerTimes: number[] = [];
     measuring = true;
-    const cpuStart = server.usage().cpuSeconds;
-    const selfStart = process.cpuUsage();
+    const endCpu = cpuWindow(server);
     const tStart = performance.now();
     const stopAt = tStart + settings.durationMs;
     const every = 1000 / settings.rate;
@@ -325,6 +330,7 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
         mutationsSent++;
         void reactors[r]!.request(reacted.has(k) ? REMOVE : ADD, { id: message, emoji }).then((answer) => {
           answered++;
+          answerTimes.push(performance.now() - entry.at);
           inFlight.delete(k);
           if (answer.errors) {
             mutationsFailed++;
@@ -355,8 +361,8 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
       onComplete();
     });
     const tDone = performance.now();
-    const cpuSeconds = server.usage().cpuSeconds - cpuStart;
-    const self = process.cpuUsage(selfStart);
+    const cpu = endCpu();
+    const cpuSeconds = cpu.server;
     measuring = false;
     if (server.exited) problem(`the server exited: ${server.log}`);
     const seen = Math.max(...subs.map((s) => s.lastSeq)) - base;
@@ -399,6 +405,7 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
 
     const seconds = (tDone - tStart) / 1000;
     latencies.sort((a, b) => a - b);
+    answerTimes.sort((a, b) => a - b);
     const round = (x: number, digits: number) => Number(x.toFixed(digits));
     return {
       subscribers: N,
@@ -419,9 +426,11 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
         p99: round(percentile(latencies, 99), 1),
         max: round(percentile(latencies, 100), 1),
       },
+      answerMs: { p50: round(percentile(answerTimes, 50), 1), p99: round(percentile(answerTimes, 99), 1) },
       cpuUsPerDelivery: round((cpuSeconds * 1e6) / Math.max(1, deliveries), 2),
       serverCores: round(cpuSeconds / seconds, 2),
-      loadgenCores: round((self.user + self.system) / 1e6 / seconds, 2),
+      loadgenCores: round(cpu.loadGenerator / seconds, 2),
+      otherCores: round(cpu.others / seconds, 2),
       stateMismatches,
       stateDifferences,
       viewerReacted,

@@ -196,3 +196,34 @@ export class ServerProcess {
     clearTimeout(timer);
   }
 }
+
+/** CPU seconds every core of the machine spent busy (not idle, not waiting for I/O), from /proc/stat. */
+function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest is inside user)
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+
+export interface CpuWindow {
+  /** CPU seconds of the server's process group. */
+  server: number;
+  /** CPU seconds of this process: the load generator. */
+  loadGenerator: number;
+  /** CPU seconds of everything else on the machine: other people's work, the noise. */
+  others: number;
+}
+
+/** Starts measuring CPU; the function returned ends the window and tells who used what. */
+export function cpuWindow(server: ServerProcess): () => CpuWindow {
+  const serverStart = server.usage().cpuSeconds;
+  const selfStart = process.cpuUsage();
+  const machineStart = machineBusySeconds();
+  return () => {
+    const serverUsed = server.usage().cpuSeconds - serverStart;
+    const self = process.cpuUsage(selfStart);
+    const loadGenerator = (self.user + self.system) / 1e6;
+    const machine = machineBusySeconds() - machineStart;
+    return { server: serverUsed, loadGenerator, others: Math.max(0, machine - serverUsed - loadGenerator) };
+  };
+}
