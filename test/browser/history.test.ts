@@ -97,7 +97,10 @@ describe('a long history', () => {
       page.locator('[data-message-id]').evaluateAll((nodes) => {
         const top = nodes[0]?.closest('[data-testid=messages]')?.getBoundingClientRect().top ?? 0;
         const first = nodes.find((n) => n.getBoundingClientRect().top >= top);
-        return { text: first?.textContent, top: first?.getBoundingClientRect().top ?? 0 };
+        return {
+          text: first?.querySelector('.message-text')?.textContent,
+          top: first?.getBoundingClientRect().top ?? 0,
+        };
       });
     const before = await firstInView();
     await send(alice.page, 'Something new down below');
@@ -110,7 +113,7 @@ describe('a long history', () => {
     // A smooth scroll: on a busy CI machine it takes longer than expect.poll's 1 s default.
     await expect.poll(() => page.getByTestId('new-messages').count(), { timeout: SCROLL_TIMEOUT_MS }).toBe(0);
     const newest = page.locator('[data-message-id]').last();
-    expect(await newest.textContent()).toBe('Something new down below');
+    expect(await newest.locator('.message-text').textContent()).toBe('Something new down below');
     await expect.poll(() => newest.evaluate(inView), { timeout: SCROLL_TIMEOUT_MS }).toBe(true);
   });
 

@@ -22,11 +22,16 @@ type Documents = {
   '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': typeof types.ChatUserFragmentDoc;
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
-  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
-  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
-  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n': typeof types.MessageAddedDocument;
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
+  '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n': typeof types.EditMessageDocument;
+  '\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n': typeof types.DeleteMessageDocument;
+  '\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.AddReactionDocument;
+  '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.RemoveReactionDocument;
+  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
+  '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.RoomMembersDocument;
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n': typeof types.SidebarDocument;
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n': typeof types.HomeRoomDocument;
   '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
@@ -48,16 +53,26 @@ const documents: Documents = {
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.PresenceChangedDocument,
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': types.ChatUserFragmentDoc,
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n':
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
-  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
+  '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
     types.MessagePageDocument,
-  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n':
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n':
     types.SendMessageDocument,
-  '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n':
-    types.MessageAddedDocument,
+  '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n':
+    types.EditMessageDocument,
+  '\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n':
+    types.DeleteMessageDocument,
+  '\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n':
+    types.AddReactionDocument,
+  '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n':
+    types.RemoveReactionDocument,
+  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n':
+    types.RoomEventsDocument,
+  '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.RoomMembersDocument,
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n':
     types.SidebarDocument,
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n':
@@ -138,32 +153,62 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n',
-): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    text\n    createdAt\n    author {\n      ...ChatUser\n    }\n  }\n'];
+  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n',
+): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n'];
+  source: '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n',
-): (typeof documents)['\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {\n      id\n    }\n  }\n'];
+  source: '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n',
-): (typeof documents)['\n  subscription MessageAdded($roomId: ID!, $after: ID) {\n    messageAdded(roomId: $roomId, after: $after) {\n      ...ChatMessage\n    }\n  }\n'];
+  source: '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n',
+): (typeof documents)['\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n',
+): (typeof documents)['\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n',
+): (typeof documents)['\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n',
+): (typeof documents)['\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -67,13 +67,21 @@ export async function send(page: Page, text: string): Promise<void> {
   await composer.press('Enter');
 }
 
+/** The text of a delivered message, without its quote, marks, reactions and actions. */
+export function messageText(page: Page, text: string) {
+  return page
+    .locator('[data-message-id]', { has: page.locator('.message-text', { hasText: text }) })
+    .locator('.message-text');
+}
+
 /** The texts of delivered messages, in order, and how often each id appears. */
 export async function deliveredMessages(page: Page): Promise<{ texts: string[]; idCounts: Map<string, number> }> {
-  const rows = await page
-    .locator('[data-message-id]')
-    .evaluateAll((nodes) =>
-      nodes.map((n) => ({ id: n.getAttribute('data-message-id') ?? '', text: n.textContent ?? '' })),
-    );
+  const rows = await page.locator('[data-message-id]').evaluateAll((nodes) =>
+    nodes.map((n) => ({
+      id: n.getAttribute('data-message-id') ?? '',
+      text: n.querySelector('.message-text')?.textContent ?? '',
+    })),
+  );
   const idCounts = new Map<string, number>();
   for (const row of rows) idCounts.set(row.id, (idCounts.get(row.id) ?? 0) + 1);
   return { texts: rows.map((r) => r.text), idCounts };

@@ -1,68 +1,129 @@
 'use client';
 
-import { type FormEvent, type KeyboardEvent, useActionState, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useActionState, useLayoutEffect, useRef, useState } from 'react';
 import { sendMessageForm } from '@/lib/actions/send';
 import { initialSendState } from '@/lib/actions/form-state';
+import type { QuotedMessage, User } from '@/lib/chat/types';
+import { useMentionCombobox } from '@/lib/chat/use-mention-combobox';
+import { MENTION_LIST_ID, MentionList, mentionOptionId } from './MentionList';
+import { ReplyBar } from './ReplyBar';
 
 const MESSAGE_MAX_CHARS = 4_000; // the API's limit, after trimming
 
 interface Props {
   roomId: string;
   roomName: string;
+  viewerId: string;
   /** For the JavaScript-free post: one id per rendered form, so a resubmit is not a duplicate. */
   formClientId: string;
-  onSend: (text: string) => void;
+  replyTo: QuotedMessage | null;
+  members: readonly User[];
+  onNeedMembers: () => void;
+  onCancelReply: () => void;
+  /** Up arrow in the empty composer: edit the viewer's last message. */
+  onEditLast: () => void;
+  onSend: (text: string, replyTo?: QuotedMessage) => void;
   onTextChange: (text: string) => void;
   onStopTyping: () => void;
 }
 
 /**
- * Enter sends, Shift+Enter starts a new line. With JavaScript the text goes out over
- * urql at once (shown as pending); without it, the same form posts to a server action.
+ * Enter sends, Shift+Enter starts a new line, `@` suggests members. With JavaScript the
+ * text goes out over urql at once (shown as pending); without it, the same form posts to
+ * a server action.
  */
-export function Composer({ roomId, roomName, formClientId, onSend, onTextChange, onStopTyping }: Props) {
+export function Composer(props: Props) {
+  const { roomId, roomName, viewerId, formClientId, replyTo, members, onSend, onTextChange, onStopTyping } = props;
   const [formState, formAction, posting] = useActionState(sendMessageForm, initialSendState);
   const [text, setText] = useState(formState.text);
+  const [caret, setCaret] = useState(0);
   const form = useRef<HTMLFormElement>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const placeCaret = useRef<number | null>(null);
+
+  const change = (value: string) => {
+    setText(value);
+    onTextChange(value);
+  };
+  const mentions = useMentionCombobox({
+    text,
+    caret,
+    members,
+    viewerId,
+    onNeedMembers: props.onNeedMembers,
+    onComplete: (completed, at) => {
+      change(completed);
+      setCaret(at);
+      placeCaret.current = at;
+    },
+  });
+  // A completed mention moves the caret past the inserted name, once React wrote the text.
+  useLayoutEffect(() => {
+    if (placeCaret.current === null || !field.current) return;
+    field.current.setSelectionRange(placeCaret.current, placeCaret.current);
+    placeCaret.current = null;
+  });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (text.trim() === '') return;
-    onSend(text);
+    onSend(text, replyTo ?? undefined);
     setText('');
+    setCaret(0);
     onStopTyping();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
-    event.preventDefault();
-    form.current?.requestSubmit();
+    if (event.nativeEvent.isComposing || mentions.onKeyDown(event)) return;
+    if (event.key === 'Escape' && replyTo) {
+      event.preventDefault();
+      props.onCancelReply();
+    } else if (event.key === 'ArrowUp' && text === '') {
+      event.preventDefault();
+      props.onEditLast();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.current?.requestSubmit();
+    }
   };
 
+  const activeUser = mentions.open ? mentions.users[mentions.active] : undefined;
   return (
     <form ref={form} className="composer" action={formAction} onSubmit={submit} id="composer">
       <input type="hidden" name="roomId" value={roomId} />
       <input type="hidden" name="clientId" value={formClientId} />
+      {replyTo && <input type="hidden" name="replyToId" value={replyTo.id} />}
+      {replyTo && <ReplyBar quote={replyTo} onCancel={props.onCancelReply} />}
       <label htmlFor="composer-text" className="visually-hidden">
         Message {roomName}
       </label>
-      <textarea
-        id="composer-text"
-        name="text"
-        rows={1}
-        required
-        maxLength={MESSAGE_MAX_CHARS}
-        placeholder={`Message ${roomName}`}
-        value={text}
-        aria-describedby={formState.error ? 'composer-error' : 'composer-hint'}
-        aria-invalid={formState.error ? true : undefined}
-        onChange={(event) => {
-          setText(event.target.value);
-          onTextChange(event.target.value);
-        }}
-        onKeyDown={onKeyDown}
-        onBlur={onStopTyping}
-      />
+      <div className="composer-field">
+        {mentions.open && <MentionList users={mentions.users} active={mentions.active} onPick={mentions.pick} />}
+        <textarea
+          ref={field}
+          id="composer-text"
+          name="text"
+          rows={1}
+          required
+          maxLength={MESSAGE_MAX_CHARS}
+          placeholder={`Message ${roomName}`}
+          value={text}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={mentions.open}
+          aria-controls={mentions.open ? MENTION_LIST_ID : undefined}
+          aria-activedescendant={activeUser ? mentionOptionId(activeUser) : undefined}
+          aria-describedby={formState.error ? 'composer-error' : 'composer-hint'}
+          aria-invalid={formState.error ? true : undefined}
+          onChange={(event) => {
+            change(event.target.value);
+            setCaret(event.target.selectionStart);
+          }}
+          onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+          onBlur={onStopTyping}
+        />
+      </div>
       <button type="submit" className="send-button" disabled={posting}>
         Send
       </button>
@@ -72,7 +133,7 @@ export function Composer({ roomId, roomName, formClientId, onSend, onTextChange,
         </p>
       ) : (
         <p id="composer-hint" className="composer-note visually-hidden">
-          Enter sends, Shift+Enter adds a new line.
+          Enter sends, Shift+Enter adds a new line, @ mentions a member, Up edits your last message.
         </p>
       )}
     </form>

@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import type { ChatGroup } from '@/lib/chat/groups';
 import { Avatar } from './Avatar';
-import { MessageText } from './MessageText';
+import { MessageItem } from './MessageItem';
+import { PendingItem } from './PendingItem';
 import { RelativeTime } from './RelativeTime';
 
 interface Props {
@@ -10,7 +11,7 @@ interface Props {
   onRetry: (clientId: string) => void;
 }
 
-/** A run of messages by one author: one header (avatar, name, time), then the texts. */
+/** A run of messages by one author: one header (avatar, name, time), then the messages. */
 export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: Props) {
   return (
     <li className="group" data-own={own || undefined}>
@@ -23,28 +24,9 @@ export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: 
         <ul className="group-messages">
           {group.items.map((item) =>
             item.kind === 'message' ? (
-              <li key={item.key} className="message" data-message-id={item.message.id}>
-                <MessageText text={item.message.text} />
-              </li>
+              <MessageItem key={item.key} message={item.message} own={own} />
             ) : (
-              <li
-                key={item.key}
-                className="message"
-                data-pending={item.pending.failed ? 'failed' : 'sending'}
-                data-client-id={item.pending.clientId}
-              >
-                <MessageText text={item.pending.text} />
-                {item.pending.failed ? (
-                  <p className="message-status message-failed" role="alert">
-                    Not sent: {item.pending.failed}{' '}
-                    <button type="button" className="link-button" onClick={() => onRetry(item.pending.clientId)}>
-                      Retry
-                    </button>
-                  </p>
-                ) : (
-                  <p className="message-status">Sending…</p>
-                )}
-              </li>
+              <PendingItem key={item.key} pending={item.pending} onRetry={onRetry} />
             ),
           )}
         </ul>

@@ -4,14 +4,17 @@ import { type MouseEvent, useCallback, useMemo, useState } from 'react';
 import type { Message, RoomView, User } from '@/lib/chat/types';
 import { useConnectionStatus } from '@/lib/chat/use-connection';
 import { useOnlineUsers } from '@/lib/chat/use-presence';
+import { useRoomMembers } from '@/lib/chat/use-room-members';
 import { useRoomMessages } from '@/lib/chat/use-room-messages';
 import { useTypingUsers } from '@/lib/chat/use-typing';
 import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
 import { Composer } from './Composer';
 import { LiveRegion } from './LiveRegion';
+import { MessageControlsProvider } from './MessageControls';
 import { MessageList } from './MessageList';
 import { RoomHeader } from './RoomHeader';
 import { TypingIndicator } from './TypingIndicator';
+import { useMessageControlsFor } from './use-message-controls';
 
 /** How many announcements stay in the live region. */
 const ANNOUNCEMENTS_KEPT = 5;
@@ -35,11 +38,14 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
     [viewer.id],
   );
 
+  const members = useRoomMembers(room.id);
   const chat = useRoomMessages({
     roomId: room.id,
     viewerId: viewer.id,
     onLiveMessage: announce,
+    onMembersChanged: members.invalidate,
   });
+  const controls = useMessageControlsFor(chat, room, viewer);
   const typists = useTypingUsers(room.id);
   const typing = useTypingNotifier(room.id);
   const status = useConnectionStatus();
@@ -68,22 +74,38 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
           Live updates stopped: {chat.streamError} Reload the page to try again.
         </p>
       )}
-      <MessageList
-        roomName={room.name}
-        viewer={viewer}
-        messages={chat.messages}
-        pending={chat.pending}
-        hasOlder={chat.hasOlder}
-        loadingOlder={chat.loadingOlder}
-        onLoadOlder={chat.loadOlder}
-        onRetry={chat.retry}
-      />
+      {controls.jumpFailed && (
+        <p className="banner" role="alert">
+          The original message is too far back to show here.{' '}
+          <button type="button" className="link-button" onClick={controls.dismissJumpFailed}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <MessageControlsProvider value={controls.value}>
+        <MessageList
+          roomName={room.name}
+          viewer={viewer}
+          messages={chat.messages}
+          pending={chat.pending}
+          hasOlder={chat.hasOlder}
+          loadingOlder={chat.loadingOlder}
+          onLoadOlder={chat.loadOlder}
+          onRetry={chat.retry}
+        />
+      </MessageControlsProvider>
       <TypingIndicator names={typists} />
       <Composer
         roomId={room.id}
         roomName={room.name}
+        viewerId={viewer.id}
         formClientId={formClientId}
-        onSend={chat.send}
+        replyTo={controls.replyTo}
+        members={members.members}
+        onNeedMembers={members.load}
+        onCancelReply={controls.cancelReply}
+        onEditLast={controls.editLast}
+        onSend={controls.send}
         onTextChange={typing.changed}
         onStopTyping={typing.stopped}
       />

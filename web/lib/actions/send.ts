@@ -14,8 +14,9 @@ export async function sendMessageForm(_previous: SendFormState, form: FormData):
   const roomId = String(form.get('roomId') ?? '');
   const text = String(form.get('text') ?? '');
   const clientId = String(form.get('clientId') ?? '') || null;
+  const replyToId = String(form.get('replyToId') ?? '') || null;
   const { client } = await requestClient();
-  const result = await client.mutation(SendMessageMutation, { roomId, text, clientId }).toPromise();
+  const result = await client.mutation(SendMessageMutation, { roomId, text, clientId, replyToId }).toPromise();
   if (errorCode(result.error) === 'UNAUTHENTICATED') redirect('/signin');
   if (!result.data) return { text, error: errorMessage(result.error) };
   redirect(`/rooms/${encodeURIComponent(roomId)}`);

@@ -1,39 +1,58 @@
-import type { Message, MessagePage } from './types';
+import { mergeBySeq, refreshQuotes, upsertBySeq } from './message-order';
+import { type Optimistic, isShown } from './optimistic';
+import type { Message, MessagePage, QuotedMessage, RoomEventKind } from './types';
 
 /** A message this tab sent that the room's stream has not delivered yet. */
 export interface PendingMessage {
   clientId: string;
   text: string;
   createdAt: string;
+  replyTo?: QuotedMessage;
   /** The server's id once `sendMessage` answered; the stream's copy replaces it. */
   id?: string;
   failed?: string;
 }
 
+/** A refused change, shown under its message until dismissed or replaced. */
+export interface MessageNotice {
+  messageId: string;
+  text: string;
+}
+
 export interface MessageState {
-  /** Delivered messages, oldest first, each id once, in the room's order. */
+  /** Delivered messages, ascending by seq, each id once. */
   messages: Message[];
   ids: ReadonlySet<string>;
   pending: PendingMessage[];
+  optimistic: Optimistic[];
+  notices: MessageNotice[];
   olderCursor: string | null;
   hasOlder: boolean;
 }
 
 export type MessageAction =
-  | { type: 'delivered'; message: Message; viewerId: string }
+  | { type: 'event'; kind: RoomEventKind; message: Message | null | undefined; viewerId: string }
   | { type: 'older'; page: MessagePage }
   | { type: 'latest'; page: MessagePage }
   | { type: 'sending'; pending: PendingMessage }
   | { type: 'sent'; clientId: string; id: string }
   | { type: 'failed'; clientId: string; error: string }
-  | { type: 'retrying'; clientId: string };
+  | { type: 'retrying'; clientId: string }
+  | { type: 'optimistic'; optimistic: Optimistic }
+  | { type: 'settled'; key: string }
+  | { type: 'refused'; key: string; error: string }
+  | { type: 'forget'; key: string }
+  | { type: 'notice'; notice: MessageNotice }
+  | { type: 'dismiss'; messageId: string };
 
 export function initialMessageState(page: MessagePage): MessageState {
-  const messages = page.edges.map((edge) => edge.node);
+  const messages = page.edges.map((edge) => edge.node).sort((a, b) => a.seq - b.seq);
   return {
     messages,
     ids: new Set(messages.map((m) => m.id)),
     pending: [],
+    optimistic: [],
+    notices: [],
     olderCursor: page.pageInfo.startCursor ?? null,
     hasOlder: page.pageInfo.hasPreviousPage,
   };
@@ -50,37 +69,63 @@ function updatePending(state: MessageState, clientId: string, change: Partial<Pe
   return { ...state, pending: state.pending.map((p) => (p.clientId === clientId ? { ...p, ...change } : p)) };
 }
 
+/** Settled changes the server's new copy of `message` now shows are done. */
+function dropShown(optimistic: Optimistic[], message: Message): Optimistic[] {
+  const kept = optimistic.filter((o) => !(o.settled && o.messageId === message.id && isShown(message, o.change)));
+  return kept.length === optimistic.length ? optimistic : kept;
+}
+
 /**
- * The message list of one room. Only the room's stream (history and subscription) adds
- * delivered messages, so their order is the room's; a send's answer just tags its pending
- * copy with the id the stream will bring. Each id is kept once, however often it arrives.
+ * One change from the room's feed, applied idempotently: replay may repeat what is held
+ * or skip the steps between. An added message takes its place by seq (replacing a copy
+ * of the same id); any other change replaces the held copy and is dropped when the
+ * message is not held (older than the loaded history). Quotes of it follow either way.
+ */
+function applyEvent(state: MessageState, kind: RoomEventKind, message: Message, viewerId: string): MessageState {
+  let { pending, messages, ids } = state;
+  if (kind === 'MESSAGE_ADDED') {
+    const index = confirms(pending, message, viewerId);
+    if (index !== -1) pending = pending.filter((_, i) => i !== index);
+    messages = upsertBySeq(messages, message);
+    if (!ids.has(message.id)) ids = new Set(ids).add(message.id);
+  } else if (ids.has(message.id)) {
+    messages = messages.map((m) => (m.id === message.id ? message : m));
+  }
+  messages = refreshQuotes(messages, message);
+  if (messages === state.messages && pending === state.pending) return state;
+  return { ...state, messages, ids, pending, optimistic: dropShown(state.optimistic, message) };
+}
+
+/**
+ * The message list of one room. Only the room's feed (history and subscription) adds
+ * or changes delivered messages, so their order and state are the room's; a send's
+ * answer just tags its pending copy with the id the feed will bring, and the viewer's
+ * own changes are drawn over the feed's copies (`optimistic`) until it shows them.
  */
 export function messageReducer(state: MessageState, action: MessageAction): MessageState {
   switch (action.type) {
-    case 'delivered': {
-      const { message, viewerId } = action;
-      const index = confirms(state.pending, message, viewerId);
-      const pending = index === -1 ? state.pending : state.pending.filter((_, i) => i !== index);
-      if (state.ids.has(message.id)) return pending === state.pending ? state : { ...state, pending };
-      return { ...state, pending, messages: [...state.messages, message], ids: new Set(state.ids).add(message.id) };
+    case 'event': {
+      const { kind, message } = action;
+      const isMessageEvent = kind.startsWith('MESSAGE_') || kind === 'REACTIONS_CHANGED';
+      return message && isMessageEvent ? applyEvent(state, kind, message, action.viewerId) : state;
     }
     case 'older': {
-      const older = action.page.edges.map((e) => e.node).filter((m) => !state.ids.has(m.id));
+      const older = action.page.edges.map((e) => e.node);
+      const messages = mergeBySeq(state.messages, older);
       return {
         ...state,
-        messages: [...older, ...state.messages],
-        ids: new Set([...state.ids, ...older.map((m) => m.id)]),
+        messages,
+        ids: new Set(messages.map((m) => m.id)),
         olderCursor: action.page.pageInfo.startCursor ?? null,
         hasOlder: action.page.pageInfo.hasPreviousPage,
       };
     }
     case 'latest': {
-      // Only used when the page knew no message to resume after: the fresh page goes
-      // first, anything delivered meanwhile (necessarily newer) after it.
+      // Only used when the page knew no cursor to resume after: the fresh page wins over
+      // what the feed delivered meanwhile, and keeps what it did not have.
       const page = initialMessageState(action.page);
-      const extra = state.messages.filter((m) => !page.ids.has(m.id));
-      const messages = [...page.messages, ...extra];
-      return { ...page, messages, ids: new Set(messages.map((m) => m.id)), pending: state.pending };
+      const messages = mergeBySeq(page.messages, state.messages);
+      return { ...state, ...page, messages, ids: new Set(messages.map((m) => m.id)), pending: state.pending };
     }
     case 'sending':
       return { ...state, pending: [...state.pending, action.pending] };
@@ -94,5 +139,42 @@ export function messageReducer(state: MessageState, action: MessageAction): Mess
       return updatePending(state, action.clientId, { failed: action.error });
     case 'retrying':
       return updatePending(state, action.clientId, { failed: undefined });
+    case 'optimistic': {
+      const { messageId } = action.optimistic;
+      return {
+        ...state,
+        optimistic: [...state.optimistic, action.optimistic],
+        notices: state.notices.filter((n) => n.messageId !== messageId),
+      };
+    }
+    case 'settled': {
+      const optimistic = state.optimistic.flatMap((o) => {
+        if (o.key !== action.key) return [o];
+        const held = state.messages.find((m) => m.id === o.messageId);
+        return held && isShown(held, o.change) ? [] : [{ ...o, settled: true }];
+      });
+      return { ...state, optimistic };
+    }
+    case 'refused': {
+      const refused = state.optimistic.find((o) => o.key === action.key);
+      if (!refused) return state;
+      return {
+        ...state,
+        optimistic: state.optimistic.filter((o) => o !== refused),
+        notices: [
+          ...state.notices.filter((n) => n.messageId !== refused.messageId),
+          { messageId: refused.messageId, text: action.error },
+        ],
+      };
+    }
+    case 'forget':
+      return { ...state, optimistic: state.optimistic.filter((o) => o.key !== action.key) };
+    case 'notice':
+      return {
+        ...state,
+        notices: [...state.notices.filter((n) => n.messageId !== action.notice.messageId), action.notice],
+      };
+    case 'dismiss':
+      return { ...state, notices: state.notices.filter((n) => n.messageId !== action.messageId) };
   }
 }

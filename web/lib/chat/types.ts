@@ -2,6 +2,8 @@ import type {
   ChatMessageFragment,
   ChatUserFragment,
   MessagePageQuery,
+  RoomEventKind,
+  RoomEventsSubscription,
   RoomViewQuery,
   SidebarQuery,
 } from '@/gql/graphql';
@@ -9,6 +11,10 @@ import type {
 // Shapes of API data, taken from the generated operation types (never written by hand).
 export type Message = ChatMessageFragment;
 export type User = ChatUserFragment;
+export type Reaction = Message['reactions'][number];
+export type QuotedMessage = NonNullable<Message['replyTo']>;
 export type RoomSummary = SidebarQuery['rooms'][number];
 export type RoomView = NonNullable<RoomViewQuery['room']>;
 export type MessagePage = NonNullable<MessagePageQuery['room']>['messages'];
+export type RoomEvent = RoomEventsSubscription['roomEvents'];
+export type { RoomEventKind };

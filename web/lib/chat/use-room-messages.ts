@@ -1,14 +1,15 @@
 'use client';
 
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useClient, useQuery } from '@urql/next';
 import { errorMessage } from '../errors';
-import { MessageAddedSubscription, MessagePageQuery, SendMessageMutation } from '../operations/messages';
+import { MessagePageQuery, RoomEventsSubscription, SendMessageMutation } from '../operations/messages';
 import type { ResumeAfter } from '../urql/page-client';
 import { onReconnected } from '../urql/ws';
 import { newClientId } from './client-id';
-import { initialMessageState, messageReducer } from './message-state';
-import type { Message, MessagePage } from './types';
+import { type MessageAction, initialMessageState, messageReducer } from './message-state';
+import { withOptimistic } from './optimistic';
+import type { Message, MessagePage, QuotedMessage } from './types';
 
 const EMPTY_PAGE: MessagePage = { edges: [], pageInfo: { hasPreviousPage: false, startCursor: null } };
 
@@ -17,22 +18,30 @@ interface Options {
   viewerId: string;
   /** Called for each message that arrives live (not history), e.g. to announce it. */
   onLiveMessage?: (message: Message) => void;
+  /** Called when someone joins or leaves the room. */
+  onMembersChanged?: () => void;
 }
 
+export type MessageDispatch = Dispatch<MessageAction>;
+
 /**
- * One room's messages: the server-rendered page, older pages on demand, the live stream
- * (resumed after the newest message held, on first subscribe and on every reconnect),
- * and this tab's sends, shown at once as pending and confirmed by the stream.
+ * One room's messages: the server-rendered page, older pages on demand, the room's
+ * change feed (resumed after the last change applied, on first subscribe and on every
+ * reconnect), and this tab's sends, shown at once as pending and confirmed by the feed.
  */
-export function useRoomMessages({ roomId, viewerId, onLiveMessage }: Options) {
+export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChanged }: Options) {
   const client = useClient();
   // The latest page, as the server rendered it (out of the ssrExchange, no refetch). Read
   // once, then paused: the reducer owns the list from here, and an active query would be
-  // refetched by the document cache after every sendMessage (its result is a Message).
+  // refetched by the document cache after every mutation (its results are Messages).
   const [paused, setPaused] = useState(false);
   const [latest] = useQuery({ query: MessagePageQuery, variables: { id: roomId, before: null }, pause: paused });
   const firstPage = latest.data?.room?.messages;
   const [state, dispatch] = useReducer(messageReducer, firstPage ?? EMPTY_PAGE, initialMessageState);
+  // The feed's position: the page's eventCursor, then the cursor of each event applied.
+  // Set during the first render, so the first subscribe resumes exactly after the page.
+  const cursor = useRef<string | undefined>(undefined);
+  cursor.current ??= latest.data?.room?.eventCursor;
   const hadFirstPage = useRef(firstPage !== undefined);
   useEffect(() => {
     if (!firstPage) return;
@@ -43,31 +52,35 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage }: Options) {
   const [streamError, setStreamError] = useState<string>();
   const [loadingOlder, setLoadingOlder] = useState(false);
 
-  // The newest delivered id, for `after`. Updated before the subscription effect runs
-  // (effects run in order), so the first subscribe resumes after the rendered page.
-  const newest = useRef<string | undefined>(undefined);
+  const held = useRef(state.ids);
   const live = useRef(onLiveMessage);
+  const membersChanged = useRef(onMembersChanged);
   useEffect(() => {
-    newest.current = state.messages.at(-1)?.id;
+    held.current = state.ids;
     live.current = onLiveMessage;
+    membersChanged.current = onMembersChanged;
   });
 
   useEffect(() => {
-    const resumeAfter: ResumeAfter = () => newest.current;
+    const resumeAfter: ResumeAfter = () => cursor.current;
     const { unsubscribe } = client
-      .subscription(MessageAddedSubscription, { roomId, after: newest.current ?? null }, { resumeAfter })
+      .subscription(RoomEventsSubscription, { roomId, after: cursor.current ?? null }, { resumeAfter })
       .subscribe((result) => {
         if (result.error) return setStreamError(errorMessage(result.error));
-        const message = result.data?.messageAdded;
-        if (!message) return;
+        const event = result.data?.roomEvents;
+        if (!event) return;
         setStreamError(undefined);
-        dispatch({ type: 'delivered', message, viewerId });
-        live.current?.(message);
+        cursor.current = event.cursor;
+        const { kind, message } = event;
+        const isNew = kind === 'MESSAGE_ADDED' && message && !held.current.has(message.id);
+        dispatch({ type: 'event', kind, message, viewerId });
+        if (isNew) live.current?.(message);
+        if (kind === 'MEMBER_JOINED' || kind === 'MEMBER_LEFT') membersChanged.current?.();
       });
-    // With no message to resume after, a reconnect cannot ask for what it missed: fetch
+    // With no cursor to resume after, a reconnect cannot ask for what it missed: fetch
     // the latest page instead (the reducer merges it without duplicates).
     const stopListening = onReconnected(() => {
-      if (newest.current !== undefined) return;
+      if (cursor.current !== undefined) return;
       void client
         .query(MessagePageQuery, { id: roomId, before: null }, { requestPolicy: 'network-only' })
         .toPromise()
@@ -80,8 +93,8 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage }: Options) {
   }, [client, roomId, viewerId]);
 
   const deliver = useCallback(
-    async (clientId: string, text: string) => {
-      const result = await client.mutation(SendMessageMutation, { roomId, text, clientId }).toPromise();
+    async (clientId: string, text: string, replyToId: string | null) => {
+      const result = await client.mutation(SendMessageMutation, { roomId, text, clientId, replyToId }).toPromise();
       const sent = result.data?.sendMessage;
       if (sent) dispatch({ type: 'sent', clientId, id: sent.id });
       else dispatch({ type: 'failed', clientId, error: errorMessage(result.error) });
@@ -90,10 +103,10 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage }: Options) {
   );
 
   const send = useCallback(
-    (text: string) => {
+    (text: string, replyTo?: QuotedMessage) => {
       const clientId = newClientId();
-      dispatch({ type: 'sending', pending: { clientId, text, createdAt: new Date().toISOString() } });
-      return deliver(clientId, text);
+      dispatch({ type: 'sending', pending: { clientId, text, replyTo, createdAt: new Date().toISOString() } });
+      return deliver(clientId, text, replyTo?.id ?? null);
     },
     [deliver],
   );
@@ -104,23 +117,26 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage }: Options) {
       if (!pending) return;
       dispatch({ type: 'retrying', clientId });
       // The same clientId: if the first attempt did reach the server, this returns it.
-      return deliver(clientId, pending.text);
+      return deliver(clientId, pending.text, pending.replyTo?.id ?? null);
     },
     [deliver, state.pending],
   );
 
   const loadOlder = useCallback(async () => {
-    if (loadingOlder || !state.hasOlder || !state.olderCursor) return;
+    if (loadingOlder || !state.hasOlder || !state.olderCursor) return false;
     setLoadingOlder(true);
     try {
       const { data } = await client
         .query(MessagePageQuery, { id: roomId, before: state.olderCursor }, { requestPolicy: 'network-only' })
         .toPromise();
       if (data?.room) dispatch({ type: 'older', page: data.room.messages });
+      return Boolean(data?.room);
     } finally {
       setLoadingOlder(false);
     }
   }, [client, roomId, loadingOlder, state.hasOlder, state.olderCursor]);
 
-  return { ...state, streamError, loadingOlder, send, retry, loadOlder };
+  const messages = useMemo(() => withOptimistic(state.messages, state.optimistic), [state.messages, state.optimistic]);
+
+  return { ...state, messages, streamError, loadingOlder, send, retry, loadOlder, dispatch };
 }

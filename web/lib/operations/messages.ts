@@ -8,15 +8,47 @@ export const ChatUserFragment = graphql(`
   }
 `);
 
-/** A message as the chat shows it, from history and live alike. */
+/**
+ * A message as the chat shows it, from history, the change feed and mutation answers
+ * alike: every change arrives as the whole message, so one selection serves all three.
+ * Users inside it are written out rather than spread from ChatUser (the same two fields):
+ * the API's cost limit prices a spread repeated across a 50-message page at half again
+ * the whole page. Three reacting users are enough for "alice, bob, carol and 4 others".
+ */
 export const ChatMessageFragment = graphql(`
   fragment ChatMessage on Message {
     id
     roomId
+    seq
     text
     createdAt
+    editedAt
+    deletedAt
     author {
-      ...ChatUser
+      id
+      name
+    }
+    replyTo {
+      id
+      text
+      deletedAt
+      author {
+        id
+        name
+      }
+    }
+    reactions {
+      emoji
+      count
+      viewerReacted
+      users(first: 3) {
+        id
+        name
+      }
+    }
+    mentions {
+      id
+      name
     }
   }
 `);
@@ -29,6 +61,7 @@ export const RoomViewQuery = graphql(`
       name
       isPrivate
       isMember
+      viewerRole
       online {
         ...ChatUser
       }
@@ -36,11 +69,16 @@ export const RoomViewQuery = graphql(`
   }
 `);
 
-/** A page of history: the latest 50 without `before`, else the 50 before that cursor. */
+/**
+ * A page of history: the latest 50 without `before`, else the 50 before that cursor.
+ * `eventCursor` comes in the same read as the page (the server keeps the pair
+ * consistent), so the change feed resumed from it misses nothing the page lacks.
+ */
 export const MessagePageQuery = graphql(`
   query MessagePage($id: ID!, $before: String) {
     room(id: $id) {
       id
+      eventCursor
       messages(last: 50, before: $before) {
         edges {
           node {
@@ -57,18 +95,77 @@ export const MessagePageQuery = graphql(`
 `);
 
 export const SendMessageMutation = graphql(`
-  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID) {
-    sendMessage(roomId: $roomId, text: $text, clientId: $clientId) {
+  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {
+    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {
       id
     }
   }
 `);
 
-/** Every message after `after` (replayed), then live: no gap, no duplicate at the seam. */
-export const MessageAddedSubscription = graphql(`
-  subscription MessageAdded($roomId: ID!, $after: ID) {
-    messageAdded(roomId: $roomId, after: $after) {
+export const EditMessageMutation = graphql(`
+  mutation EditMessage($id: ID!, $text: String!) {
+    editMessage(id: $id, text: $text) {
       ...ChatMessage
+    }
+  }
+`);
+
+export const DeleteMessageMutation = graphql(`
+  mutation DeleteMessage($id: ID!) {
+    deleteMessage(id: $id) {
+      ...ChatMessage
+    }
+  }
+`);
+
+export const AddReactionMutation = graphql(`
+  mutation AddReaction($messageId: ID!, $emoji: String!) {
+    addReaction(messageId: $messageId, emoji: $emoji) {
+      ...ChatMessage
+    }
+  }
+`);
+
+export const RemoveReactionMutation = graphql(`
+  mutation RemoveReaction($messageId: ID!, $emoji: String!) {
+    removeReaction(messageId: $messageId, emoji: $emoji) {
+      ...ChatMessage
+    }
+  }
+`);
+
+/**
+ * Every change to the room after `after` (replayed, possibly compacted), then live.
+ * `room` is required by the schema; only its id is asked for.
+ */
+export const RoomEventsSubscription = graphql(`
+  subscription RoomEvents($roomId: ID!, $after: String) {
+    roomEvents(roomId: $roomId, after: $after) {
+      kind
+      cursor
+      message {
+        ...ChatMessage
+      }
+    }
+  }
+`);
+
+/** Members by name, for `@` suggestions in the composer. */
+export const RoomMembersQuery = graphql(`
+  query RoomMembers($id: ID!, $after: String) {
+    room(id: $id) {
+      id
+      members(first: 100, after: $after) {
+        edges {
+          node {
+            ...ChatUser
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
     }
   }
 `);

@@ -11,9 +11,10 @@ import {
 import { wsClient } from './ws';
 
 /**
- * A subscription may carry `context.resumeAfter`: the newest message id the page has.
- * graphql-ws re-sends the same payload object after every reconnect, so reading `after`
- * through a getter makes each resubscription start from what the page already shows.
+ * A subscription may carry `context.resumeAfter`: where the page's copy stands (for the
+ * room's change feed, the cursor of the last change applied). graphql-ws re-sends the
+ * same payload object after every reconnect, so reading `after` through a getter makes
+ * each resubscription start from what the page already shows.
  */
 export type ResumeAfter = () => string | undefined;
 

@@ -1,0 +1,29 @@
+import type { Message, MessagePage, User } from '../../web/lib/chat/types';
+
+export const alice: User = { id: '1', name: 'alice' };
+export const bob: User = { id: '2', name: 'bob' };
+
+/** A message of `seq` in its plain state; `change` overrides any field. */
+export function message(seq: number, change: Partial<Message> = {}): Message {
+  return {
+    id: `m${seq}`,
+    roomId: 'general',
+    seq,
+    text: `message ${seq}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    author: alice,
+    replyTo: null,
+    reactions: [],
+    mentions: [],
+    ...change,
+  };
+}
+
+export function page(messages: Message[], hasPreviousPage = false): MessagePage {
+  return {
+    edges: messages.map((node) => ({ node })),
+    pageInfo: { hasPreviousPage, startCursor: messages[0] ? `c${messages[0].seq}` : null },
+  };
+}
