@@ -136,6 +136,7 @@ const figures = {
   p99: (r: FanoutResult) => r.latencyMs.p99,
   kbPerSubscriber: (r: FanoutResult) => r.kbPerSubscriber,
   frameBytes: (r: FanoutResult) => r.frameBytes,
+  otherCores: (r: FanoutResult) => r.otherCores,
 };
 type Figure = keyof typeof figures;
 
@@ -145,7 +146,7 @@ const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits)
 interface PartA {
   runs: Record<Target, FanoutResult[]>;
   medians: Record<string, Record<Figure, number> & { lost: number; outOfOrder: number }>;
-  ratios: Record<string, Record<Figure, number>>;
+  ratios: Record<string, Record<Exclude<Figure, 'otherCores'>, number>>;
 }
 
 async function partA(o: Options, say: (line: string) => void): Promise<PartA> {
@@ -183,8 +184,10 @@ async function partA(o: Options, say: (line: string) => void): Promise<PartA> {
   if (o.only.includes('project')) {
     for (const peer of o.only.filter((t) => t !== 'project')) {
       ratios[peer] = Object.fromEntries(
-        Object.entries(figures).map(([k, f]) => [k, median(runs.project.map((r, i) => f(r) / f(runs[peer][i]!)))]),
-      ) as Record<Figure, number>;
+        Object.entries(figures)
+          .filter(([k]) => k !== 'otherCores') // the machine's noise, not a figure of a server
+          .map(([k, f]) => [k, median(runs.project.map((r, i) => f(r) / f(runs[peer][i]!)))]),
+      ) as PartA['ratios'][string];
     }
   }
   return { runs, medians, ratios };
@@ -196,13 +199,15 @@ function printPartA(o: Options, a: PartA, say: (line: string) => void): void {
     `Part A: roomEvents fan-out, ${o.subscribers} subscribers (${o.users} users), ${o.senders} senders, ` +
       `${o.mode}${o.mode === 'rate' ? ` ${o.rate} messages/s` : ''}, ${o.durationMs / 1000} s, ${o.rounds} rounds (medians)`,
   );
-  say('target     deliveries/s  µs CPU/delivery   p50 ms   p99 ms  KB/subscriber  B/frame  lost  out of order');
+  say(
+    'target     deliveries/s  µs CPU/delivery   p50 ms   p99 ms  KB/subscriber  B/frame  lost  out of order  other cores',
+  );
   for (const t of o.only) {
     const m = a.medians[t]!;
     say(
       `${t.padEnd(9)}  ${pad(Math.round(m.deliveriesPerSec), 12)}  ${pad(fixed(m.cpuUsPerDelivery), 15)}  ${pad(fixed(m.p50, 1), 7)}` +
         `  ${pad(fixed(m.p99, 1), 7)}  ${pad(fixed(m.kbPerSubscriber, 1), 13)}  ${pad(Math.round(m.frameBytes), 7)}` +
-        `  ${pad(m.lost, 4)}  ${pad(m.outOfOrder, 12)}`,
+        `  ${pad(m.lost, 4)}  ${pad(m.outOfOrder, 12)}  ${pad(fixed(m.otherCores), 11)}`,
     );
   }
   for (const [peer, r] of Object.entries(a.ratios)) {
