@@ -20,7 +20,7 @@ import { RedisPresence } from './presence/redis-presence.js';
 import { openPubSub } from './pubsub/index.js';
 import { connectRedis } from './pubsub/redis-client.js';
 import { RateLimiter } from './rate-limit.js';
-import { attachGraphQLWs } from './realtime/graphql-ws.js';
+import { attachGraphQLWs } from './transport/graphql-ws.js';
 import { FanoutRegistry } from './realtime/fanout.js';
 import { RoomHub } from './realtime/room-hub.js';
 import type { Services } from './services.js';

@@ -17,6 +17,17 @@ export function bearerToken(header: string | null | undefined): string | undefin
   return match?.[1];
 }
 
+/**
+ * The bearer token of a record that carries an `Authorization` header (either case): a
+ * `connection_init` payload, GraphiQL's `extensions.headers`. Undefined without one,
+ * null when it is there but is not `Bearer <token>`.
+ */
+export function authorizationToken(record: Record<string, unknown>): string | undefined | null {
+  const header = record.Authorization ?? record.authorization;
+  if (typeof header !== 'string') return undefined;
+  return bearerToken(header) ?? null;
+}
+
 /** The value of cookie `name` in a `Cookie` header. */
 export function cookieValue(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;

@@ -2,7 +2,7 @@ import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, roomNotFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer } from '../graphql/guards.js';
 import { changeFeed } from '../realtime/feeds.js';
-import { streamRoom } from '../realtime/room-stream.js';
+import { streamRoom } from '../graphql/room-stream.js';
 import type { RoomChange } from '../store/index.js';
 import { decodeEventCursor, encodeEventCursor } from './cursor.js';
 import { changeSeqSnapshot } from './snapshot.js';

@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Authenticated } from '../auth/sessions.js';
-import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
+import { SESSION_COOKIE, authorizationToken, bearerToken, cookieValue } from '../auth/tokens.js';
 import { clientAddress, originAllowed } from '../http/origin.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import type { FanoutTarget } from '../realtime/fanout.js';
-import type { UpgradeRequest } from '../realtime/use-ws.js';
+import type { UpgradeRequest } from '../http/upgrade.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
 
@@ -47,9 +47,7 @@ interface InitialContext {
 function extensionToken(params: InitialContext['params']): string | undefined {
   const headers = params?.extensions?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
-  const record = headers as Record<string, unknown>;
-  const value = record.Authorization ?? record.authorization;
-  return typeof value === 'string' ? bearerToken(value) : undefined;
+  return authorizationToken(headers as Record<string, unknown>) ?? undefined;
 }
 
 async function httpIdentity(services: Services, initial: InitialContext): Promise<Authenticated | null> {

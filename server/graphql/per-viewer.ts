@@ -13,6 +13,7 @@ import {
   isObjectType,
   responsePathAsArray,
 } from 'graphql';
+import type { Rendered } from '../realtime/fanout.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
 import type { GraphQLContext } from './context.js';
@@ -154,13 +155,13 @@ export function perViewerFields(schema: GraphQLSchema): string[] {
 }
 
 /** One viewer's answers for `holes`, in order (a promise only if some resolver is async). */
-export function answersFor(holes: readonly Hole[], ctx: GraphQLContext): unknown[] | Promise<unknown[]> {
+function answersFor(holes: readonly Hole[], ctx: GraphQLContext): unknown[] | Promise<unknown[]> {
   const values = holes.map((hole) => hole.compute(ctx));
   return values.some((v) => v instanceof Promise) ? Promise.all(values) : values;
 }
 
 /** Writes `values` into `result` at the holes' paths (in place: serialize before the next call). */
-export function fillHoles(result: ExecutionResult, holes: readonly Hole[], values: readonly unknown[]): void {
+function fillHoles(result: ExecutionResult, holes: readonly Hole[], values: readonly unknown[]): void {
   holes.forEach((hole, i) => {
     let node = result.data as Record<string | number, unknown> | null | undefined;
     const { path } = hole;
@@ -168,4 +169,23 @@ export function fillHoles(result: ExecutionResult, holes: readonly Hole[], value
     // A parent nulled by an error elsewhere has no place for the answer.
     if (node) node[path.at(-1)!] = values[i];
   });
+}
+
+/**
+ * A shared execution's result as the fan-out sends it: one payload for everyone when it
+ * has no holes (the common case), else each viewer's answers and the payload for them.
+ */
+export function personalized(services: Services, result: ExecutionResult, holes: readonly Hole[]): Rendered {
+  if (holes.length === 0) {
+    const shared = JSON.stringify(result);
+    return { shared, answers: () => [], payload: () => shared };
+  }
+  return {
+    shared: undefined,
+    answers: (viewer) => answersFor(holes, viewerContext(services, viewer)),
+    payload(values) {
+      fillHoles(result, holes, values);
+      return JSON.stringify(result);
+    },
+  };
 }

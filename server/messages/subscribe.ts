@@ -2,7 +2,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { badInput } from '../graphql/errors.js';
 import { requireRoom, requireViewer } from '../graphql/guards.js';
 import { messageFeed } from '../realtime/feeds.js';
-import { streamRoom } from '../realtime/room-stream.js';
+import { streamRoom } from '../graphql/room-stream.js';
 import type { MessageRow } from '../store/index.js';
 
 /** `messageAdded(roomId, after)`: authorizes, then streams the room's new messages. */

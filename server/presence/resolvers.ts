@@ -1,7 +1,7 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { requireRoom } from '../graphql/guards.js';
 import type { PresenceState } from '../realtime/room-hub.js';
-import { roomSubscription } from '../realtime/room-subscription.js';
+import { roomSubscription } from '../graphql/room-subscription.js';
 
 export const presenceResolvers: Resolvers = {
   Subscription: {

@@ -1,8 +1,5 @@
-import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import type { GraphQLContext } from '../graphql/context.js';
-import { type Hole, answersFor, fillHoles } from '../graphql/per-viewer.js';
 import { WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { Presence } from '../presence/tracker.js';
@@ -10,6 +7,8 @@ import type { Store, UserRow } from '../store/index.js';
 import type { Feed } from './feeds.js';
 import type { RoomHub } from './room-hub.js';
 import { textFrame, writeFrames } from './frames.js';
+import { ReplaySeam } from './seam.js';
+import { dropSlowConsumer as dropSocket } from './slow-consumer.js';
 import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
@@ -24,13 +23,20 @@ import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket
  * and ends it on `return()`.
  */
 
-/** One shared execution: the result, and the `@perViewer` holes left in it. */
+/**
+ * One event executed once for a group (graphql/per-viewer.ts makes these): the payload
+ * when it is the same for everyone, else how to tell subscribers' payloads apart.
+ */
 export interface Rendered {
-  readonly result: ExecutionResult;
-  readonly holes: readonly Hole[];
+  /** The serialized payload, when no part of it depends on the viewer. */
+  readonly shared: string | undefined;
+  /** `viewer`'s answers to the parts that depend on the viewer: equal answers, equal payloads. */
+  answers(viewer: UserRow): unknown[] | Promise<unknown[]>;
+  /** The serialized payload that holds `answers`. */
+  payload(answers: readonly unknown[]): string;
 }
 
-/** Executes the subscriber's document with `value` as the root value, in a shared context. */
+/** Executes the subscriber's document with `value` as the root value, once for the group. */
 export type Executor = (value: unknown) => Rendered | Promise<Rendered>;
 
 /** What the WebSocket transport tells a room subscription about its subscriber. */
@@ -41,8 +47,6 @@ export interface FanoutTarget {
   /** Same document, operation and variables (but `after`) ⇒ same key ⇒ same group. */
   readonly groupKey: string;
   readonly execute: Executor;
-  /** The context a hole is computed in for `viewer`. */
-  readonly viewerContext: (viewer: UserRow) => GraphQLContext;
 }
 
 /** Unsent bytes past which a replay waits for the client to read. */
@@ -58,11 +62,7 @@ const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined
  * holds by the thousand, so this is one object with its methods on the prototype, and
  * it keeps only what delivery needs: not the operation's context or document.
  */
-class Subscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
-  /** Position (in its feed) of the last value sent. */
-  lastSeq: number;
-  /** Live frames that arrived while it was replaying; null once it is live. */
-  early: { seq: number; payload: string }[] | null;
+class Subscriber extends ReplaySeam<string> implements AsyncIterableIterator<never>, SocketCloseWatcher {
   closed = false;
   /** Ends its presence in the room, once it has entered. */
   leavePresence: (() => void) | undefined = undefined;
@@ -79,8 +79,7 @@ class Subscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
     private readonly group: FanoutGroup,
     private readonly registry: FanoutRegistry,
   ) {
-    this.lastSeq = afterSeq ?? 0;
-    this.early = afterSeq === null ? null : [];
+    super(afterSeq);
   }
 
   /** Leaves the group and the room's presence; once. */
@@ -182,16 +181,14 @@ class FanoutGroup {
    */
   async render(value: unknown, subscribers: readonly Subscriber[]): Promise<(sub: Subscriber) => string> {
     this.registry.executions += 1;
-    const { result, holes } = await this.target.execute(value);
-    if (holes.length === 0) {
-      const payload = JSON.stringify(result);
-      return () => payload;
-    }
+    const rendered = await this.target.execute(value);
+    const { shared } = rendered;
+    if (shared !== undefined) return () => shared;
     this.registry.viewerAnswers += subscribers.length;
     const answers = new Map<Subscriber, unknown[]>();
     const pending: Promise<void>[] = [];
     for (const sub of subscribers) {
-      const values = answersFor(holes, this.target.viewerContext(sub.viewer));
+      const values = rendered.answers(sub.viewer);
       if (values instanceof Promise) pending.push(values.then((v) => void answers.set(sub, v)));
       else answers.set(sub, values);
     }
@@ -201,10 +198,7 @@ class FanoutGroup {
       const values = answers.get(sub)!;
       const key = JSON.stringify(values);
       let payload = byAnswers.get(key);
-      if (payload === undefined) {
-        fillHoles(result, holes, values);
-        byAnswers.set(key, (payload = JSON.stringify(result)));
-      }
+      if (payload === undefined) byAnswers.set(key, (payload = rendered.payload(values)));
       return payload;
     };
   }
@@ -230,11 +224,8 @@ class FanoutGroup {
     for (const sub of subscribers) {
       if (sub.closed) continue;
       const payload = payloadFor(sub);
-      if (sub.early) {
-        sub.early.push({ seq, payload });
-        continue;
-      }
-      if (seq <= sub.lastSeq) continue;
+      // Held while it replays; a duplicate of what its replay sent is dropped.
+      if (!sub.accept(seq, payload)) continue;
       const { socket } = sub;
       if (!isOpen(socket)) continue;
       // Its unsent bytes are checked where the frames are written (the flush), once.
@@ -245,7 +236,6 @@ class FanoutGroup {
         data = textFrame(frame(sub.prefix, payload));
         byPrefix.set(sub.prefix, data);
       }
-      sub.lastSeq = seq;
       this.registry.queueFrame(socket, data);
       delivered += 1;
     }
@@ -296,16 +286,15 @@ export class FanoutRegistry {
     }
   };
 
+  /** The flush found `socket`'s unsent output past WS_MAX_BUFFERED_BYTES. */
+  dropSlowConsumer(socket: WebSocket): void {
+    dropSocket(socket, { metrics: this.metrics, log: this.log });
+  }
+
   delivered(count: number, createdAt: number): void {
     if (count === 0) return;
     this.metrics.deliveries.inc(count);
     this.metrics.deliveryLatency.observe((Date.now() - createdAt) / 1000);
-  }
-
-  dropSlowConsumer(socket: WebSocket): void {
-    this.metrics.rejected.inc({ reason: 'slow_consumer' });
-    this.log.warn({ buffered: socket.bufferedAmount }, 'closing a socket that does not read');
-    socket.terminate();
   }
 
   /**
@@ -365,7 +354,7 @@ export class FanoutRegistry {
   private async replay(group: FanoutGroup, sub: Subscriber, roomId: string): Promise<void> {
     const { socket } = sub;
     const { feed } = group;
-    for await (const batch of feed.replay(this.store, roomId, sub.lastSeq)) {
+    for await (const batch of feed.replay(this.store, roomId, sub.last)) {
       for (const value of batch) {
         if (sub.closed || !isOpen(socket)) return;
         // A replay is the client's own request: wait for it to read rather than drop it.
@@ -375,17 +364,12 @@ export class FanoutRegistry {
         }
         const payloadFor = await group.render(value, [sub]);
         socket.send(frame(sub.prefix, payloadFor(sub)));
-        sub.lastSeq = feed.position(value);
+        sub.replayed(feed.position(value));
         this.delivered(1, feed.createdAt(value));
       }
     }
     // No await from here on: the switch to live is atomic with respect to broadcasts.
-    for (const { seq, payload } of sub.early ?? []) {
-      if (seq <= sub.lastSeq || !isOpen(socket)) continue;
-      socket.send(frame(sub.prefix, payload));
-      sub.lastSeq = seq;
-    }
-    sub.early = null;
+    sub.goLive((payload) => isOpen(socket) && socket.send(frame(sub.prefix, payload)));
   }
 
   /** Groups live on this node; for tests and metrics. */

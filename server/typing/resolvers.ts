@@ -3,7 +3,7 @@ import { requireRoom, requireViewer } from '../graphql/guards.js';
 import { RATE_SET_TYPING } from '../limits.js';
 import { roomTopic } from '../pubsub/index.js';
 import type { TypingState } from '../realtime/room-hub.js';
-import { roomSubscription } from '../realtime/room-subscription.js';
+import { roomSubscription } from '../graphql/room-subscription.js';
 
 export const typingResolvers: Resolvers = {
   Mutation: {

@@ -3,23 +3,23 @@ import { WebSocket, type WebSocketServer } from 'ws';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { type ExecutionArgs, GraphQLError, execute as graphqlExecute, getOperationAST } from 'graphql';
 import type { Authenticated } from '../auth/sessions.js';
-import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
+import { SESSION_COOKIE, authorizationToken, cookieValue } from '../auth/tokens.js';
 import { createContext } from '../graphql/context.js';
-import { sharedContext, viewerContext } from '../graphql/per-viewer.js';
+import { personalized, sharedContext } from '../graphql/per-viewer.js';
 import { forbidden } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import {
   WS_CONNECTION_INIT_TIMEOUT_MS,
   WS_KEEPALIVE_MS,
-  WS_MAX_BUFFERED_BYTES,
   WS_MAX_OPERATION_ID_BYTES,
   WS_MAX_OPERATIONS_PER_SOCKET,
   WS_MAX_SOCKETS_PER_USER,
 } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Services } from '../services.js';
-import type { Executor, FanoutTarget } from './fanout.js';
+import type { Executor, FanoutTarget } from '../realtime/fanout.js';
+import { dropSlowConsumer, fallenBehind } from '../realtime/slow-consumer.js';
 import { fanoutField, masked, subscribeFast } from './fast-subscribe.js';
 import { groupKey } from './group-key.js';
 import { useServer } from './use-ws.js';
@@ -28,9 +28,7 @@ import { useServer } from './use-ws.js';
 function initToken(payload: Record<string, unknown> | undefined): string | undefined | null {
   if (!payload) return undefined;
   if (typeof payload.authToken === 'string') return payload.authToken;
-  const header = payload.Authorization ?? payload.authorization;
-  if (typeof header === 'string') return bearerToken(header) ?? null;
-  return undefined;
+  return authorizationToken(payload);
 }
 
 /** The WebSocket close code for a server going away: clients reconnect, elsewhere. */
@@ -198,7 +196,6 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
             id,
             groupKey: groupKey(payload.query, document, operation, payload.variables),
             execute: unset,
-            viewerContext: (viewer) => viewerContext(services, viewer),
           };
           const contextValue = await createContext(services, {
             wsOperation: { ...wsOperation, fanout },
@@ -209,8 +206,8 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
             const { context, holes } = sharedContext(services);
             const result = graphqlExecute({ ...base, contextValue: context, rootValue: value });
             return result instanceof Promise
-              ? result.then((r) => ({ result: masked(r), holes }))
-              : { result: masked(result), holes };
+              ? result.then((r) => personalized(services, masked(r), holes))
+              : personalized(services, masked(result), holes);
           };
           // No context here: graphql-ws keeps these args as long as the subscription
           // lives, and an idle subscriber should cost only its socket and fan-out entry.
@@ -257,14 +254,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
       onNext: (ctx) => {
         // A client that does not read must not make the server hold its output forever.
         const { socket } = ctx.extra;
-        if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-          metrics.rejected.inc({ reason: 'slow_consumer' });
-          log.warn(
-            { connId: connectionId(socket), buffered: socket.bufferedAmount },
-            'closing a socket that does not read',
-          );
-          socket.terminate();
-        }
+        if (fallenBehind(socket)) dropSlowConsumer(socket, services);
       },
 
       onComplete: (ctx, id) => {

@@ -1,6 +1,7 @@
-import type { GraphQLContext } from '../graphql/context.js';
+import type { GraphQLContext } from './context.js';
 import type { UserRow } from '../store/index.js';
-import type { Feed } from './feeds.js';
+import type { Feed } from '../realtime/feeds.js';
+import { ReplaySeam } from '../realtime/seam.js';
 import { roomSubscription } from './room-subscription.js';
 
 /**
@@ -24,36 +25,21 @@ export async function streamRoom<T>(
       fanout.delivered(1, feed.createdAt(value));
       return send(value);
     };
-    // Live events are buffered from before the replay's first read, so the seam has no
-    // gap; anything at or below the last replayed position is a duplicate.
-    let last = afterSeq ?? 0;
-    let replaying = afterSeq !== null;
-    const early: T[] = [];
+    const seam = new ReplaySeam<T>(afterSeq);
     await live({
       change: (change) => {
         const value = feed.pick(change);
-        if (value === undefined) return;
-        if (replaying) early.push(value);
-        else if (feed.position(value) > last) {
-          last = feed.position(value);
-          void push(value);
-        }
+        if (value !== undefined && seam.accept(feed.position(value), value)) void push(value);
       },
     });
     if (afterSeq === null) return;
-    for await (const batch of feed.replay(store, roomId, last)) {
+    for await (const batch of feed.replay(store, roomId, seam.last)) {
       for (const value of batch) {
         if (stopped()) return;
-        last = feed.position(value);
+        seam.replayed(feed.position(value));
         await push(value);
       }
     }
-    for (const value of early) {
-      if (feed.position(value) > last) {
-        last = feed.position(value);
-        void push(value);
-      }
-    }
-    replaying = false;
+    seam.goLive((value) => void push(value));
   });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { useServer } from '../../server/realtime/use-ws.js';
+import { useServer } from '../../server/transport/use-ws.js';
 
 const KEEPALIVE_MS = 150;
 

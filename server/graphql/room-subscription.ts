@@ -1,8 +1,9 @@
 import { Repeater } from 'graphql-yoga';
-import type { GraphQLContext } from '../graphql/context.js';
-import { requireViewer } from '../graphql/guards.js';
+import type { GraphQLContext } from './context.js';
+import { requireViewer } from './guards.js';
 import { SUBSCRIPTION_MAX_PENDING_EVENTS } from '../limits.js';
-import type { RoomListener } from './room-hub.js';
+import type { RoomListener } from '../realtime/room-hub.js';
+import { dropSlowConsumer } from '../realtime/slow-consumer.js';
 
 export interface SubscriptionControl<T> {
   /** Hands a value to the subscriber; resolves once it has been taken (backpressure). */
@@ -40,15 +41,14 @@ export function roomSubscription<T>(
       if (pending >= SUBSCRIPTION_MAX_PENDING_EVENTS) {
         stopped = true;
         const { socket } = ctx;
-        // Counted once per socket, however many of its subscriptions overflow together.
-        if (!socket || socket.readyState === socket.OPEN) {
-          metrics.rejected.inc({ reason: 'slow_consumer' });
-          ctx.log.warn({ field, pending }, 'dropping a subscriber that does not take its events');
-        }
         // Over graphql-ws, drop the socket, as the fan-out drops one that does not read;
         // over SSE, end this stream (what is queued stays bounded).
-        if (socket) socket.terminate();
-        else stop();
+        if (socket) dropSlowConsumer(socket, { metrics, log: ctx.log }, { field, pending });
+        else {
+          metrics.rejected.inc({ reason: 'slow_consumer' });
+          ctx.log.warn({ field, pending }, 'ending a stream whose client does not take its events');
+          stop();
+        }
         return Promise.resolve();
       }
       pending += 1;
