@@ -1,3 +1,6 @@
+import { type OperationDefinitionNode, parse, validate } from 'graphql';
+import { buildSchema } from '../server/graphql/schema.js';
+import { GRAPHIQL_TABS } from '../server/graphql/yoga.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, createRoom, gqlResponse, sendMessage, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
@@ -55,6 +58,18 @@ describe('probes', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(await response.text()).toMatch(/graphiql/i);
+  });
+
+  it('opens GraphiQL with tabs that follow the change feed, edit and react, all valid against the schema', async () => {
+    const html = await (await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } })).text();
+    const schema = buildSchema();
+    const operations = GRAPHIQL_TABS.flatMap((tab) => {
+      const document = parse(tab.query);
+      expect(validate(schema, document)).toEqual([]);
+      return document.definitions.map((d) => (d as OperationDefinitionNode).name?.value);
+    });
+    expect(operations).toEqual(expect.arrayContaining(['RoomEvents', 'EditMessage', 'AddReaction', 'SignUp']));
+    for (const name of operations) expect(html).toContain(name);
   });
 
   it('answers other paths with 404 on an API-only node', async () => {

@@ -29,6 +29,7 @@ const GRAPHIQL_QUERY = /* GraphQL */ `
   #  1. Run SignUp; copy the token it returns.
   #  2. Headers tab: {"Authorization": "Bearer <token>"}
   #  3. Run OnMessage, then SendMessage in a new tab.
+  # The other tabs follow the room's change feed, edit a message and react to one.
 
   mutation SignUp {
     signUp(name: "ada", password: "correct horse battery") {
@@ -52,11 +53,101 @@ const GRAPHIQL_QUERY = /* GraphQL */ `
   }
 
   mutation SendMessage {
-    sendMessage(roomId: "general", text: "Hello from GraphiQL") {
+    sendMessage(roomId: "general", text: "Hello from GraphiQL, @ada") {
       id
+      seq
+      mentions {
+        name
+      }
     }
   }
 `;
+
+/** GraphiQL's tabs on a first visit: the walk-through, then the change feed and its mutations. */
+export const GRAPHIQL_TABS = [
+  { query: GRAPHIQL_QUERY },
+  {
+    query: /* GraphQL */ `
+      # Every change to the room: new, edited and deleted messages, reactions, members.
+      # Resume with "after": the cursor of the last event you received, or a room's eventCursor.
+      subscription RoomEvents($roomId: ID!, $after: String) {
+        roomEvents(roomId: $roomId, after: $after) {
+          kind
+          cursor
+          message {
+            id
+            seq
+            text
+            editedAt
+            deletedAt
+            author {
+              name
+            }
+            reactions {
+              emoji
+              count
+              viewerReacted
+            }
+            replyTo {
+              id
+              text
+            }
+          }
+          user {
+            name
+          }
+        }
+      }
+    `,
+    variables: JSON.stringify({ roomId: 'general' }, null, 2),
+  },
+  {
+    query: /* GraphQL */ `
+      # Edit one of your messages (its id from SendMessage or RoomEvents), or delete it.
+      mutation EditMessage($id: ID!, $text: String!) {
+        editMessage(id: $id, text: $text) {
+          id
+          text
+          editedAt
+        }
+      }
+
+      mutation DeleteMessage($id: ID!) {
+        deleteMessage(id: $id) {
+          id
+          deletedAt
+        }
+      }
+    `,
+    variables: JSON.stringify({ id: '1', text: 'Edited in GraphiQL' }, null, 2),
+  },
+  {
+    query: /* GraphQL */ `
+      # React to a message with one emoji; adding it twice changes nothing.
+      mutation AddReaction($messageId: ID!, $emoji: String!) {
+        addReaction(messageId: $messageId, emoji: $emoji) {
+          id
+          reactions {
+            emoji
+            count
+            viewerReacted
+          }
+        }
+      }
+
+      mutation RemoveReaction($messageId: ID!, $emoji: String!) {
+        removeReaction(messageId: $messageId, emoji: $emoji) {
+          id
+          reactions {
+            emoji
+            count
+          }
+        }
+      }
+    `,
+    variables: JSON.stringify({ messageId: '1', emoji: '👍' }, null, 2),
+  },
+];
 
 /**
  * Yoga serves GraphQL over HTTP and SSE, and lends its envelop (parse and validate
@@ -81,7 +172,7 @@ export function createParleyYoga(services: Services): ParleyYoga {
     landingPage: false,
     maxRequestBodySize: false, // useBodyLimit below
     context: (initial) => createContext(services, initial),
-    graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_QUERY },
+    graphiql: { title: 'Parley · GraphiQL', subscriptionsProtocol: 'WS', defaultTabs: GRAPHIQL_TABS },
     // GraphiQL's scripts are served from this process, not a CDN: it works offline and
     // behind a strict firewall. Loaded on the first GraphiQL page only: the module holds
     // about 30 MB of script text, which every node would otherwise keep in its heap.
