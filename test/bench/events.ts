@@ -47,7 +47,7 @@ const HELP = `npm run bench:events -- [options]
   --senders S             part a: sender sockets (8)
   --users U               accounts the subscribers belong to, round robin (20)
   --duration SECONDS      measured time per run (8)
-  --rounds R              part a: rounds, each running every target once (2)
+  --rounds R              rounds: part a runs every target once a round, part b once (2)
   --mode saturate|rate    part a: as fast as deliveries complete, or --rate messages/s (saturate)
   --rate R                part a, rate mode: messages per second over all senders (40)
   --reaction-rate R       part b: reactions per second (200)
@@ -228,32 +228,54 @@ function printPartA(o: Options, a: PartA, say: (line: string) => void): void {
   }
 }
 
-function printPartB(o: Options, b: ReactionResult, say: (line: string) => void): void {
+function printPartB(o: Options, runs: ReactionResult[], say: (line: string) => void): void {
+  const first = runs[0]!;
   say('');
   say(
-    `Part B: reaction storm, ${b.subscribers} roomEvents subscribers (${b.users} users), ${o.reactionRate} reactions/s ` +
-      `by ${b.reactors} users on the 10 newest messages, ${o.durationMs / 1000} s (Parley only)`,
+    `Part B: reaction storm, ${first.subscribers} roomEvents subscribers (${first.users} users), ${o.reactionRate} reactions/s ` +
+      `by ${first.reactors} users on the 10 newest messages, ${o.durationMs / 1000} s, ${runs.length} runs (Parley only)`,
   );
   say(
-    `  reactions sent ${b.mutationsSent}, failed ${b.mutationsFailed}, changes ${b.changes}` +
-      `${b.ticksSkipped ? `, ticks skipped (all tried keys in flight) ${b.ticksSkipped}` : ''}` +
-      `; cores: server ${b.serverCores}, load generator ${b.loadgenCores}, others ${b.otherCores}`,
+    'run     deliveries/s  µs CPU/delivery   p50 ms   p99 ms   max ms  answer p50/p99 ms  lost  out of order  other kinds  final state  other cores',
   );
+  const row = (label: string, r: Omit<ReactionResult, 'problems' | 'stateDifferences'>) =>
+    say(
+      `${label.padEnd(6)}  ${pad(Math.round(r.deliveriesPerSec), 12)}  ${pad(fixed(r.cpuUsPerDelivery), 15)}` +
+        `  ${pad(fixed(r.latencyMs.p50, 1), 7)}  ${pad(fixed(r.latencyMs.p99, 1), 7)}  ${pad(fixed(r.latencyMs.max, 1), 7)}` +
+        `  ${pad(`${fixed(r.answerMs.p50, 0)} / ${fixed(r.answerMs.p99, 0)}`, 17)}  ${pad(r.lost, 4)}  ${pad(r.outOfOrder, 12)}` +
+        `  ${pad(r.otherKinds, 11)}  ${pad(r.stateMismatches === 0 ? 'OK' : `${r.stateMismatches} differ`, 11)}` +
+        `  ${pad(fixed(r.otherCores), 11)}`,
+    );
+  runs.forEach((r, i) => row(String(i + 1), r));
+  if (runs.length > 1) {
+    const m = (f: (r: ReactionResult) => number) => median(runs.map(f));
+    row('median', {
+      ...first,
+      deliveriesPerSec: m((r) => r.deliveriesPerSec),
+      cpuUsPerDelivery: m((r) => r.cpuUsPerDelivery),
+      latencyMs: { p50: m((r) => r.latencyMs.p50), p99: m((r) => r.latencyMs.p99), max: m((r) => r.latencyMs.max) },
+      answerMs: { p50: m((r) => r.answerMs.p50), p99: m((r) => r.answerMs.p99) },
+      lost: runs.reduce((sum, r) => sum + r.lost, 0),
+      outOfOrder: runs.reduce((sum, r) => sum + r.outOfOrder, 0),
+      otherKinds: runs.reduce((sum, r) => sum + r.otherKinds, 0),
+      stateMismatches: runs.reduce((sum, r) => sum + r.stateMismatches, 0),
+      otherCores: m((r) => r.otherCores),
+    });
+  }
+  runs.forEach((r, i) => {
+    say(
+      `run ${i + 1}: ${r.mutationsSent} reactions sent, ${r.mutationsFailed} failed, ${r.changes} changes` +
+        `${r.ticksSkipped ? `, ${r.ticksSkipped} ticks skipped (every key tried was in flight)` : ''}` +
+        `; cores: server ${r.serverCores}, load generator ${r.loadgenCores}, others ${r.otherCores}` +
+        `; the users' history shows viewerReacted true ${r.viewerReacted.true}, false ${r.viewerReacted.false} times`,
+    );
+    for (const d of r.stateDifferences) say(`  ${d}`);
+    if (r.problems.length) say(`  problems: ${r.problems.join('\n  ')}`);
+  });
   say(
-    `  a reaction's answer (send to mutation result): p50 ${fixed(b.answerMs.p50, 1)} ms, p99 ${fixed(b.answerMs.p99, 1)} ms`,
+    `final state of every subscriber vs its user's fresh history (reactions, counts, its own viewerReacted): ` +
+      (runs.every((r) => r.stateMismatches === 0) ? 'OK' : 'DIFFERENCES above'),
   );
-  say('deliveries/s  µs CPU/delivery   p50 ms   p99 ms   max ms  lost  out of order  other kinds');
-  say(
-    `${pad(b.deliveriesPerSec, 12)}  ${pad(fixed(b.cpuUsPerDelivery), 15)}  ${pad(fixed(b.latencyMs.p50, 1), 7)}` +
-      `  ${pad(fixed(b.latencyMs.p99, 1), 7)}  ${pad(fixed(b.latencyMs.max, 1), 7)}  ${pad(b.lost, 4)}  ${pad(b.outOfOrder, 12)}  ${pad(b.otherKinds, 11)}`,
-  );
-  say(
-    `final state of every subscriber vs its user's fresh history: ` +
-      (b.stateMismatches === 0 ? 'OK' : `${b.stateMismatches} of ${b.subscribers} subscribers differ`) +
-      ` (reaction entries seen by the users: viewerReacted true ${b.viewerReacted.true}, false ${b.viewerReacted.false})`,
-  );
-  for (const d of b.stateDifferences) say(`  ${d}`);
-  if (b.problems.length) say(`problems: ${b.problems.join('\n  ')}`);
 }
 
 async function main(): Promise<void> {
@@ -264,7 +286,7 @@ async function main(): Promise<void> {
   const say = (line: string) => (o.json ? console.error(line) : console.log(line));
   const started = performance.now();
   let failed = false;
-  const out: { partA?: PartA; partB?: ReactionResult } = {};
+  const out: { partA?: PartA; partB?: ReactionResult[] } = {};
 
   if (o.part !== 'b') {
     say(`Part A: ${o.rounds} rounds of ${o.only.join(', ')}`);
@@ -277,17 +299,27 @@ async function main(): Promise<void> {
   }
   if (o.part !== 'a') {
     say('');
-    say('Part B: reaction storm');
-    const b = await runReactions({
-      subscribers: o.subscribers,
-      users: o.users,
-      reactors: o.reactors,
-      durationMs: o.durationMs,
-      rate: o.reactionRate,
-    });
-    out.partB = b;
-    printPartB(o, b, say);
-    failed ||= b.lost > 0 || b.outOfOrder > 0 || b.stateMismatches > 0 || b.problems.length > 0 || b.otherKinds > 0;
+    say(`Part B: ${o.rounds} runs of the reaction storm`);
+    const runs: ReactionResult[] = [];
+    for (let round = 0; round < o.rounds; round++) {
+      const b = await runReactions({
+        subscribers: o.subscribers,
+        users: o.users,
+        reactors: o.reactors,
+        durationMs: o.durationMs,
+        rate: o.reactionRate,
+      });
+      runs.push(b);
+      say(
+        `  run ${round + 1}: ${b.deliveriesPerSec} deliveries/s, ${b.cpuUsPerDelivery} µs CPU/delivery, ` +
+          `p99 ${b.latencyMs.p99} ms, lost ${b.lost}, final state ${b.stateMismatches === 0 ? 'OK' : 'differs'}`,
+      );
+    }
+    out.partB = runs;
+    printPartB(o, runs, say);
+    failed ||= runs.some(
+      (b) => b.lost > 0 || b.outOfOrder > 0 || b.stateMismatches > 0 || b.problems.length > 0 || b.otherKinds > 0,
+    );
   }
   say('');
   say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s${failed ? ': FAILED (see above)' : ''}`);
