@@ -12,7 +12,7 @@ import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
 import { InternalCalls } from './http/internal.js';
 import { requestId } from './http/request-id.js';
-import { RATE_WS_CONNECT, SHUTDOWN_DRAIN_MS, WS_MAX_FRAME_BYTES } from './limits.js';
+import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
@@ -86,7 +86,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   await store.migrate();
   const onPubSubError = (error: unknown) => log.error({ err: error }, 'pub/sub error');
   const pubsub = await openPubSub(config, onPubSubError);
-  const hub = new RoomHub(store, pubsub, log);
+  const hub = new RoomHub(store, pubsub, log, config.timings.typingExpiryMs);
   // Several nodes share presence and rate limits through Redis; one node keeps them in memory.
   const redis = config.redisUrl
     ? await connectRedis(config.redisUrl, (error) => log.error({ err: error }, 'Redis error'), { offlineQueue: false })
@@ -249,10 +249,10 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       // Sockets close with 1001 once their queries and mutations have answered, while
       // HTTP requests in flight finish; SSE streams never do, and are cut after that.
       const requestsDone = (async () => {
-        const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+        const deadline = Date.now() + config.timings.shutdownDrainMs;
         while (busyRequests.size > 0 && Date.now() < deadline) await sleep(SHUTDOWN_POLL_MS);
       })();
-      await Promise.all([graphqlWs.drain(SHUTDOWN_DRAIN_MS), requestsDone]);
+      await Promise.all([graphqlWs.drain(config.timings.shutdownDrainMs), requestsDone]);
       await graphqlWs.dispose();
       server.closeAllConnections();
       await closed;

@@ -3,6 +3,8 @@
  * `process.env`: everything flows from the frozen `Config` built here, so tests can
  * build one directly and a bad value stops start-up with one line naming the variable.
  */
+import { SHUTDOWN_DRAIN_MS, TYPING_EXPIRY_MS, WS_CONNECTION_INIT_TIMEOUT_MS, WS_KEEPALIVE_MS } from './limits.js';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -28,7 +30,28 @@ export interface Config {
    * entries from the right. Whatever a client put further left is its own invention.
    */
   readonly trustProxy: number;
+  /** Timeouts; `server/limits.ts` holds the values a server runs with. */
+  readonly timings: Timings;
 }
+
+/**
+ * The timeouts a test shortens so that it does not wait in real time (a 6 s typing
+ * expiry, a 3 s init timeout). Not read from the environment: a deployment runs with
+ * the defaults the README documents.
+ */
+export interface Timings {
+  readonly typingExpiryMs: number;
+  readonly wsKeepaliveMs: number;
+  readonly wsConnectionInitTimeoutMs: number;
+  readonly shutdownDrainMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = Object.freeze({
+  typingExpiryMs: TYPING_EXPIRY_MS,
+  wsKeepaliveMs: WS_KEEPALIVE_MS,
+  wsConnectionInitTimeoutMs: WS_CONNECTION_INIT_TIMEOUT_MS,
+  shutdownDrainMs: SHUTDOWN_DRAIN_MS,
+});
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -48,6 +71,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   dev: false,
   rateLimits: true,
   trustProxy: 0,
+  timings: DEFAULT_TIMINGS,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -172,6 +196,7 @@ export function loadConfig(env: Env): Config {
     dev: flag(env, 'NEXT_DEV', DEFAULT_CONFIG.dev),
     rateLimits: flag(env, 'RATE_LIMITS', DEFAULT_CONFIG.rateLimits),
     trustProxy: trustProxy(env),
+    timings: DEFAULT_TIMINGS,
   });
 }
 

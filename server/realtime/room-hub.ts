@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { TYPING_EXPIRY_MS } from '../limits.js';
 import { type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
 import type { RoomChange, Store, UserRow } from '../store/index.js';
 
@@ -43,6 +42,8 @@ class RoomFeed {
     private readonly store: Store,
     pubsub: PubSub,
     private readonly log: Logger,
+    /** A typist not refreshing within this time is reported stopped (TYPING_EXPIRY_MS). */
+    private readonly typingExpiryMs: number,
   ) {
     this.ready = this.start(pubsub);
   }
@@ -111,7 +112,7 @@ class RoomFeed {
     const current = this.typists.get(user.id);
     if (isTyping) {
       if (current) clearTimeout(current.timer);
-      const timer = setTimeout(() => this.setTyping(user, false), TYPING_EXPIRY_MS);
+      const timer = setTimeout(() => this.setTyping(user, false), this.typingExpiryMs);
       timer.unref();
       this.typists.set(user.id, { user, timer });
       // A refresh of someone already typing is not news.
@@ -186,6 +187,7 @@ export class RoomHub {
     private readonly store: Store,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
+    private readonly typingExpiryMs: number,
   ) {}
 
   /**
@@ -195,7 +197,7 @@ export class RoomHub {
   async listen(roomId: string, listener: RoomListener): Promise<() => void> {
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      feed = new RoomFeed(roomId, this.store, this.pubsub, this.log);
+      feed = new RoomFeed(roomId, this.store, this.pubsub, this.log, this.typingExpiryMs);
       this.feeds.set(roomId, feed);
     }
     const active = feed;

@@ -10,8 +10,6 @@ import { forbidden } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import {
-  WS_CONNECTION_INIT_TIMEOUT_MS,
-  WS_KEEPALIVE_MS,
   WS_MAX_OPERATION_ID_BYTES,
   WS_MAX_OPERATIONS_PER_SOCKET,
   WS_MAX_SOCKETS_PER_USER,
@@ -128,7 +126,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
-      connectionInitWaitTimeout: WS_CONNECTION_INIT_TIMEOUT_MS,
+      connectionInitWaitTimeout: services.config.timings.wsConnectionInitTimeoutMs,
       jsonMessageReviver: clientMessagesOnly,
 
       onConnect: async (ctx) => {
@@ -272,7 +270,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
       },
     },
     wss,
-    WS_KEEPALIVE_MS,
+    services.config.timings.wsKeepaliveMs,
     (error) => log.error({ err: error }, 'graphql-ws failed to handle a message'),
   );
 
