@@ -120,11 +120,35 @@ function onError(this: WebSocket): void {
   this.close(CloseCode.InternalServerError, closeReason);
 }
 
+/** What the transport's owner hears of each socket; each is one function for all sockets. */
+export interface SocketHooks {
+  /** A socket has opened (graphql-ws already listens to it). */
+  opened?(socket: WebSocket, request: IncomingMessage): void;
+  /**
+   * `ws` refused a frame (bad opcode, mask or UTF-8, past maxPayload) and has closed
+   * the socket with the right code already. Default: close with 4500.
+   */
+  error?(this: WebSocket, error: Error): void;
+  /** A socket has closed (after graphql-ws has let go of it). */
+  closed?(this: WebSocket, code: number): void;
+}
+
+export interface UseServerOptions {
+  /** Server pings, so idle sockets survive proxies; 0 turns them off. */
+  readonly keepAliveMs?: number;
+  /** What graphql-ws could not handle; default: the console. */
+  readonly onInternalError?: (error: unknown) => void;
+  readonly hooks?: SocketHooks;
+}
+
 export function useServer<P extends ConnectionInitMessage['payload'] = ConnectionInitMessage['payload']>(
   options: ServerOptions<P, Extra>,
   wss: WebSocketServer,
-  keepAlive = 12_000,
-  onInternalError: (error: unknown) => void = (error) => console.error('graphql-ws internal error', error),
+  {
+    keepAliveMs: keepAlive = 12_000, // 12 seconds, as graphql-ws's own
+    onInternalError = (error) => console.error('graphql-ws internal error', error),
+    hooks = {},
+  }: UseServerOptions = {},
 ): { dispose(): Promise<void> } {
   const initTimeout = options.connectionInitWaitTimeout ?? 3_000;
   const server = makeServer<P, Extra>({
@@ -169,7 +193,8 @@ export function useServer<P extends ConnectionInitMessage['payload'] = Connectio
     ws.on('message', onMessage);
     ws.on('pong', onPong);
     ws.on('close', onClose); // emitted once: `on` spares the wrapper of `once`
-    ws.on('error', onError);
+    if (hooks.closed) ws.on('close', hooks.closed);
+    ws.on('error', hooks.error ?? onError);
     if (initTimeout > 0 && Number.isFinite(initTimeout) && ws.protocol === GRAPHQL_TRANSPORT_WS_PROTOCOL) {
       initTimers.set(
         ws,
@@ -182,6 +207,7 @@ export function useServer<P extends ConnectionInitMessage['payload'] = Connectio
       );
     }
     socket.closed = server.opened(socket, { socket: ws, request: upgradeRequest(request) });
+    hooks.opened?.(ws, request);
   });
 
   return {

@@ -17,7 +17,7 @@ describe('graphql-ws on ws, keepalive', () => {
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
     await once(wss, 'listening');
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-    server = useServer({ schema: buildSchema('type Query { hello: String }') }, wss, KEEPALIVE_MS);
+    server = useServer({ schema: buildSchema('type Query { hello: String }') }, wss, { keepAliveMs: KEEPALIVE_MS });
   });
   afterAll(() => server.dispose());
 
