@@ -37,6 +37,8 @@ export function Composer(props: Props) {
   const [formState, formAction, posting] = useActionState(sendMessageForm, initialSendState);
   const [text, setText] = useState(formState.text);
   const [caret, setCaret] = useState(0);
+  // Suggestions belong to the text being typed: none while focus is elsewhere.
+  const [focused, setFocused] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const placeCaret = useRef<number | null>(null);
@@ -87,7 +89,8 @@ export function Composer(props: Props) {
     }
   };
 
-  const activeUser = mentions.open ? mentions.users[mentions.active] : undefined;
+  const suggesting = mentions.open && focused;
+  const activeUser = suggesting ? mentions.users[mentions.active] : undefined;
   return (
     <form ref={form} className="composer" action={formAction} onSubmit={submit} id="composer">
       <input type="hidden" name="roomId" value={roomId} />
@@ -98,7 +101,7 @@ export function Composer(props: Props) {
         Message {roomName}
       </label>
       <div className="composer-field">
-        {mentions.open && <MentionList users={mentions.users} active={mentions.active} onPick={mentions.pick} />}
+        {suggesting && <MentionList users={mentions.users} active={mentions.active} onPick={mentions.pick} />}
         <textarea
           ref={field}
           id="composer-text"
@@ -110,8 +113,8 @@ export function Composer(props: Props) {
           value={text}
           role="combobox"
           aria-autocomplete="list"
-          aria-expanded={mentions.open}
-          aria-controls={mentions.open ? MENTION_LIST_ID : undefined}
+          aria-expanded={suggesting}
+          aria-controls={suggesting ? MENTION_LIST_ID : undefined}
           aria-activedescendant={activeUser ? mentionOptionId(activeUser) : undefined}
           aria-describedby={formState.error ? 'composer-error' : 'composer-hint'}
           aria-invalid={formState.error ? true : undefined}
@@ -121,7 +124,11 @@ export function Composer(props: Props) {
           }}
           onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          onBlur={onStopTyping}
+          onFocus={() => setFocused(true)}
+          onBlur={() => {
+            setFocused(false);
+            onStopTyping();
+          }}
         />
       </div>
       <button type="submit" className="send-button" disabled={posting}>

@@ -1,15 +1,42 @@
 'use client';
 
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type RefObject,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { EMOJI, searchEmoji } from '@/lib/chat/emoji-data';
 import { loadRecent, pushRecent, saveRecent } from '@/lib/chat/recent-emoji';
 
 /** Buttons per row, for the Up and Down arrows (the CSS grid has as many columns). */
 const COLUMNS = 8;
 
+/** Room kept between the picker and the window's edges. */
+const EDGE_PX = 8;
+
 interface Props {
+  /** The button that opened it: the picker sits below it, or above when there is no room. */
+  anchor: RefObject<HTMLElement | null>;
   onPick: (emoji: string) => void;
   onClose: () => void;
+}
+
+/**
+ * Fixed to the window rather than placed inside the message: the message list scrolls
+ * and clips, and a picker opened on the newest message would be cut off below it.
+ */
+function placeNear(anchor: HTMLElement, picker: HTMLElement): CSSProperties {
+  const button = anchor.getBoundingClientRect();
+  const { width, height } = picker.getBoundingClientRect();
+  const below = button.bottom + EDGE_PX + height <= window.innerHeight;
+  const top = below ? button.bottom + 4 : Math.max(EDGE_PX, button.top - 4 - height);
+  const left = Math.min(Math.max(EDGE_PX, button.left), window.innerWidth - width - EDGE_PX);
+  return { top, left: Math.max(EDGE_PX, left) };
 }
 
 const NAMES = new Map(EMOJI.map((e) => [e.emoji, e.name]));
@@ -30,18 +57,31 @@ function moveInGrid(event: KeyboardEvent<HTMLElement>) {
  * A small picker: a searchable set of common emoji and this browser's recent ones. A
  * dialog that takes focus into its search field; Escape or a click outside closes it.
  */
-export function EmojiPicker({ onPick, onClose }: Props) {
+export function EmojiPicker({ anchor, onPick, onClose }: Props) {
   const [query, setQuery] = useState('');
   const [recent, setRecent] = useState<string[]>([]);
   const root = useRef<HTMLDivElement>(null);
+  // Transparent, not hidden, until placed: a hidden field could not take the focus.
+  const [position, setPosition] = useState<CSSProperties>({ opacity: 0 });
   const id = useId();
   useEffect(() => setRecent(loadRecent()), []);
+  useLayoutEffect(() => {
+    if (anchor.current && root.current) setPosition(placeNear(anchor.current, root.current));
+  }, [anchor, recent.length]);
+  useEffect(() => root.current?.querySelector<HTMLInputElement>('.emoji-search')?.focus(), []);
   useEffect(() => {
-    const outside = (event: PointerEvent) => {
+    const outside = (event: Event) => {
       if (!root.current?.contains(event.target as Node)) onClose();
     };
+    // A scroll of anything but the picker's own list would leave it floating away from its message.
     document.addEventListener('pointerdown', outside);
-    return () => document.removeEventListener('pointerdown', outside);
+    document.addEventListener('scroll', outside, true);
+    window.addEventListener('resize', onClose);
+    return () => {
+      document.removeEventListener('pointerdown', outside);
+      document.removeEventListener('scroll', outside, true);
+      window.removeEventListener('resize', onClose);
+    };
   }, [onClose]);
 
   const results = searchEmoji(query);
@@ -76,6 +116,7 @@ export function EmojiPicker({ onPick, onClose }: Props) {
     <div
       ref={root}
       className="emoji-picker"
+      style={position}
       role="dialog"
       aria-label="Choose a reaction"
       onKeyDown={(event) => {
@@ -93,7 +134,6 @@ export function EmojiPicker({ onPick, onClose }: Props) {
         type="search"
         placeholder="Search emoji"
         autoComplete="off"
-        autoFocus
         value={query}
         onChange={(event) => setQuery(event.target.value)}
         onKeyDown={(event) => {

@@ -68,6 +68,7 @@ export function MessageActions({ message, own }: Props) {
       )}
       {picking && (
         <EmojiPicker
+          anchor={reactButton}
           onClose={closePicker}
           onPick={(emoji) => {
             closePicker();

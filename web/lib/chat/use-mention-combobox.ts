@@ -17,14 +17,15 @@ interface Options {
 /**
  * `@` suggestions for a textarea: which members match what follows the `@` at the
  * caret, which one is active, and the keys that move, pick and close. Escape closes the
- * list for this `@` only; typing another one opens it again.
+ * list until the text at the `@` changes.
  */
 export function useMentionCombobox({ text, caret, members, viewerId, onNeedMembers, onComplete }: Options) {
   const mention = mentionAt(text, caret);
-  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const [dismissed, setDismissed] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
   const users = mention ? suggestMembers(members, mention.query, viewerId) : [];
-  const open = mention !== null && mention.start !== dismissedAt && users.length > 0;
+  const closed = dismissed !== null && dismissed.start === mention?.start && dismissed.query === mention.query;
+  const open = mention !== null && !closed && users.length > 0;
   const typingMention = mention !== null;
   const query = mention?.query;
 
@@ -57,7 +58,7 @@ export function useMentionCombobox({ text, caret, members, viewerId, onNeedMembe
         break;
       }
       case 'Escape':
-        setDismissedAt(mention.start);
+        setDismissed(mention);
         break;
       default:
         return false;
