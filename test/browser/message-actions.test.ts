@@ -369,4 +369,33 @@ describe('changing messages, seen live by two people', () => {
     await expect.poll(() => found.getAttribute('data-highlighted'), { timeout: 10_000 }).toBe('true');
     expect(await found.locator('.message-text').textContent()).toBe(`Long ago ${stamp}`);
   });
+
+  it('lets the owner of a room delete anyone’s message there, while a member there cannot delete the owner’s', async () => {
+    const stamp = Date.now();
+    const { createRoom } = await graphqlAs<{ createRoom: { id: string } }>(
+      alice.context,
+      server.url,
+      'mutation($n: String!) { createRoom(name: $n) { id } }',
+      { n: `Moderated ${stamp}` },
+    );
+    await graphqlAs(bob.context, server.url, 'mutation($r: ID!) { joinRoom(id: $r) { id } }', { r: createRoom.id });
+    for (const user of [alice, bob]) {
+      await user.page.goto(`${server.url}/rooms/${createRoom.id}`);
+      await waitLive(user.page);
+    }
+    await sendAndSee(bob.page, alice.page, `Off topic ${stamp}`);
+    await sendAndSee(alice.page, bob.page, `Please keep on topic ${stamp}`);
+
+    // Bob, a member, may not delete the owner's message.
+    const onBob = row(bob.page, `Please keep on topic ${stamp}`);
+    await onBob.hover();
+    await onBob.getByRole('button', { name: 'Reply', exact: true }).waitFor();
+    expect(await onBob.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+
+    const id = await idOf(bob.page, `Off topic ${stamp}`);
+    alice.page.once('dialog', (dialog) => void dialog.accept());
+    await act(alice.page, `Off topic ${stamp}`, 'Delete');
+    await bob.page.locator(`[data-message-id="${id}"] .message-deleted`).waitFor();
+    expect(await row(bob.page, `Off topic ${stamp}`).count()).toBe(0);
+  });
 });

@@ -10,7 +10,7 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Editing in place: Enter saves, Shift+Enter adds a line, Escape cancels. */
+/** Editing in place: Enter saves, Shift+Enter adds a line, Escape (anywhere in it) cancels. */
 export function MessageEditor({ initial, onSave, onCancel }: Props) {
   const [text, setText] = useState(initial);
   const id = useId();
@@ -22,6 +22,12 @@ export function MessageEditor({ initial, onSave, onCancel }: Props) {
       onSubmit={(event) => {
         event.preventDefault();
         save();
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        event.stopPropagation();
+        onCancel();
       }}
     >
       <label htmlFor={id} className="visually-hidden">
@@ -35,11 +41,7 @@ export function MessageEditor({ initial, onSave, onCancel }: Props) {
         onFocus={(event) => event.currentTarget.setSelectionRange(text.length, text.length)}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.preventDefault();
-            event.stopPropagation();
-            onCancel();
-          } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+          if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
             event.preventDefault();
             save();
           }

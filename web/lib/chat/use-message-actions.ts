@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useClient } from '@urql/next';
 import { errorMessage } from '../errors';
 import {
@@ -90,5 +90,5 @@ export function useMessageActions(dispatch: MessageDispatch, viewer: User) {
 
   const dismiss = useCallback((messageId: string) => dispatch({ type: 'dismiss', messageId }), [dispatch]);
 
-  return { toggleReaction, edit, remove, dismiss };
+  return useMemo(() => ({ toggleReaction, edit, remove, dismiss }), [toggleReaction, edit, remove, dismiss]);
 }
