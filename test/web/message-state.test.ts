@@ -56,6 +56,18 @@ describe('the room feed applied to the held messages', () => {
     expect(after).toBe(before);
   });
 
+  it('takes in a message first seen through a later change (a replay compacted its addition away)', () => {
+    const edited = message(4, { text: 'added, then edited', editedAt: '2026-01-01T13:00:00.000Z' });
+    const state = run(initialMessageState(page([message(2), message(3)], true)), event('MESSAGE_EDITED', edited));
+    expect(state.messages.at(-1)).toEqual(edited);
+    expect(state.ids.has('m4')).toBe(true);
+  });
+
+  it('leaves an addition older than the loaded history to the page that holds it', () => {
+    const before = initialMessageState(page([message(10), message(11)], true));
+    expect(run(before, event('MESSAGE_ADDED', message(3)))).toBe(before);
+  });
+
   it('ignores member and room events', () => {
     const before = initialMessageState(page([message(1)]));
     expect(run(before, { type: 'event', kind: 'MEMBER_JOINED', message: null, viewerId: alice.id })).toBe(before);
@@ -64,7 +76,7 @@ describe('the room feed applied to the held messages', () => {
   it('keeps quotes of a changed message current, even when the original is not held', () => {
     const reply = message(12, { author: bob, replyTo: { id: 'm3', text: 'first', deletedAt: null, author: alice } });
     const state = run(
-      initialMessageState(page([message(11), reply])),
+      initialMessageState(page([message(11), reply], true)),
       event('MESSAGE_DELETED', message(3, { text: '', deletedAt: '2026-01-01T13:00:00.000Z' })),
     );
     expect(state.messages[1]?.replyTo).toEqual({

@@ -76,20 +76,32 @@ function dropShown(optimistic: Optimistic[], message: Message): Optimistic[] {
 }
 
 /**
+ * Whether a message not held belongs in the list: it does unless it is older than the
+ * oldest held one while there is older history to load (then it comes with that page).
+ */
+function withinReach(state: MessageState, message: Message): boolean {
+  const oldest = state.messages[0];
+  return !state.hasOlder || (oldest !== undefined && message.seq > oldest.seq);
+}
+
+/**
  * One change from the room's feed, applied idempotently: replay may repeat what is held
- * or skip the steps between. An added message takes its place by seq (replacing a copy
- * of the same id); any other change replaces the held copy and is dropped when the
- * message is not held (older than the loaded history). Quotes of it follow either way.
+ * or skip the steps between. The message takes its place by seq, replacing a held copy
+ * of the same id. A change to a message not held is dropped when the message is older
+ * than the loaded history, and taken in otherwise: a replay that compacted "added, then
+ * edited" may bring only the edit. Quotes of it follow either way.
  */
 function applyEvent(state: MessageState, kind: RoomEventKind, message: Message, viewerId: string): MessageState {
   let { pending, messages, ids } = state;
   if (kind === 'MESSAGE_ADDED') {
     const index = confirms(pending, message, viewerId);
     if (index !== -1) pending = pending.filter((_, i) => i !== index);
-    messages = upsertBySeq(messages, message);
-    if (!ids.has(message.id)) ids = new Set(ids).add(message.id);
-  } else if (ids.has(message.id)) {
+  }
+  if (ids.has(message.id)) {
     messages = messages.map((m) => (m.id === message.id ? message : m));
+  } else if (withinReach(state, message)) {
+    messages = upsertBySeq(messages, message);
+    ids = new Set(ids).add(message.id);
   }
   messages = refreshQuotes(messages, message);
   if (messages === state.messages && pending === state.pending) return state;
