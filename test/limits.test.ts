@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { FULL_MESSAGE } from './helpers/events.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DELETE, EDIT, FULL_MESSAGE, REACT, UNREACT, change, send, snapshot } from './helpers/events.js';
 import {
   HISTORY_PAGE_MAX,
   QUERY_MAX_ALIASES,
   QUERY_MAX_DEPTH,
   QUERY_MAX_DIRECTIVES,
   QUERY_MAX_TOKENS,
+  RATE_CHANGE_MESSAGE,
+  RATE_REACT,
   RATE_SEND_MESSAGE,
   RATE_SET_TYPING,
   RATE_SIGN_IN,
@@ -74,6 +76,29 @@ describe('rate limits', () => {
       expect((await gql(server.url, TYPING, { roomId }, { token: bob.token })).errors, `call ${i}`).toBeUndefined();
     }
     expectRateLimited(await gql(server.url, TYPING, { roomId }, { token: bob.token }), RATE_SET_TYPING.durationS);
+  });
+
+  it('limits reactions, and edits with deletes, per user like sends; a refused one changes nothing', async () => {
+    const carol = await signUp(server.url);
+    const roomId = await createRoom(server.url, carol.token);
+    const message = await send(server.url, carol.token, roomId, 'limit me');
+    for (let i = 0; i < RATE_REACT.points; i++) {
+      const result = await change(server.url, carol.token, i % 2 ? UNREACT : REACT, { id: message.id, emoji: '👍' });
+      expect(result.errors, `toggle ${i}`).toBeUndefined();
+    }
+    const refused = await change(server.url, carol.token, REACT, { id: message.id, emoji: '🎉' });
+    expectRateLimited(refused, RATE_REACT.durationS);
+    for (let i = 0; i < RATE_CHANGE_MESSAGE.points; i++) {
+      const result = await change(server.url, carol.token, EDIT, { id: message.id, text: `edit ${i}` });
+      expect(result.errors, `edit ${i}`).toBeUndefined();
+    }
+    expectRateLimited(await change(server.url, carol.token, DELETE, { id: message.id }), RATE_CHANGE_MESSAGE.durationS);
+    const { messages } = await snapshot(server.url, carol.token, roomId);
+    expect(messages[0]).toMatchObject({
+      text: `edit ${RATE_CHANGE_MESSAGE.points - 1}`,
+      deletedAt: null,
+      reactions: [],
+    });
   });
 
   it('limits signUp and signIn per address, wrong passwords included', async () => {
