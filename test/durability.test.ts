@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Message, createRoom, gqlOk, history, sendMessage, signIn, signUp } from './helpers/http.js';
 import { startServer } from './helpers/server.js';
+import { DELETE, EDIT, type Events, REACT, ROOM_EVENTS, RoomModel, change, send, snapshot } from './helpers/events.js';
 import { openSocket } from './helpers/ws.js';
 
 describe('durability', () => {
@@ -70,6 +71,42 @@ describe('durability', () => {
         ...before.map((m) => m.id),
         next.id,
       ]);
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await first.removeDatabase();
+    }
+  });
+
+  it('keeps every acknowledged edit, deletion and reaction, and the change feed resumes across a restart', async () => {
+    const first = await startServer();
+    let second: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      const alice = await signUp(first.url);
+      const roomId = await createRoom(first.url, alice.token);
+      const start = await snapshot(first.url, alice.token, roomId);
+      const [a, b, c] = [
+        await send(first.url, alice.token, roomId, 'a'),
+        await send(first.url, alice.token, roomId, 'b'),
+        await send(first.url, alice.token, roomId, 'c'),
+      ];
+      await change(first.url, alice.token, EDIT, { id: a!.id, text: 'a, edited' });
+      await change(first.url, alice.token, DELETE, { id: b!.id });
+      await change(first.url, alice.token, REACT, { id: c!.id, emoji: '🎉' });
+      const before = await snapshot(first.url, alice.token, roomId);
+      await first.stop({ keepDatabase: true });
+
+      second = await startServer({ databaseUrl: first.databaseUrl });
+      const after = await snapshot(second.url, alice.token, roomId);
+      expect(after).toEqual(before);
+      // A client that read the room before all of it catches up from its cursor.
+      const socket = openSocket(second.wsUrl, { token: alice.token });
+      const feed = socket.subscribe<Events>(ROOM_EVENTS, { roomId, after: start.eventCursor });
+      await feed.waitFor((items) => items.at(-1)?.roomEvents.cursor === after.eventCursor);
+      const model = new RoomModel(start.messages);
+      for (const event of feed.items) model.apply(event.roomEvents);
+      expect(model.messages).toEqual(after.messages);
+      await socket.close();
     } finally {
       await second?.stop();
       await first.stop();
