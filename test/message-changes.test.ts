@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_MAX_REACTIONS } from '../server/limits.js';
 import { DELETE, EDIT, type FullMessage, REACT, SEND_FULL, UNREACT, change, send, snapshot } from './helpers/events.js';
-import { type Session, codes, createRoom, gql, gqlOk, signUp } from './helpers/http.js';
+import { codes, createRoom, gql, joinRoom, type Session, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 
 /** The contract's "Messages change": edit, delete, reply, react, mention, and their errors. */
@@ -16,8 +16,7 @@ describe('messages that change', () => {
     server = await startServer();
     [alice, bob, carol] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
     roomId = await createRoom(server.url, alice.token);
-    for (const user of [bob, carol])
-      await gqlOk(server.url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: user.token });
+    for (const user of [bob, carol]) await joinRoom(server.url, user.token, roomId);
   });
   afterAll(() => server.stop());
 

@@ -18,7 +18,7 @@ import {
 } from '../server/graphql/per-viewer.js';
 import { buildSchema, loadTypeDefs } from '../server/graphql/schema.js';
 import { REACT, send, change } from './helpers/events.js';
-import { type Session, createRoom, gqlOk, signUp } from './helpers/http.js';
+import { createRoom, joinRoom, type Session, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
 import { type TestSocket, openSocket } from './helpers/ws.js';
@@ -68,8 +68,7 @@ describe('execute once, answer per viewer', () => {
     server = await startServer();
     [alice, bob, carol] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
     roomId = await createRoom(server.url, alice.token);
-    for (const user of [bob, carol])
-      await gqlOk(server.url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: user.token });
+    for (const user of [bob, carol]) await joinRoom(server.url, user.token, roomId);
   });
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close()));

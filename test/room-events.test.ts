@@ -12,7 +12,7 @@ import {
   snapshot,
 } from './helpers/events.js';
 import type { Feed } from './helpers/feed.js';
-import { type Session, createRoom, gqlOk, signUp } from './helpers/http.js';
+import { createRoom, joinRoom, type Session, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { sseSubscribe } from './helpers/sse.js';
 import { waitOnline } from './helpers/wait.js';
@@ -48,7 +48,7 @@ describe('roomEvents', () => {
   /** A room both are in, with a few messages, and the mutations a client makes. */
   async function busyRoom() {
     const roomId = await createRoom(server.url, alice.token);
-    await gqlOk(server.url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: bob.token });
+    await joinRoom(server.url, bob.token, roomId);
     const first = await send(server.url, alice.token, roomId, 'first');
     return { roomId, first };
   }
@@ -80,7 +80,7 @@ describe('roomEvents', () => {
     const feed = (await socketFor(bob)).subscribe<Events>(ROOM_EVENTS, { roomId, after: eventCursor });
     await waitOnline(server.url, bob.token, roomId, bob.user.name);
     const carol = await signUp(server.url);
-    await gqlOk(server.url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: carol.token });
+    await joinRoom(server.url, carol.token, roomId);
     const last = await churn(roomId, first.id);
     await feed.waitFor(lastIs(last.id));
 

@@ -79,6 +79,23 @@ function withoutReaction(reactions: readonly ReactionRow[], emoji: string, userI
     .filter((r) => r.userIds.length > 0);
 }
 
+/** Adds or removes the viewer's reaction, as `toggle` says from the current reactions. */
+async function react(
+  ctx: GraphQLContext,
+  messageId: string,
+  emoji: string,
+  toggle: (reactions: readonly ReactionRow[], emoji: string, userId: string) => ReactionRow[] | null,
+): Promise<MessageRow> {
+  const viewer = requireViewer(ctx);
+  await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
+  const chosen = emojiArgument(emoji);
+  return changeMessage(ctx, messageId, (current) => {
+    refuseIfDeleted(current, 'reacted to', 'messageId');
+    const reactions = toggle(current.reactions, chosen, viewer.id);
+    return reactions && { kind: 'REACTIONS_CHANGED', reactions };
+  });
+}
+
 export const messageResolvers: Resolvers = {
   Room: {
     async messages(room, { last, before }, ctx, info) {
@@ -185,27 +202,8 @@ export const messageResolvers: Resolvers = {
       );
     },
 
-    async addReaction(_root, { messageId, emoji }, ctx) {
-      const viewer = requireViewer(ctx);
-      await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
-      const chosen = emojiArgument(emoji);
-      return changeMessage(ctx, messageId, (current) => {
-        refuseIfDeleted(current, 'reacted to', 'messageId');
-        const reactions = withReaction(current.reactions, chosen, viewer.id);
-        return reactions && { kind: 'REACTIONS_CHANGED', reactions };
-      });
-    },
-
-    async removeReaction(_root, { messageId, emoji }, ctx) {
-      const viewer = requireViewer(ctx);
-      await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
-      const chosen = emojiArgument(emoji);
-      return changeMessage(ctx, messageId, (current) => {
-        refuseIfDeleted(current, 'reacted to', 'messageId');
-        const reactions = withoutReaction(current.reactions, chosen, viewer.id);
-        return reactions && { kind: 'REACTIONS_CHANGED', reactions };
-      });
-    },
+    addReaction: (_root, { messageId, emoji }, ctx) => react(ctx, messageId, emoji, withReaction),
+    removeReaction: (_root, { messageId, emoji }, ctx) => react(ctx, messageId, emoji, withoutReaction),
   },
 
   Subscription: {

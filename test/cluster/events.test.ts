@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EDIT, type Events, REACT, ROOM_EVENTS, RoomModel, change, send, snapshot } from '../helpers/events.js';
 import { checkFeedProperty } from '../helpers/feed-property.js';
-import { type Session, createRoom, gqlOk, signUp } from '../helpers/http.js';
+import { createRoom, joinRoom, type Session, signUp } from '../helpers/http.js';
 import { waitOnline, waitUntil } from '../helpers/wait.js';
 import { CLUSTER_BACKENDS } from './harness.js';
 import { useTwoNodes } from './support.js';
@@ -29,7 +29,7 @@ describe.runIf(CLUSTER_BACKENDS)('the change feed on two nodes', () => {
   it('resumes on the other node after its own is killed with kill -9, missing nothing', async () => {
     const [watcher, writer] = users as [Session, Session];
     const roomId = await createRoom(B().url, watcher.token);
-    await gqlOk(B().url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: writer.token });
+    await joinRoom(B().url, writer.token, roomId);
     const start = await snapshot(B().url, watcher.token, roomId);
     const model = new RoomModel(start.messages, start.eventCursor);
     const feed = socketOn(A(), watcher).subscribe<Events>(ROOM_EVENTS, { roomId, after: model.cursor });

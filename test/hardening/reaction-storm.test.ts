@@ -10,7 +10,7 @@ import {
   send,
   snapshot,
 } from '../helpers/events.js';
-import { type Session, createRoom, gqlOk, signUp } from '../helpers/http.js';
+import { createRoom, joinRoom, type Session, signUp } from '../helpers/http.js';
 import { type TestServer, startServer } from '../helpers/server.js';
 import { waitOnline, waitUntil } from '../helpers/wait.js';
 import { type TestSocket, openSocket } from '../helpers/ws.js';
@@ -43,8 +43,7 @@ describe('a reaction storm', () => {
 
   it('answers every toggle, stays responsive, and leaves every watcher with what history shows', async () => {
     const roomId = await createRoom(server.url, users[0]!.token);
-    for (const user of users.slice(1))
-      await gqlOk(server.url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token: user.token });
+    for (const user of users.slice(1)) await joinRoom(server.url, user.token, roomId);
     const messages: FullMessage[] = [];
     for (let i = 0; i < 5; i++) messages.push(await send(server.url, users[0]!.token, roomId, `storm ${i}`));
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { DELETE, EDIT, type Events, REACT, ROOM_EVENTS, RoomModel, UNREACT, change, send, snapshot } from './events.js';
-import { type Session, createRoom, gqlOk } from './http.js';
+import { createRoom, joinRoom, type Session } from './http.js';
 import { waitUntil } from './wait.js';
 import { type Subscription, type TestSocket, openSocket } from './ws.js';
 
@@ -41,15 +41,7 @@ export async function checkFeedProperty(
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const [watcher, ...others] = users as [Session, ...Session[]];
   const roomId = await createRoom(pick(target.urls()), watcher.token);
-  for (const user of others)
-    await gqlOk(
-      pick(target.urls()),
-      'mutation($id: ID!) { joinRoom(id: $id) { id } }',
-      { id: roomId },
-      {
-        token: user.token,
-      },
-    );
+  for (const user of others) await joinRoom(pick(target.urls()), user.token, roomId);
   const start = await snapshot(pick(target.urls()), watcher.token, roomId);
   const model = new RoomModel(start.messages, start.eventCursor);
   const ids: { id: string; author: Session }[] = [];

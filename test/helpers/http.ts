@@ -137,6 +137,11 @@ export async function createRoom(url: string, token: string, isPrivate = false, 
   return data.createRoom.id;
 }
 
+/** Joins a public room as the user of `token`. */
+export async function joinRoom(url: string, token: string, roomId: string): Promise<void> {
+  await gqlOk(url, 'mutation($id: ID!) { joinRoom(id: $id) { id } }', { id: roomId }, { token });
+}
+
 export interface Message {
   id: string;
   roomId: string;
