@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
+import { POSTGRES, SQLITE } from './dialects.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
@@ -60,7 +61,7 @@ function openSqlite(url: string): Store {
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   return new KyselyStore(
     new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) }),
-    'sqlite',
+    SQLITE,
   );
 }
 
@@ -98,7 +99,7 @@ function openPostgres(url: string): Store {
   preparingStatements(pool);
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
 }
 
 /** Opens the store `DATABASE_URL` names; call `migrate()` before use. */

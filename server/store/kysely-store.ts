@@ -1,6 +1,7 @@
 import { type Compilable, type CompiledQuery, type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
-import { type Dialect, migrations } from './migrations.js';
+import type { DialectTraits } from './dialects.js';
+import { migrations } from './migrations.js';
 import {
   type MessageChange,
   type MessageRow,
@@ -105,7 +106,7 @@ class Precompiled<A extends unknown[], R> {
 /**
  * The `Store` over Kysely, shared by SQLite and PostgreSQL: the SQL here is the
  * common subset of both; where they differ (`is_private`'s type, unique-violation
- * codes) the dialect says how.
+ * codes, how a room is locked) its `DialectTraits` say how.
  */
 export class KyselyStore implements Store {
   // The queries every history page and replay runs (compiled on first use: `this.db`
@@ -150,21 +151,15 @@ export class KyselyStore implements Store {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
+    private readonly dialect: DialectTraits,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
   async migrate(): Promise<void> {
-    // Unless told which schema, Kysely takes its migration tables in ANY schema for ours
-    // (Migrator #doesTableExist), so a database where another schema has them fails with
-    // 'relation "kysely_migration_lock" does not exist'. Pin them to the current schema.
-    const migrationTableSchema =
-      this.dialect === 'postgres'
-        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema
-        : undefined;
+    const migrationTableSchema = await this.dialect.migrationSchema(this.db);
     const migrator = new Migrator({
       db: this.db,
-      provider: { getMigrations: async () => migrations(this.dialect) },
+      provider: { getMigrations: async () => migrations(this.dialect.name) },
       ...(migrationTableSchema ? { migrationTableSchema } : {}),
     });
     const { error } = await migrator.migrateToLatest();
@@ -181,14 +176,11 @@ export class KyselyStore implements Store {
   }
 
   private isUniqueViolation(error: unknown): boolean {
-    const code = (error as { code?: unknown } | null)?.code;
-    return this.dialect === 'sqlite'
-      ? code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-      : code === '23505';
+    return this.dialect.isUniqueViolation(error);
   }
 
   private bool(value: boolean): boolean | number {
-    return this.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+    return this.dialect.bool(value);
   }
 
   // --- users ---------------------------------------------------------------------
@@ -539,8 +531,7 @@ export class KyselyStore implements Store {
     return this.db.transaction().execute(async (trx) => {
       // Lock the room first, then read: every change to the room's messages holds this
       // lock, so `decide` sees the state it replaces.
-      if (this.dialect === 'postgres')
-        await trx.selectFrom('rooms').select('id').where('id', '=', roomId).forUpdate().execute();
+      await this.dialect.lockRoom(trx, roomId);
       const row = await this.messages(trx).where('messages.id', '=', id).executeTakeFirstOrThrow();
       const current = toMessage(row);
       const decided = decide(current);
