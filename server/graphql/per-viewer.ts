@@ -180,9 +180,15 @@ export function personalized(services: Services, result: ExecutionResult, holes:
     const shared = JSON.stringify(result);
     return { shared, answers: () => [], payload: () => shared };
   }
+  // A user with several subscriptions (tabs, sockets) in the group is answered once.
+  const byViewer = new Map<string, unknown[] | Promise<unknown[]>>();
   return {
     shared: undefined,
-    answers: (viewer) => answersFor(holes, viewerContext(services, viewer)),
+    answers(viewer) {
+      let answers = byViewer.get(viewer.id);
+      if (!answers) byViewer.set(viewer.id, (answers = answersFor(holes, viewerContext(services, viewer))));
+      return answers;
+    },
     payload(values) {
       fillHoles(result, holes, values);
       return JSON.stringify(result);
