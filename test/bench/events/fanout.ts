@@ -259,8 +259,11 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
         }),
       );
     } else {
+      // A planned count, not "until the clock runs out": a timer that fires late on a busy
+      // load generator then delays messages (caught up at once) instead of dropping them.
       const every = 1000 / settings.rate;
-      for (let n = 0; performance.now() < stopAt; n++) {
+      const planned = Math.round((settings.rate * settings.durationMs) / 1000);
+      for (let n = 0; n < planned; n++) {
         send(n % S);
         const wait = tStart + (n + 1) * every - performance.now();
         if (wait > 1) await sleep(wait);
