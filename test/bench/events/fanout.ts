@@ -17,16 +17,16 @@ import { type Author, Client, openMany } from './clients.js';
 import { cpuWindow } from './server-process.js';
 import {
   type Account,
-  PROTO,
-  ROOM,
-  ROOM_EVENTS,
-  SEND,
-  type Target,
+  type BenchFeed,
   fakeAccounts,
   percentile,
+  PROTO,
+  ROOM,
+  SEND,
   signUpMany,
   sleep,
   startTarget,
+  type Target,
   waitFor,
 } from './targets.js';
 
@@ -38,6 +38,8 @@ export interface FanoutSettings {
   mode: 'saturate' | 'rate';
   /** Messages per second over all senders, in rate mode. */
   rate: number;
+  /** The subscription under load. */
+  feed: BenchFeed;
 }
 
 export interface FanoutResult {
@@ -117,7 +119,8 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
     if (++problemCount <= PROBLEMS_KEPT) problems.push(what);
   };
 
-  const server = await startTarget(target);
+  const { feed } = settings;
+  const server = await startTarget(target, feed);
   const clients: Client[] = [];
   try {
     const accounts: Account[] =
@@ -149,8 +152,9 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
       if (!measuring) return;
       const [s, end] = readInt(frame, at + 4);
       const [k] = readInt(frame, end + 1);
-      const seqAt = frame.indexOf(SEQ_KEY);
-      const seq = seqAt < 0 ? -1 : readInt(frame, seqAt + SEQ_KEY.length)[0];
+      // Without the room's seq in the frame, only each sender's order can be checked.
+      const seqAt = feed.hasSeq ? frame.indexOf(SEQ_KEY) : -1;
+      const seq = seqAt < 0 ? sub.lastSeq + 1 : readInt(frame, seqAt + SEQ_KEY.length)[0];
       deliveries++;
       frameBytes ||= frame.length;
       const expected = sub.next[s]!;
@@ -206,7 +210,7 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
         proto,
         port: server.port,
         token: accounts[i % U]!.token,
-        subscription: { query: ROOM_EVENTS, variables: { roomId: ROOM } },
+        subscription: { query: feed.subscription, variables: { roomId: ROOM } },
         onEvent: (frame) => receive(sub, frame),
         onProblem: problem,
       });

@@ -20,6 +20,22 @@ export const ROOM = 'general';
 export const EVENT_SELECTION =
   '{ kind cursor message { id seq text editedAt author { id name } reactions { emoji count viewerReacted } replyTo { id text } mentions { id } } }';
 export const ROOM_EVENTS = `subscription RoomEvents($roomId: ID!) { roomEvents(roomId: $roomId) ${EVENT_SELECTION} }`;
+/** The contract's benchmark subscription (CONTRACT.md, "Operations the benchmark sends"). */
+export const ON_MESSAGE =
+  'subscription OnMessage($roomId: ID!) { messageAdded(roomId: $roomId) { id text createdAt author { id name } } }';
+
+/** A subscription the fan-out part can load: what Parley is asked, and what its frames carry. */
+export interface BenchFeed {
+  readonly name: 'roomEvents' | 'messageAdded';
+  readonly subscription: string;
+  /** Whether a delivery carries the room's `seq`, to check the room's order too. */
+  readonly hasSeq: boolean;
+}
+
+export const FEEDS: Record<BenchFeed['name'], BenchFeed> = {
+  roomEvents: { name: 'roomEvents', subscription: ROOM_EVENTS, hasSeq: true },
+  messageAdded: { name: 'messageAdded', subscription: ON_MESSAGE, hasSeq: false },
+};
 /** The message part of the selection, for reading history the same way. */
 export const MESSAGE_SELECTION =
   '{ id seq text editedAt author { id name } reactions { emoji count viewerReacted } replyTo { id text } mentions { id } }';
@@ -32,7 +48,7 @@ export const TARGETS = ['project', 'socketio', 'raw'] as const;
 export type Target = (typeof TARGETS)[number];
 export const PROTO: Record<Target, Proto> = { project: 'project', socketio: 'socketio', raw: 'raw' };
 
-export function startTarget(target: Target): Promise<ServerProcess> {
+export function startTarget(target: Target, feed: BenchFeed = FEEDS.roomEvents): Promise<ServerProcess> {
   if (target === 'project') {
     rmSync(DATA_DIR, { recursive: true, force: true });
     mkdirSync(DATA_DIR, { recursive: true });
@@ -52,7 +68,15 @@ export function startTarget(target: Target): Promise<ServerProcess> {
     );
   }
   const file = target === 'socketio' ? 'socketio.mjs' : 'raw-ws.mjs';
-  return ServerProcess.start(target, process.execPath, [`${BASELINES}${file}`], {}, REPO_ROOT, '/');
+  // The baselines send the event object of the feed under test (chat-event.mjs).
+  return ServerProcess.start(
+    target,
+    process.execPath,
+    [`${BASELINES}${file}`],
+    { BENCH_FEED: feed.name },
+    REPO_ROOT,
+    '/',
+  );
 }
 
 export interface Account {
