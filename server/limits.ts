@@ -18,6 +18,8 @@ export const REPLAY_BATCH = 200; // messages or changes
 export const MESSAGE_MAX_REACTIONS = 20; // distinct emoji
 /** Users named with `@name` that one message may mention. */
 export const MESSAGE_MAX_MENTIONS = 50; // users
+/** People besides the viewer in one direct conversation (`openDirect`). */
+export const DIRECT_MAX_OTHERS = 8; // users
 /** `Room.members(first:)` at most. */
 export const MEMBERS_PAGE_MAX = 100; // users
 /** `Reaction.users(first:)` at most. */

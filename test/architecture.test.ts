@@ -24,10 +24,19 @@ const LAYERS: readonly (readonly string[])[] = [
   ['pubsub/'],
   ['presence/tracker.ts', 'presence/redis-presence.ts'],
   ['realtime/'],
-  ['graphql/errors.ts', 'rate-limit.ts', 'http/', 'auth/tokens.ts', 'auth/passwords.ts', 'auth/sessions.ts', 'rooms/'],
+  [
+    'graphql/errors.ts',
+    'rate-limit.ts',
+    'http/',
+    'auth/tokens.ts',
+    'auth/passwords.ts',
+    'auth/sessions.ts',
+    'rooms/access.ts',
+    'rooms/model.ts',
+  ],
   ['graphql/', 'services.ts'],
   // The features: each one's resolvers and domain rules.
-  ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/resolvers.ts'],
+  ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/'],
   // Transports: the schema assembled from the features, served over HTTP, SSE and WebSocket.
   ['graphql/schema.ts', 'graphql/yoga.ts', 'http/probes.ts', 'transport/'],
   ['app.ts', 'main.ts'],

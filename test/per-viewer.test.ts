@@ -117,10 +117,19 @@ describe('execute once, answer per viewer', () => {
       'messageAdded: messageAdded.reactions.viewerReacted',
       'roomEvents: roomEvents.message.reactions.viewerReacted',
       'roomEvents: roomEvents.room.isMember',
+      'roomEvents: roomEvents.room.lastMessage.reactions.viewerReacted',
+      'roomEvents: roomEvents.room.mentionCount',
       'roomEvents: roomEvents.room.messages.edges.node.reactions.viewerReacted',
+      'roomEvents: roomEvents.room.unreadCount',
       'roomEvents: roomEvents.room.viewerRole',
     ]);
-    expect(perViewerFields(schema).sort()).toEqual(['Reaction.viewerReacted', 'Room.isMember', 'Room.viewerRole']);
+    expect(perViewerFields(schema).sort()).toEqual([
+      'Reaction.viewerReacted',
+      'Room.isMember',
+      'Room.mentionCount',
+      'Room.unreadCount',
+      'Room.viewerRole',
+    ]);
   });
 
   it('fails a field that reads the viewer without @perViewer rather than share its answer', async () => {

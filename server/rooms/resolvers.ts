@@ -5,6 +5,8 @@ import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS } from '../limits.js';
 import { announce } from '../realtime/announce.js';
 import { charCount } from '../text.js';
 import { UniqueViolation } from '../store/index.js';
+import { directPeople, directRoom, isDirectId } from './direct.js';
+import { lastMessage, readState, unreadCount } from './read-state.js';
 import { slugify } from './slug.js';
 
 /** Member cursors carry the name's sort key (lowercase), opaque to clients. */
@@ -35,6 +37,8 @@ export const roomResolvers: Resolvers = {
       }
       const id = slugify(trimmed);
       if (!id) throw badInput('A room name needs at least one letter or digit.', 'name');
+      // Direct rooms' ids are derived from their people: a channel must never take one.
+      if (isDirectId(id)) throw badInput('That name is reserved; choose another.', 'name');
       try {
         const room = await ctx.services.store.createRoom(
           { id, name: trimmed, isPrivate: isPrivate ?? false },
@@ -57,9 +61,33 @@ export const roomResolvers: Resolvers = {
       return { ...room, isMember: true };
     },
 
+    async openDirect(_root, { userNames }, ctx) {
+      const viewer = requireViewer(ctx);
+      const others = await directPeople(ctx, viewer, userNames);
+      const people = [viewer, ...others];
+      const { id, name } = directRoom(people);
+      const room = await ctx.services.store.openDirect(
+        id,
+        name,
+        people.map((p) => p.id),
+      );
+      return { ...room, isMember: true };
+    },
+
+    async markRead(_root, { roomId, messageId }, ctx) {
+      const viewer = requireViewer(ctx);
+      const room = await requireRoom(ctx, roomId);
+      const seq = await ctx.services.store.messageSeq(room.id, messageId);
+      if (seq === undefined) throw badInput(`"${messageId}" is not a message of room "${room.id}".`, 'messageId');
+      await ctx.services.store.markRead(room.id, viewer.id, seq);
+      return room;
+    },
+
     async invite(_root, { roomId, userName }, ctx) {
       const room = await requireRoom(ctx, roomId);
       if (!room.isPrivate) throw badInput(`"${room.name}" is public: anyone can join it.`, 'roomId');
+      if (room.kind === 'DIRECT')
+        throw badInput('A direct conversation is between its people: open another with openDirect.', 'roomId');
       const invitee = await ctx.services.store.userByName(userName);
       if (!invitee) throw notFound(`No user named "${userName}".`);
       const change = await ctx.services.store.addMember(room.id, invitee.id);
@@ -95,5 +123,13 @@ export const roomResolvers: Resolvers = {
       };
     },
     viewerRole: async (room, _args, ctx) => (await ctx.services.store.roleIn(room.id, requireViewer(ctx).id)) ?? null,
+    unreadCount: (room, _args, ctx) => unreadCount(ctx, room.id),
+    async mentionCount(room, _args, ctx) {
+      // In a direct conversation every message is meant for its people.
+      if (room.kind === 'DIRECT') return unreadCount(ctx, room.id);
+      const state = await readState(ctx, room.id);
+      return state?.isMember ? state.mentions : 0;
+    },
+    lastMessage: async (room, _args, ctx) => (await lastMessage(ctx, room.id)) ?? null,
   },
 };

@@ -7,7 +7,9 @@ import {
   type MessageRow,
   type NewMessage,
   type RoomChange,
+  type ReadState,
   type RoomChangeKind,
+  type RoomKind,
   type RoomRole,
   type RoomRow,
   type Store,
@@ -64,11 +66,22 @@ const MESSAGE_COLUMNS = [
 
 type Transaction = Kysely<Database>;
 
-const toRoom = (r: { id: string; name: string; is_private: number | boolean }): RoomRow => ({
+const toRoom = (r: {
+  id: string;
+  name: string;
+  is_private: number | boolean;
+  kind: string;
+  topic: string | null;
+}): RoomRow => ({
   id: r.id,
   name: r.name,
   isPrivate: Boolean(r.is_private),
+  kind: r.kind as RoomKind,
+  topic: r.topic,
 });
+
+/** The columns `toRoom` reads. */
+const ROOM_COLUMNS = ['rooms.id', 'rooms.name', 'rooms.is_private', 'rooms.kind', 'rooms.topic'] as const;
 
 /** Ids are opaque strings outside; inside they are integers. Anything else matches nothing. */
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
@@ -145,7 +158,7 @@ export class KyselyStore implements Store {
       .leftJoin('room_members', (join) =>
         join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', userId),
       )
-      .select(['rooms.id', 'rooms.name', 'rooms.is_private', 'room_members.user_id as member'])
+      .select([...ROOM_COLUMNS, 'room_members.user_id as member'])
       .where('rooms.id', '=', roomId),
   );
 
@@ -251,13 +264,23 @@ export class KyselyStore implements Store {
 
   // --- rooms ---------------------------------------------------------------------
 
-  async createRoom(room: RoomRow, creatorId: string): Promise<RoomRow> {
+  async createRoom(channel: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow> {
     const now = Date.now();
+    const room: RoomRow = { ...channel, kind: 'CHANNEL', topic: null };
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('rooms')
-          .values({ id: room.id, name: room.name, is_private: this.bool(room.isPrivate), last_seq: 0, created_at: now })
+          .values({
+            id: room.id,
+            name: room.name,
+            is_private: this.bool(room.isPrivate),
+            kind: room.kind,
+            topic: room.topic,
+            last_seq: 0,
+            created_at: now,
+            last_activity_at: now,
+          })
           .execute();
         await trx
           .insertInto('room_members')
@@ -274,11 +297,7 @@ export class KyselyStore implements Store {
   }
 
   async room(id: string): Promise<RoomRow | undefined> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .select(['id', 'name', 'is_private'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('rooms').select(ROOM_COLUMNS).where('id', '=', id).executeTakeFirst();
     return row && toRoom(row);
   }
 
@@ -376,9 +395,9 @@ export class KyselyStore implements Store {
       .leftJoin('room_members', (join) =>
         join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', Number(userId)),
       )
-      .select(['rooms.id', 'rooms.name', 'rooms.is_private', 'room_members.user_id as member'])
+      .select([...ROOM_COLUMNS, 'room_members.user_id as member'])
       .where((eb) => eb.or([eb('rooms.is_private', '=', this.bool(false)), eb('room_members.user_id', 'is not', null)]))
-      .orderBy('rooms.name')
+      .orderBy('rooms.last_activity_at', 'desc')
       .orderBy('rooms.id')
       .execute();
     return rows.map((r) => ({ ...toRoom(r), isMember: r.member !== null }));
@@ -451,7 +470,7 @@ export class KyselyStore implements Store {
         // nextChangeSeq): writers to one room commit in order, with no gap.
         const { last_seq, last_event } = await trx
           .updateTable('rooms')
-          .set({ last_seq: sql`last_seq + 1`, last_event: sql`last_event + 1` })
+          .set({ last_seq: sql`last_seq + 1`, last_event: sql`last_event + 1`, last_activity_at: m.createdAt })
           .where('id', '=', m.roomId)
           .returning(['last_seq', 'last_event'])
           .executeTakeFirstOrThrow();
@@ -486,6 +505,14 @@ export class KyselyStore implements Store {
         };
         const seq = Number(last_event);
         await this.recordChange(trx, m.roomId, seq, 'MESSAGE_ADDED', message.id, null, m.createdAt);
+        await this.recordMentions(trx, message);
+        // Sending is reading: the author's own messages are never unread.
+        await trx
+          .updateTable('room_members')
+          .set({ read_seq: last_seq })
+          .where('room_id', '=', m.roomId)
+          .where('user_id', '=', Number(m.author.id))
+          .execute();
         const change: RoomChange = {
           roomId: m.roomId,
           seq,
@@ -545,6 +572,10 @@ export class KyselyStore implements Store {
         ...(decided.reactions !== undefined && { reactions: decided.reactions }),
         ...(decided.mentions !== undefined && { mentions: decided.mentions }),
       };
+      if (decided.mentions !== undefined) {
+        await trx.deleteFrom('message_mentions').where('message_id', '=', id).execute();
+        await this.recordMentions(trx, message);
+      }
       await trx
         .updateTable('messages')
         .set({
@@ -561,6 +592,119 @@ export class KyselyStore implements Store {
       const change: RoomChange = { roomId, seq, kind: decided.kind, message, user: null, createdAt: now };
       return { message, change };
     });
+  }
+
+  /** Who `message` mentions, where mention counts look. */
+  private async recordMentions(trx: Transaction, message: MessageRow): Promise<void> {
+    if (message.mentions.length === 0) return;
+    await trx
+      .insertInto('message_mentions')
+      .values(
+        message.mentions.map((user) => ({
+          room_id: message.roomId,
+          user_id: Number(user.id),
+          seq: message.seq,
+          message_id: Number(message.id),
+        })),
+      )
+      .execute();
+  }
+
+  async openDirect(id: string, name: string, memberIds: readonly string[]): Promise<RoomRow> {
+    const now = Date.now();
+    const room: RoomRow = { id, name, isPrivate: true, kind: 'DIRECT', topic: null };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('rooms')
+          .values({
+            id,
+            name,
+            is_private: this.bool(true),
+            kind: 'DIRECT',
+            topic: null,
+            last_seq: 0,
+            created_at: now,
+            last_activity_at: now,
+          })
+          .execute();
+        await trx
+          .insertInto('room_members')
+          .values(memberIds.map((userId) => ({ room_id: id, user_id: Number(userId), joined_at: now })))
+          .execute();
+        for (const userId of memberIds) {
+          const seq = await this.nextChangeSeq(trx, id);
+          await this.recordChange(trx, id, seq, 'MEMBER_JOINED', null, userId, now);
+        }
+      });
+    } catch (error) {
+      // Another opener of the same conversation won the race: its room is the room.
+      if (!this.isUniqueViolation(error)) throw error;
+      const existing = await this.room(id);
+      if (existing?.kind !== 'DIRECT') throw new Error(`room ${id} exists and is not a direct room`);
+    }
+    return room;
+  }
+
+  async readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>> {
+    const states = new Map<string, ReadState>();
+    if (roomIds.length === 0) return states;
+    const user = Number(userId);
+    const [rows, mentions] = await Promise.all([
+      this.db
+        .selectFrom('rooms')
+        .leftJoin('room_members', (join) =>
+          join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', user),
+        )
+        .select(['rooms.id', 'rooms.last_seq', 'room_members.read_seq', 'room_members.user_id as member'])
+        .where('rooms.id', 'in', roomIds)
+        .execute(),
+      this.db
+        .selectFrom('message_mentions')
+        .innerJoin('room_members', (join) =>
+          join
+            .onRef('room_members.room_id', '=', 'message_mentions.room_id')
+            .onRef('room_members.user_id', '=', 'message_mentions.user_id'),
+        )
+        .select(['message_mentions.room_id', (eb) => eb.fn.countAll().as('count')])
+        .where('message_mentions.user_id', '=', user)
+        .where('message_mentions.room_id', 'in', roomIds)
+        .whereRef('message_mentions.seq', '>', 'room_members.read_seq')
+        .groupBy('message_mentions.room_id')
+        .execute(),
+    ]);
+    const mentionsIn = new Map(mentions.map((m) => [m.room_id, Number(m.count)]));
+    for (const row of rows) {
+      const isMember = row.member !== null;
+      states.set(row.id, {
+        lastSeq: Number(row.last_seq),
+        readSeq: isMember ? Number(row.read_seq) : 0,
+        mentions: mentionsIn.get(row.id) ?? 0,
+        isMember,
+      });
+    }
+    return states;
+  }
+
+  async markRead(roomId: string, userId: string, seq: number): Promise<void> {
+    await this.db
+      .updateTable('room_members')
+      .set({ read_seq: seq })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', Number(userId))
+      .where('read_seq', '<', seq)
+      .execute();
+  }
+
+  async lastMessages(roomIds: readonly string[]): Promise<Map<string, MessageRow>> {
+    if (roomIds.length === 0) return new Map();
+    const rows = await this.messages()
+      .innerJoin('rooms', (join) =>
+        join.onRef('rooms.id', '=', 'messages.room_id').onRef('rooms.last_seq', '=', 'messages.seq'),
+      )
+      .where('rooms.id', 'in', roomIds)
+      .execute();
+    return new Map(rows.map((row) => [row.room_id, toMessage(row)]));
   }
 
   async lastChangeSeq(roomId: string): Promise<number> {

@@ -136,5 +136,51 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         );
       },
     },
+    '0003_direct_and_read_state': {
+      // Direct rooms, topics, the order of `rooms`, read markers and mention counts.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('rooms')
+          .addColumn('kind', 'text', (c) => c.notNull().defaultTo('CHANNEL'))
+          .execute();
+        await db.schema.alterTable('rooms').addColumn('topic', 'text').execute();
+        await db.schema
+          .alterTable('rooms')
+          .addColumn('last_activity_at', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`update rooms set last_activity_at = coalesce(
+                    (select max(m.created_at) from messages m where m.room_id = rooms.id), rooms.created_at)`.execute(
+          db,
+        );
+        await db.schema.createIndex('rooms_activity').on('rooms').columns(['last_activity_at', 'id']).execute();
+        await db.schema
+          .alterTable('room_members')
+          .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // What was there before read markers existed counts as read.
+        await sql`update room_members set read_seq = (select r.last_seq from rooms r where r.id = room_members.room_id)`.execute(
+          db,
+        );
+
+        await db.schema
+          .createTable('message_mentions')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('message_id', ref, (c) => c.notNull().references('messages.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('message_mentions_pk', ['room_id', 'user_id', 'seq'])
+          .execute();
+        await db.schema.createIndex('message_mentions_message').on('message_mentions').column('message_id').execute();
+        // Mentions so far are in the messages' JSON (0002); the table takes them over.
+        const rows = await sql<{ id: number | string; room_id: string; seq: number | string; mentions: string }>`
+          select id, room_id, seq, mentions from messages where mentions <> '[]'`.execute(db);
+        for (const row of rows.rows) {
+          for (const user of JSON.parse(row.mentions) as { id: string }[]) {
+            await sql`insert into message_mentions (room_id, user_id, seq, message_id)
+                      values (${row.room_id}, ${Number(user.id)}, ${row.seq}, ${row.id})`.execute(db);
+          }
+        }
+      },
+    },
   };
 }

@@ -24,6 +24,10 @@ export interface Database {
     last_seq: number | string;
     /** The newest change's seq (room_events); bumped in the transaction of the change. */
     last_event: Generated<number | string>;
+    kind: Generated<string>;
+    topic: string | null;
+    /** When its newest message was posted (or it was created): the order of `rooms`. */
+    last_activity_at: Generated<number | string>;
     created_at: number | string;
   };
   room_members: {
@@ -31,6 +35,8 @@ export interface Database {
     user_id: number | string;
     joined_at: number | string;
     role: Generated<string>;
+    /** The seq of the newest message the member has read. */
+    read_seq: Generated<number | string>;
   };
   messages: {
     id: Generated<number | string>;
@@ -47,6 +53,13 @@ export interface Database {
     reactions: Generated<string>;
     /** JSON: UserRow[]. */
     mentions: Generated<string>;
+  };
+  /** Who each message mentions, by seq: what mention counts are counted from. */
+  message_mentions: {
+    room_id: string;
+    user_id: number | string;
+    seq: number | string;
+    message_id: number | string;
   };
   room_events: {
     room_id: string;

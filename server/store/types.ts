@@ -9,10 +9,25 @@ export interface UserRow {
   readonly name: string;
 }
 
+export type RoomKind = 'CHANNEL' | 'DIRECT';
+
 export interface RoomRow {
   readonly id: string;
   readonly name: string;
   readonly isPrivate: boolean;
+  readonly kind: RoomKind;
+  readonly topic: string | null;
+}
+
+/** Where a member stands in a room: how far they read, and what is there to read. */
+export interface ReadState {
+  /** The room's newest message seq. */
+  readonly lastSeq: number;
+  /** The member's read marker (a message seq); 0 for a non-member. */
+  readonly readSeq: number;
+  /** Messages after the marker that mention the member. */
+  readonly mentions: number;
+  readonly isMember: boolean;
 }
 
 /** One emoji on a message and who used it, earliest first. */
@@ -115,15 +130,26 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<boolean>;
 
   /** Throws `UniqueViolation` when the id is taken. The creator is its owner. */
-  createRoom(room: RoomRow, creatorId: string): Promise<RoomRow>;
+  createRoom(room: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow>;
   room(id: string): Promise<RoomRow | undefined>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** The room and whether `userId` belongs to it, in one query. */
   roomFor(roomId: string, userId: string): Promise<(RoomRow & { isMember: boolean }) | undefined>;
   /** Idempotent: the change (MEMBER_JOINED) only when the user was not a member. */
   addMember(roomId: string, userId: string): Promise<RoomChange | undefined>;
-  /** Public rooms and the private rooms `userId` belongs to, by name. */
+  /** Public rooms and the private rooms `userId` belongs to, latest activity first. */
   roomsVisibleTo(userId: string): Promise<(RoomRow & { isMember: boolean })[]>;
+  /**
+   * The direct room of exactly `memberIds` (2–9 users), created with them as members if
+   * it does not exist: `id` is derived from the set, so racing creators get one room.
+   */
+  openDirect(id: string, name: string, memberIds: readonly string[]): Promise<RoomRow>;
+  /** `userId`'s read state in each of `roomIds` (missing rooms are left out). */
+  readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>>;
+  /** Moves `userId`'s read marker in the room forward to `seq` (never back). */
+  markRead(roomId: string, userId: string, seq: number): Promise<void>;
+  /** The newest message of each of `roomIds` that has one. */
+  lastMessages(roomIds: readonly string[]): Promise<Map<string, MessageRow>>;
 
   /**
    * Appends a message with the room's next `seq`, atomically. With a `clientId` that

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EDIT, type Events, REACT, ROOM_EVENTS, RoomModel, change, send, snapshot } from '../helpers/events.js';
 import { checkFeedProperty } from '../helpers/feed-property.js';
-import { createRoom, joinRoom, type Session, signUp } from '../helpers/http.js';
+import { createRoom, gqlOk, joinRoom, type Session, signUp } from '../helpers/http.js';
 import { waitOnline, waitUntil } from '../helpers/wait.js';
 import { CLUSTER_BACKENDS } from './harness.js';
 import { useTwoNodes } from './support.js';
@@ -66,4 +66,27 @@ describe.runIf(CLUSTER_BACKENDS)('the change feed on two nodes', () => {
     for (const event of again.items) rebuilt.apply(event.roomEvents);
     expect(rebuilt.messages).toEqual(fresh.messages);
   }, 90_000);
+});
+
+describe.runIf(CLUSTER_BACKENDS)('direct rooms on two nodes', () => {
+  const { A, B } = useTwoNodes();
+
+  it('gives one room to the same people opening their conversation at the same moment on both nodes', async () => {
+    const people = await Promise.all(Array.from({ length: 3 }, (_, i) => signUp((i % 2 ? B() : A()).url)));
+    const names = people.map((p) => p.user.name);
+    const opened = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const who = people[i % people.length]!;
+        const node = i % 2 ? B() : A();
+        return gqlOk<{ openDirect: { id: string; memberCount: number } }>(
+          node.url,
+          'mutation($n: [String!]!) { openDirect(userNames: $n) { id memberCount } }',
+          { n: names.filter((n) => n !== who.user.name) },
+          { token: who.token },
+        );
+      }),
+    );
+    expect(new Set(opened.map((o) => o.openDirect.id)).size).toBe(1);
+    expect(opened.every((o) => o.openDirect.memberCount === 3)).toBe(true);
+  }, 60_000);
 });

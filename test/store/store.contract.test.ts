@@ -29,7 +29,13 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
 
   it('migrates idempotently and starts with the public room general', async () => {
     await store.migrate();
-    expect(await store.room('general')).toEqual({ id: 'general', name: 'General', isPrivate: false });
+    expect(await store.room('general')).toEqual({
+      id: 'general',
+      name: 'General',
+      isPrivate: false,
+      kind: 'CHANNEL',
+      topic: null,
+    });
   });
 
   it('keeps user names unique without regard to case', async () => {
@@ -56,15 +62,18 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
       UniqueViolation,
     );
     expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general']);
+    // Latest activity first: the new room before general.
     const forAlice = await store.roomsVisibleTo(alice.id);
     expect(forAlice.map((r) => [r.id, r.isMember])).toEqual([
-      ['general', false],
       ['secret', true],
+      ['general', false],
     ]);
     expect(await store.roomFor('secret', bob.id)).toEqual({
       id: 'secret',
       name: 'Secret',
       isPrivate: true,
+      kind: 'CHANNEL',
+      topic: null,
       isMember: false,
     });
     expect(await store.roomFor('secret', alice.id)).toMatchObject({ id: 'secret', isMember: true });
@@ -73,7 +82,7 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
     await store.addMember('secret', bob.id); // idempotent
     expect(await store.isMember('secret', bob.id)).toBe(true);
     expect(await store.roomFor('secret', bob.id)).toMatchObject({ isMember: true });
-    expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['general', 'secret']);
+    expect((await store.roomsVisibleTo(bob.id)).map((r) => r.id)).toEqual(['secret', 'general']);
   });
 
   it('numbers messages 1, 2, 3… per room and pages history both ways', async () => {

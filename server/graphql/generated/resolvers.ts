@@ -75,6 +75,16 @@ export type Mutation = {
   invite: Room;
   /** Joins a public room. */
   joinRoom: Room;
+  /**
+   * Moves the viewer's read marker in the room forward to `messageId` (never back). Sending
+   * a message moves it to that message: the viewer's own messages are never unread.
+   */
+  markRead: Room;
+  /**
+   * The direct conversation of the viewer and `userNames` (1–8 others): the same set of
+   * people, in any order, opened by any of them, always gets the same room.
+   */
+  openDirect: Room;
   /** Removes the viewer's reaction; removing one that is not there changes nothing. */
   removeReaction: Message;
   /**
@@ -121,6 +131,15 @@ export type MutationInviteArgs = {
 
 export type MutationJoinRoomArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type MutationMarkReadArgs = {
+  messageId: Scalars['ID']['input'];
+  roomId: Scalars['ID']['input'];
+};
+
+export type MutationOpenDirectArgs = {
+  userNames: Array<Scalars['String']['input']>;
 };
 
 export type MutationRemoveReactionArgs = {
@@ -170,7 +189,7 @@ export type Query = {
   me?: Maybe<User>;
   /** A room the viewer may see, else null (a private room of others reads as missing). */
   room?: Maybe<Room>;
-  /** The public rooms and the private rooms the viewer belongs to, by name. */
+  /** The public rooms and the private rooms (direct ones too) the viewer belongs to, latest activity first. */
   rooms: Array<Room>;
 };
 
@@ -208,9 +227,15 @@ export type Room = {
   isMember: Scalars['Boolean']['output'];
   /** A private room is visible only to its members, who add others with `invite`. */
   isPrivate: Scalars['Boolean']['output'];
+  /** A channel, or a direct conversation of a fixed set of people. */
+  kind: RoomKind;
+  /** The newest message, or null in a room without any. */
+  lastMessage?: Maybe<Message>;
   memberCount: Scalars['Int']['output'];
   /** Members by name (without regard to case). At most 100 a page. */
   members: UserConnection;
+  /** Of those, the ones that mention the viewer; in a DIRECT room, all of them. */
+  mentionCount: Scalars['Int']['output'];
   /**
    * History, counted back from the newest message (or from `before`, a cursor of this
    * connection). At most 100 a page. Deleted messages stay as tombstones.
@@ -219,6 +244,9 @@ export type Room = {
   name: Scalars['String']['output'];
   /** Users who have at least one live subscription to this room, on any node. */
   online: Array<User>;
+  topic?: Maybe<Scalars['String']['output']>;
+  /** Messages by others after the viewer's read marker; 0 for non-members. */
+  unreadCount: Scalars['Int']['output'];
   /** The viewer's role here, or null for a non-member. */
   viewerRole?: Maybe<RoomRole>;
 };
@@ -256,6 +284,11 @@ export type RoomEventKind =
   | 'MESSAGE_EDITED'
   | 'REACTIONS_CHANGED'
   | 'ROOM_UPDATED';
+
+export type RoomKind =
+  | 'CHANNEL'
+  /** Private to the viewer and 1–8 others; the same people always get the same room. */
+  | 'DIRECT';
 
 export type RoomRole =
   | 'MEMBER'
@@ -449,6 +482,7 @@ export type ResolversTypes = {
   Room: ResolverTypeWrapper<RoomModel>;
   RoomEvent: ResolverTypeWrapper<RoomChange>;
   RoomEventKind: RoomEventKind;
+  RoomKind: RoomKind;
   RoomRole: RoomRole;
   Session: ResolverTypeWrapper<Omit<Session, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -565,6 +599,18 @@ export type MutationResolvers<
     RequireFields<MutationInviteArgs, 'roomId' | 'userName'>
   >;
   joinRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationJoinRoomArgs, 'id'>>;
+  markRead?: Resolver<
+    ResolversTypes['Room'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationMarkReadArgs, 'messageId' | 'roomId'>
+  >;
+  openDirect?: Resolver<
+    ResolversTypes['Room'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationOpenDirectArgs, 'userNames'>
+  >;
   removeReaction?: Resolver<
     ResolversTypes['Message'],
     ParentType,
@@ -643,6 +689,8 @@ export type RoomResolvers<
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isPrivate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RoomKind'], ParentType, ContextType>;
+  lastMessage?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   members?: Resolver<
     ResolversTypes['UserConnection'],
@@ -650,6 +698,7 @@ export type RoomResolvers<
     ContextType,
     RequireFields<RoomMembersArgs, 'first'>
   >;
+  mentionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   messages?: Resolver<
     ResolversTypes['MessageConnection'],
     ParentType,
@@ -658,6 +707,8 @@ export type RoomResolvers<
   >;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
 };
 
