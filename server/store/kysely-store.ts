@@ -264,31 +264,43 @@ export class KyselyStore implements Store {
 
   // --- rooms ---------------------------------------------------------------------
 
-  async createRoom(channel: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow> {
+  /**
+   * Creates `room` with its first members, each joining as a change of its feed, in one
+   * transaction. Throws the store's unique violation when the id is taken.
+   */
+  private async insertRoom(room: RoomRow, members: readonly { userId: string; role: RoomRole }[]): Promise<void> {
     const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('rooms')
+        .values({
+          id: room.id,
+          name: room.name,
+          is_private: this.bool(room.isPrivate),
+          kind: room.kind,
+          topic: room.topic,
+          last_seq: 0,
+          created_at: now,
+          last_activity_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('room_members')
+        .values(
+          members.map(({ userId, role }) => ({ room_id: room.id, user_id: Number(userId), joined_at: now, role })),
+        )
+        .execute();
+      for (const { userId } of members) {
+        const seq = await this.nextChangeSeq(trx, room.id);
+        await this.recordChange(trx, room.id, seq, 'MEMBER_JOINED', null, userId, now);
+      }
+    });
+  }
+
+  async createRoom(channel: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow> {
     const room: RoomRow = { ...channel, kind: 'CHANNEL', topic: null };
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('rooms')
-          .values({
-            id: room.id,
-            name: room.name,
-            is_private: this.bool(room.isPrivate),
-            kind: room.kind,
-            topic: room.topic,
-            last_seq: 0,
-            created_at: now,
-            last_activity_at: now,
-          })
-          .execute();
-        await trx
-          .insertInto('room_members')
-          .values({ room_id: room.id, user_id: Number(creatorId), joined_at: now, role: 'OWNER' })
-          .execute();
-        const last_event = await this.nextChangeSeq(trx, room.id);
-        await this.recordChange(trx, room.id, last_event, 'MEMBER_JOINED', null, creatorId, now);
-      });
+      await this.insertRoom(room, [{ userId: creatorId, role: 'OWNER' }]);
     } catch (error) {
       if (this.isUniqueViolation(error)) throw new UniqueViolation(`room ${room.id} exists`);
       throw error;
@@ -611,32 +623,12 @@ export class KyselyStore implements Store {
   }
 
   async openDirect(id: string, name: string, memberIds: readonly string[]): Promise<RoomRow> {
-    const now = Date.now();
     const room: RoomRow = { id, name, isPrivate: true, kind: 'DIRECT', topic: null };
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('rooms')
-          .values({
-            id,
-            name,
-            is_private: this.bool(true),
-            kind: 'DIRECT',
-            topic: null,
-            last_seq: 0,
-            created_at: now,
-            last_activity_at: now,
-          })
-          .execute();
-        await trx
-          .insertInto('room_members')
-          .values(memberIds.map((userId) => ({ room_id: id, user_id: Number(userId), joined_at: now })))
-          .execute();
-        for (const userId of memberIds) {
-          const seq = await this.nextChangeSeq(trx, id);
-          await this.recordChange(trx, id, seq, 'MEMBER_JOINED', null, userId, now);
-        }
-      });
+      await this.insertRoom(
+        room,
+        memberIds.map((userId) => ({ userId, role: 'MEMBER' })),
+      );
     } catch (error) {
       // Another opener of the same conversation won the race: its room is the room.
       if (!this.isUniqueViolation(error)) throw error;
