@@ -9,15 +9,16 @@ const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const README_SHOT = fileURLToPath(new URL('../../web/public/screenshot.png', import.meta.url));
 const ROOM = 'design-review';
 
-const CONVERSATION: [speaker: number, text: string][] = [
+/** Who says what; a third element is the index of the message it answers. */
+const CONVERSATION: [speaker: number, text: string, replyTo?: number][] = [
   [1, 'Morning! The new onboarding flow is up on staging.'],
   [1, 'Notes are in https://example.com/specs/onboarding-v2 if you want the background.'],
   [2, 'Nice. First impression: the welcome step is much calmer than before.'],
   [0, 'Agreed. I tried it on my phone over a slow connection and it held up well.'],
   [0, 'One thing: the progress dots are hard to see in dark mode.'],
-  [3, 'Good catch, I will bump the contrast. Anything else before we ship on Thursday?'],
+  [3, 'Good catch @maya, I will bump the contrast. Anything else before we ship on Thursday?'],
   [2, 'The copy on step three still says "workspace" instead of "room".'],
-  [1, 'Fixed, thanks! Deploying again now.'],
+  [1, 'Fixed, thanks! Deploying again now.', 6],
   [3, 'Longest word test: Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen wraps fine.'],
   [0, 'Looks great. Ship it!'],
 ];
@@ -41,14 +42,42 @@ describe('screenshots of a busy room', () => {
     for (const person of people) {
       await graphqlAs(person.context, server.url, `mutation { joinRoom(id: "${ROOM}") { id } }`);
     }
-    for (const [speaker, text] of CONVERSATION) {
-      await graphqlAs(
+    const ids: string[] = [];
+    for (const [speaker, text, replyTo] of CONVERSATION) {
+      const sent = await graphqlAs<{ sendMessage: { id: string } }>(
         people[speaker]!.context,
         server.url,
-        'mutation($t: String!) { sendMessage(roomId: "design-review", text: $t) { id } }',
-        { t: text },
+        'mutation($t: String!, $r: ID) { sendMessage(roomId: "design-review", text: $t, replyToId: $r) { id } }',
+        { t: text, r: replyTo === undefined ? null : ids[replyTo] },
       );
+      ids.push(sent.sendMessage.id);
     }
+    // What a room looks like after a while: reactions, and a message fixed after sending.
+    const react = (who: number, index: number, emoji: string) =>
+      graphqlAs(
+        people[who]!.context,
+        server.url,
+        'mutation($m: ID!, $e: String!) { addReaction(messageId: $m, emoji: $e) { id } }',
+        {
+          m: ids[index],
+          e: emoji,
+        },
+      );
+    await react(1, 9, '🎉');
+    await react(2, 9, '🎉');
+    await react(3, 9, '🚀');
+    await react(0, 7, '👍');
+    await react(2, 7, '👍');
+    await react(1, 3, '💯');
+    await graphqlAs(
+      people[0]!.context,
+      server.url,
+      'mutation($m: ID!, $t: String!) { editMessage(id: $m, text: $t) { id } }',
+      {
+        m: ids[4],
+        t: 'One thing: the progress dots are hard to see in dark mode (and in bright sunlight).',
+      },
+    );
     for (const person of people.slice(1)) {
       await person.page.goto(`${server.url}/rooms/${ROOM}`);
       await waitLive(person.page);
