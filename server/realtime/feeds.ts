@@ -19,6 +19,14 @@ export interface Feed<T> {
   replay(store: Store, roomId: string, position: number): AsyncGenerator<T[]>;
 }
 
+/**
+ * Lets the event loop read I/O between replay batches. SQLite answers synchronously
+ * under its promise, so a replay of thousands of messages would otherwise hold the loop
+ * from its first batch to its last: /healthz, new connection_acks and every other
+ * client waited seconds behind a reconnect storm's replays.
+ */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** `messageAdded`: new messages, by message seq. */
 export const messageFeed: Feed<MessageRow> = {
   field: 'messageAdded',
@@ -31,6 +39,7 @@ export const messageFeed: Feed<MessageRow> = {
       if (batch.length > 0) yield batch;
       if (batch.length < REPLAY_BATCH) return;
       after = batch.at(-1)!.seq;
+      await yieldToIo();
     }
   },
 };
@@ -47,6 +56,7 @@ export const changeFeed: Feed<RoomChange> = {
       if (batch.length > 0) yield compact(batch);
       if (batch.length < REPLAY_BATCH) return;
       after = batch.at(-1)!.seq;
+      await yieldToIo();
     }
   },
 };
