@@ -3,7 +3,7 @@
  *
  * Builds the app in this process (SQLite, in-process pub/sub, no rate limits, no web UI),
  * opens N subscribers from a child process (so the clients' memory is not counted), the
- * way ../shared/bench does (one user's token for all, `connection_init { authToken }`, then
+ * way `npm run bench` does (one user's token for all, `connection_init { authToken }`, then
  * `subscribe` to `messageAdded(roomId: "general")`), waits until every subscription has
  * received a message, and reports per subscriber, after forced GCs: heapUsed, external,
  * arrayBuffers and RSS growth. Then diffs two heap snapshots (objects that were allocated
@@ -14,7 +14,7 @@
  *       [--warm 20] [--no-snapshots] [--top 30] [--keep-snapshots] [--source]
  *       [--bench-like] [--alloc major|all]
  *
- * `--bench-like`: what ../shared/bench sees instead (RSS from a just-started server to N
+ * `--bench-like`: what `npm run bench` sees instead (RSS from a just-started server to N
  * live subscribers, no warm-up, no GC), by V8 heap space. `--alloc`: V8's sampling heap
  * profile of the subscribe burst, by package, server frame and function; `all` counts
  * every allocation, `major` only what is alive or was collected by a full GC (what
@@ -25,15 +25,15 @@
  * gives every named arrow function a `name` property of its own (about 250 bytes each)
  * and would inflate the figures. `--source` runs the TypeScript through tsx instead.
  *
- * `--target socketio` measures ../shared/bench/baselines/socketio.mjs the same way (its
- * dependencies are where `../shared/bench/run` installed them, or SOCKETIO_BASELINE=<file>).
+ * `--target socketio` measures the benchmark's Socket.IO chat baseline
+ * (test/bench/events/socketio.mjs, or SOCKETIO_BASELINE=<file>) the same way.
  * With snapshots, RSS figures are disturbed by the snapshots' own memory: use
  * `--no-snapshots` for RSS. heapUsed is exact either way.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -140,7 +140,9 @@ function runClient(): void {
         case 'send': {
           if (!sender) throw new Error('no sender');
           if (sender.proto === 'socketio')
-            sender.ws.send(`42${JSON.stringify(['chat', { name: 'mem', text: msg.text }])}`);
+            sender.ws.send(
+              `42${JSON.stringify(['chat message', { text: msg.text, author: { id: '1', name: 'mem' } }])}`,
+            );
           else
             sender.ws.send(
               JSON.stringify({
@@ -476,14 +478,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The Socket.IO chat server `npm run bench` compares against. */
 function socketioBaseline(): string {
-  if (process.env.SOCKETIO_BASELINE) return process.env.SOCKETIO_BASELINE;
-  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  for (const dir of existsSync(cache) ? readdirSync(cache) : []) {
-    const file = join(cache, dir, 'baselines/socketio.mjs');
-    if (dir.startsWith('chat-fanout-bench-') && existsSync(join(cache, dir, 'node_modules/socket.io'))) return file;
-  }
-  throw new Error('no installed bench: run `../shared/bench/run fanout --help` once, or set SOCKETIO_BASELINE');
+  return process.env.SOCKETIO_BASELINE ?? fileURLToPath(new URL('./events/socketio.mjs', import.meta.url));
 }
 
 interface Started {
@@ -605,7 +602,7 @@ async function startAllocationProfile(all: boolean) {
 }
 
 /**
- * What ../shared/bench sees: RSS of a server that has only started, against RSS once N
+ * What `npm run bench` sees: RSS of a server that has only started, against RSS once N
  * subscribers are live (one-time costs, garbage and heap growth included), no forced GC.
  * Prints where the growth is, by V8 heap space.
  */
