@@ -25,7 +25,7 @@ import type { GraphQLContext } from './context.js';
  * selection (realtime/fanout.ts). That execution runs with a *shared* context: it has
  * no viewer, and reading `viewer` (or anything else that says who is asking) throws.
  * A field whose value depends on the viewer is declared `@perViewer` in the schema; in
- * a shared execution it answers a placeholder and leaves a *hole*: where in the result
+ * a shared execution it answers a stand-in value and leaves a *hole*: where in the result
  * it goes and how to compute it for one viewer. Each subscriber's payload is the shared
  * result with its own answers in the holes; a result without holes (a new message has
  * no reactions) is serialized once for everyone.
@@ -91,7 +91,7 @@ export function viewerContext(services: Services, viewer: UserRow): GraphQLConte
 const holesOf = (ctx: GraphQLContext): Hole[] | undefined => (ctx as Partial<SharedContext>)[HOLES];
 
 /** A value that `type` serializes without complaint; overwritten per viewer. */
-function placeholder(type: GraphQLOutputType): unknown {
+function standIn(type: GraphQLOutputType): unknown {
   if (!(type instanceof GraphQLNonNull)) return null;
   const named = type.ofType;
   if (named instanceof GraphQLEnumType) return named.getValues()[0]!.value;
@@ -123,7 +123,7 @@ export function applyPerViewer(schema: GraphQLSchema): GraphQLSchema {
       if (!field.astNode?.directives?.some((d) => d.name.value === PER_VIEWER_DIRECTIVE)) continue;
       const leaf = getNamedType(field.type);
       if (!isLeafType(leaf)) throw new Error(`@perViewer on ${type.name}.${field.name}: only leaf fields`);
-      const fallback = placeholder(field.type); // throws at start-up for an unsupported type
+      const fallback = standIn(field.type); // throws at start-up for an unsupported type
       const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, ctx: GraphQLContext, info) => {
         const holes = holesOf(ctx);
