@@ -38,15 +38,17 @@ async function readableMessage(ctx: GraphQLContext, id: string): Promise<Message
   return message;
 }
 
-/** Stores a change to message `id` as `decide` says (under the room's lock), then tells the room. */
+/**
+ * Stores a change to `message` (one the viewer may read) as `decide` says from its state
+ * under the room's lock, then tells the room.
+ */
 async function changeMessage(
   ctx: GraphQLContext,
-  id: string,
+  message: MessageRow,
   decide: (current: MessageRow) => MessageChange,
 ): Promise<MessageRow> {
-  await readableMessage(ctx, id);
-  const changed = await ctx.services.store.changeMessage(id, decide);
-  if (!changed) throw notFound(`No message "${id}".`);
+  const changed = await ctx.services.store.changeMessage(message.roomId, message.id, decide);
+  if (!changed) throw notFound(`No message "${message.id}".`);
   if (changed.change) await announce(ctx.services, ctx.log, changed.change);
   return changed.message;
 }
@@ -89,7 +91,7 @@ async function react(
   const viewer = requireViewer(ctx);
   await ctx.services.limiter.consume('react', RATE_REACT, viewer.id);
   const chosen = emojiArgument(emoji);
-  return changeMessage(ctx, messageId, (current) => {
+  return changeMessage(ctx, await readableMessage(ctx, messageId), (current) => {
     refuseIfDeleted(current, 'reacted to', 'messageId');
     const reactions = toggle(current.reactions, chosen, viewer.id);
     return reactions && { kind: 'REACTIONS_CHANGED', reactions };
@@ -151,11 +153,8 @@ export const messageResolvers: Resolvers = {
         throw badInput(`clientId is 1–${CLIENT_ID_MAX_CHARS} characters.`, 'clientId');
       }
       const room = await requireRoom(ctx, roomId);
-      if (replyToId != null) {
-        const original = await store.message(replyToId);
-        if (!original || original.roomId !== room.id)
-          throw badInput(`"${replyToId}" is not a message of room "${room.id}".`, 'replyToId');
-      }
+      if (replyToId != null && (await store.messageSeq(room.id, replyToId)) === undefined)
+        throw badInput(`"${replyToId}" is not a message of room "${room.id}".`, 'replyToId');
       const { message, change } = await store.appendMessage({
         roomId: room.id,
         author: viewer,
@@ -176,9 +175,9 @@ export const messageResolvers: Resolvers = {
       const viewer = requireViewer(ctx);
       await ctx.services.limiter.consume('changeMessage', RATE_CHANGE_MESSAGE, viewer.id);
       const body = messageText(text);
-      const { roomId } = await readableMessage(ctx, id);
-      const mentions = await mentionsIn(ctx, roomId, body);
-      return changeMessage(ctx, id, (current) => {
+      const message = await readableMessage(ctx, id);
+      const mentions = await mentionsIn(ctx, message.roomId, body);
+      return changeMessage(ctx, message, (current) => {
         if (current.author.id !== viewer.id) throw forbidden('Only its author may edit a message.');
         refuseIfDeleted(current, 'edited', 'id');
         if (current.text === body) return null;
@@ -189,13 +188,13 @@ export const messageResolvers: Resolvers = {
     async deleteMessage(_root, { id }, ctx) {
       const viewer = requireViewer(ctx);
       await ctx.services.limiter.consume('changeMessage', RATE_CHANGE_MESSAGE, viewer.id);
-      const { roomId, author } = await readableMessage(ctx, id);
-      if (author.id !== viewer.id) {
-        const role = await ctx.services.store.roleIn(roomId, viewer.id);
+      const message = await readableMessage(ctx, id);
+      if (message.author.id !== viewer.id) {
+        const role = await ctx.services.store.roleIn(message.roomId, viewer.id);
         if (role !== 'OWNER' && role !== 'MODERATOR')
           throw forbidden("Only its author or the room's moderators may delete a message.");
       }
-      return changeMessage(ctx, id, (current) =>
+      return changeMessage(ctx, message, (current) =>
         current.deletedAt !== null
           ? null
           : { kind: 'MESSAGE_DELETED', text: '', deletedAt: Date.now(), reactions: [], mentions: [] },

@@ -559,19 +559,21 @@ export class KyselyStore implements Store {
   }
 
   async changeMessage(
+    roomId: string,
     messageId: string,
     decide: (current: MessageRow) => MessageChange,
   ): Promise<{ message: MessageRow; change?: RoomChange } | undefined> {
     const id = numericId(messageId);
     if (id === null) return undefined;
-    const located = await this.db.selectFrom('messages').select('room_id').where('id', '=', id).executeTakeFirst();
-    if (!located) return undefined;
-    const roomId = located.room_id;
     return this.db.transaction().execute(async (trx) => {
       // Lock the room first, then read: every change to the room's messages holds this
       // lock, so `decide` sees the state it replaces.
       await this.dialect.lockRoom(trx, roomId);
-      const row = await this.messages(trx).where('messages.id', '=', id).executeTakeFirstOrThrow();
+      const row = await this.messages(trx)
+        .where('messages.id', '=', id)
+        .where('messages.room_id', '=', roomId)
+        .executeTakeFirst();
+      if (!row) return undefined;
       const current = toMessage(row);
       const decided = decide(current);
       if (decided === null) return { message: current };

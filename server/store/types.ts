@@ -161,12 +161,13 @@ export interface Store {
   /** Messages by id, in any order; unknown ids are left out. */
   messagesByIds(ids: readonly string[]): Promise<MessageRow[]>;
   /**
-   * Changes message `messageId` as `decide` says, given its current state read under
-   * the room's lock, and records the change in the room's feed in the same
-   * transaction. Undefined when there is no such message; `change` is undefined when
-   * `decide` changed nothing.
+   * Changes message `messageId` of room `roomId` as `decide` says, given its current
+   * state read under the room's lock, and records the change in the room's feed in the
+   * same transaction. Undefined when the room has no such message; `change` is
+   * undefined when `decide` changed nothing.
    */
   changeMessage(
+    roomId: string,
     messageId: string,
     decide: (current: MessageRow) => MessageChange,
   ): Promise<{ message: MessageRow; change?: RoomChange } | undefined>;
