@@ -1,4 +1,4 @@
-import type { OperationDefinitionNode } from 'graphql';
+import { BREAK, type FragmentDefinitionNode, type OperationDefinitionNode, visit } from 'graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 
 /**
@@ -19,15 +19,24 @@ export function changeSeqSnapshot(ctx: GraphQLContext, roomId: string): Promise<
 
 const selectsCursor = new WeakMap<OperationDefinitionNode, boolean>();
 
-/** Whether the operation selects `eventCursor` anywhere (fragments included, by name). */
+/** Whether the operation selects `eventCursor` anywhere, its fragments included. */
 export function operationSelectsEventCursor(
   operation: OperationDefinitionNode,
-  fragments: Record<string, { selectionSet: OperationDefinitionNode['selectionSet'] }>,
+  fragments: Record<string, FragmentDefinitionNode>,
 ): boolean {
   let known = selectsCursor.get(operation);
   if (known === undefined) {
-    const text = JSON.stringify([operation.selectionSet, Object.values(fragments).map((f) => f.selectionSet)]);
-    known = text.includes('"value":"eventCursor"');
+    known = [operation, ...Object.values(fragments)].some((node) => {
+      let found = false;
+      visit(node, {
+        Field(field) {
+          if (field.name.value !== 'eventCursor') return undefined;
+          found = true;
+          return BREAK;
+        },
+      });
+      return found;
+    });
     selectsCursor.set(operation, known);
   }
   return known;
