@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, sendMessage, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
-import { type TestSocket, openSocket } from './helpers/ws.js';
+import { type TestSocket, useSockets } from './helpers/ws.js';
 
 /**
  * The shared fan-out path must keep every GraphQL promise: each subscriber gets exactly
@@ -13,24 +13,16 @@ describe('messageAdded fan-out', () => {
   let server: TestServer;
   let alice: Session;
   let bob: Session;
-  const sockets: TestSocket[] = [];
+  const connect = useSockets();
 
   beforeAll(async () => {
     server = await startServer();
     alice = await signUp(server.url);
     bob = await signUp(server.url);
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await server.stop();
-  });
+  afterAll(() => server.stop());
 
-  async function socketFor(session: Session): Promise<TestSocket> {
-    const socket = openSocket(server.wsUrl, { token: session.token });
-    sockets.push(socket);
-    await socket.connected;
-    return socket;
-  }
+  const socketFor = (session: Session): Promise<TestSocket> => connect(server.wsUrl, session.token);
 
   it('executes each message once per selection group and gives each subscriber its own fields', async () => {
     const roomId = 'general';

@@ -21,7 +21,7 @@ import { REACT, send, change } from './helpers/events.js';
 import { createRoom, joinRoom, type Session, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
-import { type TestSocket, openSocket } from './helpers/ws.js';
+import { useSockets } from './helpers/ws.js';
 
 /** How deep the walk selects; every type reachable from a subscription is within it. */
 const WALK_DEPTH = 5;
@@ -62,7 +62,7 @@ describe('execute once, answer per viewer', () => {
   let bob: Session;
   let carol: Session;
   let roomId: string;
-  const sockets: TestSocket[] = [];
+  const connect = useSockets();
 
   beforeAll(async () => {
     server = await startServer();
@@ -70,10 +70,7 @@ describe('execute once, answer per viewer', () => {
     roomId = await createRoom(server.url, alice.token);
     for (const user of [bob, carol]) await joinRoom(server.url, user.token, roomId);
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await server.stop();
-  });
+  afterAll(() => server.stop());
 
   it('runs every field reachable from a subscription in a shared context; only @perViewer ones leave holes', async () => {
     // Real events whose every field has something to show: a reply that mentions and
@@ -179,10 +176,7 @@ describe('execute once, answer per viewer', () => {
     const viewers = [alice, bob, carol];
     const feeds = [];
     for (const viewer of viewers) {
-      const socket = openSocket(server.wsUrl, { token: viewer.token });
-      sockets.push(socket);
-      await socket.connected;
-      feeds.push(socket.subscribe<Event>(query, { roomId }));
+      feeds.push((await connect(server.wsUrl, viewer.token)).subscribe<Event>(query, { roomId }));
     }
     for (const viewer of viewers) await waitOnline(server.url, alice.token, roomId, viewer.user.name);
 
@@ -219,9 +213,7 @@ describe('execute once, answer per viewer', () => {
 
   it('computes nothing per viewer while the result holds no @perViewer field', async () => {
     const quiet = await createRoom(server.url, alice.token);
-    const socket = openSocket(server.wsUrl, { token: bob.token });
-    sockets.push(socket);
-    await socket.connected;
+    const socket = await connect(server.wsUrl, bob.token);
     const feed = socket.subscribe<{ messageAdded: { reactions: { count: number }[] } }>(
       'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { id reactions { emoji count viewerReacted } } }',
       { roomId: quiet },

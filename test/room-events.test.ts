@@ -16,7 +16,7 @@ import { createRoom, joinRoom, type Session, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { sseSubscribe } from './helpers/sse.js';
 import { waitOnline } from './helpers/wait.js';
-import { type TestSocket, errorsOf, openSocket } from './helpers/ws.js';
+import { errorsOf, type TestSocket, useSockets } from './helpers/ws.js';
 
 /**
  * The room's change feed, as a client uses it: read history and eventCursor together,
@@ -27,23 +27,15 @@ describe('roomEvents', () => {
   let server: TestServer;
   let alice: Session;
   let bob: Session;
-  const sockets: TestSocket[] = [];
+  const connect = useSockets();
 
   beforeAll(async () => {
     server = await startServer();
     [alice, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await server.stop();
-  });
+  afterAll(() => server.stop());
 
-  async function socketFor(session: Session): Promise<TestSocket> {
-    const socket = openSocket(server.wsUrl, { token: session.token });
-    sockets.push(socket);
-    await socket.connected;
-    return socket;
-  }
+  const socketFor = (session: Session): Promise<TestSocket> => connect(server.wsUrl, session.token);
 
   /** A room both are in, with a few messages, and the mutations a client makes. */
   async function busyRoom() {

@@ -13,7 +13,7 @@ import {
 import { createRoom, joinRoom, type Session, signUp } from '../helpers/http.js';
 import { type TestServer, startServer } from '../helpers/server.js';
 import { waitOnline, waitUntil } from '../helpers/wait.js';
-import { type TestSocket, openSocket } from '../helpers/ws.js';
+import { useSockets } from '../helpers/ws.js';
 
 const USERS = 24;
 const TOGGLES_PER_USER = 40;
@@ -30,16 +30,13 @@ const HEALTHZ_BOUND_MS = 1_000;
 describe('a reaction storm', () => {
   let server: TestServer;
   let users: Session[];
-  const sockets: TestSocket[] = [];
+  const connect = useSockets();
 
   beforeAll(async () => {
     server = await startServer();
     users = await Promise.all(Array.from({ length: USERS }, () => signUp(server.url)));
   });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await server.stop();
-  });
+  afterAll(() => server.stop());
 
   it('answers every toggle, stays responsive, and leaves every watcher with what history shows', async () => {
     const roomId = await createRoom(server.url, users[0]!.token);
@@ -51,9 +48,7 @@ describe('a reaction storm', () => {
     const models = [];
     for (const watcher of watchers) {
       const start = await snapshot(server.url, watcher.token, roomId);
-      const socket = openSocket(server.wsUrl, { token: watcher.token });
-      sockets.push(socket);
-      await socket.connected;
+      const socket = await connect(server.wsUrl, watcher.token);
       const feed = socket.subscribe<Events>(ROOM_EVENTS, { roomId, after: start.eventCursor });
       models.push({ watcher, feed, model: new RoomModel(start.messages) });
       await waitOnline(server.url, watcher.token, roomId, watcher.user.name);

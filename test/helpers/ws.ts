@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { type Client, createClient } from 'graphql-ws';
+import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { Feed } from './feed.js';
 import type { GqlError, GqlResult } from './http.js';
@@ -41,6 +42,23 @@ export interface TestSocket {
   request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   /** Disposes of the client; resolves once the socket has closed. */
   close(): Promise<CloseInfo>;
+}
+
+/**
+ * Sockets a suite opens, closed in its afterAll (call it where the suite's hooks are
+ * declared). Resolves to a socket once it has its `connection_ack`.
+ */
+export function useSockets(): (wsUrl: string, token: string) => Promise<TestSocket> {
+  const sockets: TestSocket[] = [];
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close()));
+  });
+  return async (wsUrl, token) => {
+    const socket = openSocket(wsUrl, { token });
+    sockets.push(socket);
+    await socket.connected;
+    return socket;
+  };
 }
 
 /** A `ws` WebSocket that adds `headers` to its upgrade request. */
