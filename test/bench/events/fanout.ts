@@ -17,9 +17,12 @@ import { type Author, Client, openMany } from './clients.js';
 import { cpuWindow } from './server-process.js';
 import {
   type Account,
+  BARRIER_TIMEOUT_MS,
   type BenchFeed,
+  DRAIN_TIMEOUT_MS,
   fakeAccounts,
   percentile,
+  problemLog,
   PROTO,
   ROOM,
   SEND,
@@ -28,6 +31,7 @@ import {
   startTarget,
   type Target,
   waitFor,
+  WARM_INTERVAL_MS,
 } from './targets.js';
 
 export interface FanoutSettings {
@@ -78,20 +82,12 @@ const WARM = 0x77; // 'w'
 const DIGIT_0 = 0x30;
 /** Sender index bound, so (k, sender) packs into one number. */
 const MAX_SENDERS = 1024;
-/** Between warm-up messages while waiting for every subscription to go live. */
-const WARM_INTERVAL_MS = 200;
-/** How long every subscriber may take to receive a first warm-up message. */
-const BARRIER_TIMEOUT_MS = 60_000;
 /** After the barrier, before reading the loaded RSS: let the last allocations settle. */
 const SETTLE_MS = 1_000;
 /** After sign-up and before reading the idle RSS. */
 const IDLE_SETTLE_MS = 500;
 /** Saturate mode: a sender whose message never reaches everyone moves on after this. */
 const SATURATE_WAIT_MS = 5_000;
-/** After the last send: how long the stragglers may take to arrive. */
-const DRAIN_TIMEOUT_MS = 10_000;
-/** Problems listed per run; the rest are counted. */
-const PROBLEMS_KEPT = 20;
 
 /** The non-negative integer written in ASCII at `at`, and where it ends. */
 function readInt(frame: Buffer, at: number): [number, number] {
@@ -113,11 +109,8 @@ interface Subscriber {
 export async function runFanout(target: Target, settings: FanoutSettings): Promise<FanoutResult> {
   const { subscribers: N, senders: S, users: U } = settings;
   if (S > MAX_SENDERS) throw new Error(`at most ${MAX_SENDERS} senders`);
-  const problems: string[] = [];
-  let problemCount = 0;
-  const problem = (what: string) => {
-    if (++problemCount <= PROBLEMS_KEPT) problems.push(what);
-  };
+  const problems = problemLog();
+  const { problem } = problems;
 
   const { feed } = settings;
   const server = await startTarget(target, feed);
@@ -318,7 +311,7 @@ export async function runFanout(target: Target, settings: FanoutSettings): Promi
       kbPerSubscriber: round((loaded.rssBytes - idle.rssBytes) / 1024 / N, 1),
       frameBytes,
       connectSeconds: round(connectSeconds, 1),
-      problems: problemCount > PROBLEMS_KEPT ? [...problems, `… ${problemCount - PROBLEMS_KEPT} more`] : problems,
+      problems: problems.list(),
     };
   } finally {
     for (const client of clients) client.close();

@@ -27,15 +27,19 @@ import { Client, httpGql, openMany } from './clients.js';
 import { cpuWindow } from './server-process.js';
 import {
   type Account,
+  BARRIER_TIMEOUT_MS,
+  DRAIN_TIMEOUT_MS,
   MESSAGE_SELECTION,
+  percentile,
+  problemLog,
   ROOM,
   ROOM_EVENTS,
   SEND,
-  percentile,
   signUpMany,
   sleep,
   startTarget,
   waitFor,
+  WARM_INTERVAL_MS,
 } from './targets.js';
 
 export interface ReactionSettings {
@@ -90,11 +94,6 @@ const EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
 const KEY_TRIES = 8;
 /** Fixed, so every run draws the same storm. */
 const RANDOM_SEED = 0x5eed;
-const WARM_INTERVAL_MS = 200;
-const BARRIER_TIMEOUT_MS = 60_000;
-/** After the last mutation: how long answers and stragglers may take. */
-const DRAIN_TIMEOUT_MS = 10_000;
-const PROBLEMS_KEPT = 20;
 const DIFFERENCES_KEPT = 10;
 const HISTORY_PAGE = 50;
 
@@ -155,11 +154,8 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
   const { subscribers: N, users: U } = settings;
   const R = Math.max(settings.reactors, U);
   cursorSeqs.clear(); // a fresh server: the same cursors again, but keep the map small
-  const problems: string[] = [];
-  let problemCount = 0;
-  const problem = (what: string) => {
-    if (++problemCount <= PROBLEMS_KEPT) problems.push(what);
-  };
+  const problems = problemLog();
+  const { problem } = problems;
   const server = await startTarget('project');
   const clients: Client[] = [];
   try {
@@ -445,7 +441,7 @@ export async function runReactions(settings: ReactionSettings): Promise<Reaction
       stateMismatches,
       stateDifferences,
       viewerReacted,
-      problems: problemCount > PROBLEMS_KEPT ? [...problems, `… ${problemCount - PROBLEMS_KEPT} more`] : problems,
+      problems: problems.list(),
     };
   } finally {
     for (const client of clients) client.close();

@@ -103,6 +103,27 @@ export async function signUpMany(url: string, prefix: string, count: number): Pr
 export const fakeAccounts = (prefix: string, count: number): Account[] =>
   Array.from({ length: count }, (_, i) => ({ id: String(i + 1), name: `${prefix}${i}`, token: '' }));
 
+/** Between warm-up messages while waiting for every subscription to go live. */
+export const WARM_INTERVAL_MS = 200;
+/** How long every subscriber may take to receive a first warm-up message. */
+export const BARRIER_TIMEOUT_MS = 60_000;
+/** After the last send or mutation: how long answers and stragglers may take. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+/** Problems listed per run; the rest are counted. */
+const PROBLEMS_KEPT = 20;
+
+/** What went wrong in a run: the first PROBLEMS_KEPT said in full, the rest counted. */
+export function problemLog(): { problem(what: string): void; list(): string[] } {
+  const kept: string[] = [];
+  let count = 0;
+  return {
+    problem(what) {
+      if (++count <= PROBLEMS_KEPT) kept.push(what);
+    },
+    list: () => (count > PROBLEMS_KEPT ? [...kept, `… ${count - PROBLEMS_KEPT} more`] : kept),
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function percentile(sorted: readonly number[], p: number): number {
