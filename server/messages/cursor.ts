@@ -1,10 +1,7 @@
-import { badInput } from '../graphql/errors.js';
+import { decodeCursor, encodeCursor } from '../graphql/cursors.js';
 
-/** History cursors are opaque to clients; inside, they carry a message's seq. */
-export const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`).toString('base64url');
+/** History cursors carry a message's seq. */
+export const encodeSeqCursor = (seq: number): string => encodeCursor(`seq:${seq}`);
 
-export function decodeCursor(cursor: string, field = 'before'): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw badInput('Not a cursor of this connection.', field);
-  return Number(match[1]);
-}
+export const decodeSeqCursor = (cursor: string, field = 'before'): number =>
+  Number(decodeCursor(cursor, /^seq:(\d{1,15})$/, field, 'this connection')[1]);

@@ -16,7 +16,7 @@ import { announce } from '../realtime/announce.js';
 import type { MessageChange, MessageRow, ReactionRow, UserRow } from '../store/index.js';
 import { charCount } from '../text.js';
 import { changeSeqSnapshot, operationSelectsEventCursor } from '../events/snapshot.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeSeqCursor, encodeSeqCursor } from './cursor.js';
 import { loadMessage } from './loader.js';
 import { subscribeToMessages } from './subscribe.js';
 import { isEmoji, mentionCandidates, messageText, pickMentions } from './text.js';
@@ -107,12 +107,12 @@ export const messageResolvers: Resolvers = {
       if (!Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX) {
         throw badInput(`last must be from 1 to ${HISTORY_PAGE_MAX}.`, 'last');
       }
-      const beforeSeq = before ? decodeCursor(before) : null;
+      const beforeSeq = before ? decodeSeqCursor(before) : null;
       // One extra row tells whether an older page exists.
       const rows = await ctx.services.store.messagesBefore(room.id, beforeSeq, count + 1);
       const hasPreviousPage = rows.length > count;
       const page = hasPreviousPage ? rows.slice(1) : rows;
-      const edges = page.map((node) => ({ cursor: encodeCursor(node.seq), node }));
+      const edges = page.map((node) => ({ cursor: encodeSeqCursor(node.seq), node }));
       return {
         edges,
         pageInfo: {

@@ -8,15 +8,12 @@ import { UniqueViolation } from '../store/index.js';
 import { directPeople, directRoom, isDirectId } from './direct.js';
 import { lastMessage, readState, unreadCount } from './read-state.js';
 import { slugify } from './slug.js';
+import { decodeCursor, encodeCursor } from '../graphql/cursors.js';
 
-/** Member cursors carry the name's sort key (lowercase), opaque to clients. */
-const encodeNameCursor = (name: string): string => Buffer.from(`name:${name.toLowerCase()}`).toString('base64url');
-
-function decodeNameCursor(cursor: string): string {
-  const match = /^name:([a-z0-9_.-]{2,32})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw badInput('Not a cursor of this connection.', 'after');
-  return match[1]!;
-}
+/** Member cursors carry the name's sort key (lowercase). */
+const encodeNameCursor = (name: string): string => encodeCursor(`name:${name.toLowerCase()}`);
+const decodeNameCursor = (cursor: string): string =>
+  decodeCursor(cursor, /^name:([a-z0-9_.-]{2,32})$/, 'after', 'this connection')[1]!;
 
 export const roomResolvers: Resolvers = {
   Query: {
