@@ -22,6 +22,7 @@ import { connectRedis } from './pubsub/redis-client.js';
 import { RateLimiter } from './rate-limit.js';
 import { attachGraphQLWs } from './transport/graphql-ws.js';
 import { FanoutRegistry } from './realtime/fanout.js';
+import { ViewerRooms } from './realtime/viewer-rooms.js';
 import { RoomHub } from './realtime/room-hub.js';
 import type { Services } from './services.js';
 import { openStore } from './store/index.js';
@@ -98,13 +99,15 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     ? RateLimiter.shared(config.rateLimits, redis, config.redisPrefix)
     : new RateLimiter(config.rateLimits);
   const metrics = new Metrics();
+  const fanout = new FanoutRegistry(hub, store, presence, metrics, log);
   const services: Services = {
     config,
     log,
     store,
     pubsub,
     hub,
-    fanout: new FanoutRegistry(hub, store, presence, metrics, log),
+    fanout,
+    viewerRooms: new ViewerRooms(store, pubsub, hub, fanout, metrics, log),
     presence,
     sessions: new Sessions(store, pubsub),
     roomAccess: new RoomAccess(store),

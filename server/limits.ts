@@ -22,6 +22,8 @@ export const MESSAGE_MAX_MENTIONS = 50; // users
 export const DIRECT_MAX_OTHERS = 8; // users
 /** `Room.members(first:)` at most. */
 export const MEMBERS_PAGE_MAX = 100; // users
+/** `users(prefix:, first:)` at most: the names a "New message" dialog suggests. */
+export const USERS_PAGE_MAX = 20; // users
 /** `Reaction.users(first:)` at most. */
 export const REACTION_USERS_MAX = 100; // users
 

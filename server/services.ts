@@ -8,6 +8,7 @@ import type { PubSub } from './pubsub/index.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FanoutRegistry } from './realtime/fanout.js';
 import type { RoomHub } from './realtime/room-hub.js';
+import type { ViewerRooms } from './realtime/viewer-rooms.js';
 import type { RoomAccess } from './rooms/access.js';
 import type { Store } from './store/index.js';
 
@@ -19,6 +20,8 @@ export interface Services {
   readonly pubsub: PubSub;
   readonly hub: RoomHub;
   readonly fanout: FanoutRegistry;
+  /** Each local subscriber's rooms as their sidebar shows them (`viewerRoomsChanged`). */
+  readonly viewerRooms: ViewerRooms;
   readonly presence: Presence;
   readonly sessions: Sessions;
   readonly roomAccess: RoomAccess;

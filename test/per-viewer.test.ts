@@ -51,7 +51,8 @@ function walkSubscriptions(schema: GraphQLSchema): { field: string; document: st
     const types = new Set<string>();
     const named = getNamedType(field.type) as GraphQLObjectType;
     const args = field.args.map((a) => `${a.name}: ${a.type.toString().endsWith('!') ? '"x"' : 'null'}`).join(', ');
-    const document = `subscription { ${field.name}(${args}) { ${selectAll(named, WALK_DEPTH, [named.name], types)} } }`;
+    const call = args ? `${field.name}(${args})` : field.name;
+    const document = `subscription { ${call} { ${selectAll(named, WALK_DEPTH, [named.name], types)} } }`;
     return { field: field.name, document, types };
   });
 }
@@ -88,6 +89,7 @@ describe('execute once, answer per viewer', () => {
       messageAdded: [reacted.message],
       userTyping: [{ user, isTyping: true }],
       presenceChanged: [{ user, online: true }],
+      viewerRoomsChanged: [await store.room(roomId)],
     };
 
     const schema = buildSchema();
@@ -117,13 +119,22 @@ describe('execute once, answer per viewer', () => {
       'roomEvents: roomEvents.room.lastMessage.reactions.viewerReacted',
       'roomEvents: roomEvents.room.mentionCount',
       'roomEvents: roomEvents.room.messages.edges.node.reactions.viewerReacted',
+      'roomEvents: roomEvents.room.notificationLevel',
       'roomEvents: roomEvents.room.unreadCount',
       'roomEvents: roomEvents.room.viewerRole',
+      'viewerRoomsChanged: viewerRoomsChanged.isMember',
+      'viewerRoomsChanged: viewerRoomsChanged.lastMessage.reactions.viewerReacted',
+      'viewerRoomsChanged: viewerRoomsChanged.mentionCount',
+      'viewerRoomsChanged: viewerRoomsChanged.messages.edges.node.reactions.viewerReacted',
+      'viewerRoomsChanged: viewerRoomsChanged.notificationLevel',
+      'viewerRoomsChanged: viewerRoomsChanged.unreadCount',
+      'viewerRoomsChanged: viewerRoomsChanged.viewerRole',
     ]);
     expect(perViewerFields(schema).sort()).toEqual([
       'Reaction.viewerReacted',
       'Room.isMember',
       'Room.mentionCount',
+      'Room.notificationLevel',
       'Room.unreadCount',
       'Room.viewerRole',
     ]);

@@ -6,6 +6,7 @@ import { SESSION_COOKIE, authorizationToken, bearerToken, cookieValue } from '..
 import { clientAddress, originAllowed } from '../http/origin.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import type { FanoutTarget } from '../realtime/fanout.js';
+import type { KnownStanding } from '../realtime/viewer-rooms.js';
 import type { UpgradeRequest } from '../http/upgrade.js';
 import type { Services } from '../services.js';
 import type { UserRow } from '../store/index.js';
@@ -21,6 +22,11 @@ export interface GraphQLContext {
   readonly socket?: WebSocket;
   /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
   readonly fanout?: FanoutTarget;
+  /**
+   * What this node already knows of the viewer's standing in a room, for answering a
+   * subscriber's own fields without the store: undefined when it does not know.
+   */
+  readonly known?: (roomId: string) => KnownStanding | null | undefined;
   /**
    * The logger for this operation: its lines carry the request id (HTTP) or the
    * connection id (WebSocket). Made when first used: most operations never log.

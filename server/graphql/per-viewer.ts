@@ -83,9 +83,19 @@ export function sharedContext(services: Services): { context: GraphQLContext; ho
   return { context, holes };
 }
 
-/** A context for computing one viewer's holes: who they are and the services, nothing more. */
+/**
+ * A context for computing one viewer's holes: who they are, the services, and what this
+ * node keeps of their rooms (so a sidebar event's counts need no store read), nothing more.
+ */
 export function viewerContext(services: Services, viewer: UserRow): GraphQLContext {
-  return { services, viewer, tokenHash: null, clientAddress: '', log: services.log };
+  return {
+    services,
+    viewer,
+    tokenHash: null,
+    clientAddress: '',
+    log: services.log,
+    known: (roomId) => services.viewerRooms.known(viewer.id, roomId),
+  };
 }
 
 const holesOf = (ctx: GraphQLContext): Hole[] | undefined => (ctx as Partial<SharedContext>)[HOLES];

@@ -28,43 +28,13 @@ export function roomSubscription<T>(
   const viewer = requireViewer(ctx);
   const { hub, presence, metrics } = ctx.services;
   return new Repeater<T>(async (repeaterPush, stop) => {
-    let stopped = false;
-    void stop.then(() => {
-      stopped = true;
-    });
-    // A subscriber that stops taking events (graphql-ws takes the next only once the last
-    // frame was written) is dropped before Repeater's queue overflows: the overflow would
-    // throw inside the room's delivery loop and starve every listener after this one.
-    let pending = 0;
-    const push = (value: T): Promise<unknown> => {
-      if (stopped) return Promise.resolve();
-      if (pending >= SUBSCRIPTION_MAX_PENDING_EVENTS) {
-        stopped = true;
-        const { socket } = ctx;
-        // Over graphql-ws, drop the socket, as the fan-out drops one that does not read;
-        // over SSE, end this stream (what is queued stays bounded).
-        if (socket) dropSlowConsumer(socket, { metrics, log: ctx.log }, { field, pending });
-        else {
-          metrics.rejected.inc({ reason: 'slow_consumer' });
-          ctx.log.warn({ field, pending }, 'ending a stream whose client does not take its events');
-          stop();
-        }
-        return Promise.resolve();
-      }
-      pending += 1;
-      const taken = repeaterPush(value);
-      void taken.then(
-        () => (pending -= 1),
-        () => (pending -= 1),
-      );
-      return taken;
-    };
+    const { push, stopped } = boundedPush(ctx, field, repeaterPush, stop);
     const cleanups: (() => void)[] = [];
     metrics.activeSubscriptions.inc({ field });
     try {
       await setup({
         push,
-        stopped: () => stopped,
+        stopped,
         live: async (listener) => {
           cleanups.push(await hub.listen(roomId, listener));
           cleanups.push(await presence.enter(roomId, viewer));
@@ -76,4 +46,47 @@ export function roomSubscription<T>(
       metrics.activeSubscriptions.dec({ field });
     }
   });
+}
+
+/**
+ * A Repeater's push that drops a subscriber who stops taking events (graphql-ws takes
+ * the next only once the last frame was written) before Repeater's queue overflows: the
+ * overflow would throw inside the delivery loop and starve every listener after this one.
+ */
+export function boundedPush<T>(
+  ctx: GraphQLContext,
+  field: string,
+  repeaterPush: (value: T) => Promise<unknown>,
+  stop: Promise<unknown> & (() => void),
+): { push(value: T): Promise<unknown>; stopped(): boolean } {
+  const { metrics } = ctx.services;
+  let stopped = false;
+  void stop.then(() => {
+    stopped = true;
+  });
+  let pending = 0;
+  const push = (value: T): Promise<unknown> => {
+    if (stopped) return Promise.resolve();
+    if (pending >= SUBSCRIPTION_MAX_PENDING_EVENTS) {
+      stopped = true;
+      const { socket } = ctx;
+      // Over graphql-ws, drop the socket, as the fan-out drops one that does not read;
+      // over SSE, end this stream (what is queued stays bounded).
+      if (socket) dropSlowConsumer(socket, { metrics, log: ctx.log }, { field, pending });
+      else {
+        metrics.rejected.inc({ reason: 'slow_consumer' });
+        ctx.log.warn({ field, pending }, 'ending a stream whose client does not take its events');
+        stop();
+      }
+      return Promise.resolve();
+    }
+    pending += 1;
+    const taken = repeaterPush(value);
+    void taken.then(
+      () => (pending -= 1),
+      () => (pending -= 1),
+    );
+    return taken;
+  };
+  return { push, stopped: () => stopped };
 }

@@ -1,4 +1,4 @@
-import type { RoomChange, UserRow } from '../store/types.js';
+import type { NotificationLevel, RoomChange, UserRow } from '../store/types.js';
 
 /**
  * Everything that happens in one room, on one topic per room: the stored changes (in
@@ -9,6 +9,15 @@ export type RoomSignal =
   | { readonly kind: 'typing'; readonly roomId: string; readonly user: UserRow; readonly isTyping: boolean }
   | { readonly kind: 'presence'; readonly roomId: string; readonly user: UserRow; readonly online: boolean };
 
+/**
+ * What happens to one person's rooms that the rooms' own feeds do not carry: their read
+ * marker moving (any tab, any node), their joining or leaving, their notification level.
+ */
+export type ViewerSignal =
+  | { readonly kind: 'read'; readonly roomId: string; readonly readSeq: number }
+  | { readonly kind: 'membership'; readonly roomId: string; readonly member: boolean }
+  | { readonly kind: 'level'; readonly roomId: string; readonly level: NotificationLevel | null };
+
 /** Cluster-wide notices about sessions. */
 export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: string };
 
@@ -16,6 +25,7 @@ export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: strin
 export type Topic<E> = string & { readonly __event?: E };
 
 export const roomTopic = (roomId: string): Topic<RoomSignal> => `room:${roomId}`;
+export const viewerTopic = (userId: string): Topic<ViewerSignal> => `viewer:${userId}`;
 export const SESSIONS_TOPIC: Topic<SessionEvent> = 'sessions';
 
 export type Listener<E> = (event: E) => void;

@@ -115,7 +115,7 @@ class Subscriber extends ReplaySeam<string> implements AsyncIterableIterator<nev
   }
 }
 
-const frame = (prefix: string, payload: string) => prefix + payload + '}';
+export const frame = (prefix: string, payload: string) => prefix + payload + '}';
 
 /**
  * Recent frame prefixes by subscription id, so that subscribers with a common id ("1",
@@ -126,7 +126,7 @@ const prefixes = new Map<string, string>();
 const PREFIXES_KEPT = 256;
 
 /** The `{"id":…,"type":"next","payload":` that starts the frames of operation `id`. */
-function framePrefix(id: string): string {
+export function framePrefix(id: string): string {
   let prefix = prefixes.get(id);
   if (prefix === undefined) {
     prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
@@ -136,8 +136,55 @@ function framePrefix(id: string): string {
   return prefix;
 }
 
-function isOpen(socket: WebSocket): boolean {
+export function isOpen(socket: WebSocket): boolean {
   return socket.readyState === 1; // WebSocket.OPEN
+}
+
+/**
+ * Each subscriber's payload for one shared execution: the shared one when it has no
+ * holes, else the result with the subscriber's own answers, serialized once per distinct
+ * set of answers (subscribers whose answers agree share one string).
+ */
+export async function payloadsFor<S extends { readonly viewer: UserRow }>(
+  rendered: Rendered,
+  subscribers: readonly S[],
+  counters: { viewerAnswers: number },
+): Promise<(sub: S) => string> {
+  const { shared } = rendered;
+  if (shared !== undefined) return () => shared;
+  counters.viewerAnswers += subscribers.length;
+  const answers = new Map<S, unknown[]>();
+  const pending: Promise<void>[] = [];
+  for (const sub of subscribers) {
+    const values = rendered.answers(sub.viewer);
+    if (values instanceof Promise) pending.push(values.then((v) => void answers.set(sub, v)));
+    else answers.set(sub, values);
+  }
+  await Promise.all(pending);
+  const byAnswers = new Map<string, string>();
+  return (sub) => {
+    const values = answers.get(sub)!;
+    const key = JSON.stringify(values);
+    let payload = byAnswers.get(key);
+    if (payload === undefined) byAnswers.set(key, (payload = rendered.payload(values)));
+    return payload;
+  };
+}
+
+/**
+ * The frames of one broadcast: one (and one Buffer) per distinct payload and
+ * subscription id, so clients that use the same id, as most do, share it.
+ */
+export class Frames {
+  private readonly byPayload = new Map<string, Map<string, Buffer>>();
+
+  get(prefix: string, payload: string): Buffer {
+    let byPrefix = this.byPayload.get(payload);
+    if (!byPrefix) this.byPayload.set(payload, (byPrefix = new Map()));
+    let data = byPrefix.get(prefix);
+    if (!data) byPrefix.set(prefix, (data = textFrame(frame(prefix, payload))));
+    return data;
+  }
 }
 
 class FanoutGroup {
@@ -176,31 +223,11 @@ class FanoutGroup {
 
   /**
    * `value` executed once for the group; the payload for each subscriber is then that
-   * result serialized, with its own answers in the holes when it has any. Subscribers
-   * whose answers agree share one string.
+   * result serialized, with its own answers in the holes when it has any.
    */
   async render(value: unknown, subscribers: readonly Subscriber[]): Promise<(sub: Subscriber) => string> {
     this.registry.executions += 1;
-    const rendered = await this.target.execute(value);
-    const { shared } = rendered;
-    if (shared !== undefined) return () => shared;
-    this.registry.viewerAnswers += subscribers.length;
-    const answers = new Map<Subscriber, unknown[]>();
-    const pending: Promise<void>[] = [];
-    for (const sub of subscribers) {
-      const values = rendered.answers(sub.viewer);
-      if (values instanceof Promise) pending.push(values.then((v) => void answers.set(sub, v)));
-      else answers.set(sub, values);
-    }
-    await Promise.all(pending);
-    const byAnswers = new Map<string, string>();
-    return (sub) => {
-      const values = answers.get(sub)!;
-      const key = JSON.stringify(values);
-      let payload = byAnswers.get(key);
-      if (payload === undefined) byAnswers.set(key, (payload = rendered.payload(values)));
-      return payload;
-    };
+    return payloadsFor(await this.target.execute(value), subscribers, this.registry);
   }
 
   private enqueue(value: unknown): void {
@@ -217,9 +244,7 @@ class FanoutGroup {
     const subscribers = [...this.subscribers];
     const payloadFor = await this.render(value, subscribers);
     const seq = this.feed.position(value);
-    // One frame (and one Buffer) per distinct payload and subscription id: clients that
-    // use the same id, as most do, share it.
-    const frames = new Map<string, Map<string, Buffer>>();
+    const frames = new Frames();
     let delivered = 0;
     for (const sub of subscribers) {
       if (sub.closed) continue;
@@ -229,14 +254,7 @@ class FanoutGroup {
       const { socket } = sub;
       if (!isOpen(socket)) continue;
       // Its unsent bytes are checked where the frames are written (the flush), once.
-      let byPrefix = frames.get(payload);
-      if (!byPrefix) frames.set(payload, (byPrefix = new Map()));
-      let data = byPrefix.get(sub.prefix);
-      if (!data) {
-        data = textFrame(frame(sub.prefix, payload));
-        byPrefix.set(sub.prefix, data);
-      }
-      this.registry.queueFrame(socket, data);
+      this.registry.queueFrame(socket, frames.get(sub.prefix, payload));
       delivered += 1;
     }
     this.registry.delivered(delivered, this.feed.createdAt(value));

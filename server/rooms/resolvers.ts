@@ -1,12 +1,14 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
-import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS } from '../limits.js';
+import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
 import { announce } from '../realtime/announce.js';
+import { tellViewer } from '../realtime/viewer-rooms.js';
 import { charCount } from '../text.js';
-import { UniqueViolation } from '../store/index.js';
+import { type RoomRow, UniqueViolation } from '../store/index.js';
 import { directPeople, directRoom, isDirectId } from './direct.js';
-import { lastMessage, readState, unreadCount } from './read-state.js';
+import { defaultLevel, lastMessage, mentionCount, readState, unreadCount } from './read-state.js';
+import { viewerRoomsChanged } from './subscribe.js';
 import { slugify } from './slug.js';
 import { decodeCursor, encodeCursor } from '../graphql/cursors.js';
 
@@ -22,6 +24,16 @@ export const roomResolvers: Resolvers = {
     },
     async room(_root, { id }, ctx) {
       return (await visibleRoom(ctx, id)) ?? null;
+    },
+    async users(_root, { prefix, first }, ctx) {
+      requireViewer(ctx);
+      const count = first ?? 10;
+      if (!Number.isInteger(count) || count < 0 || count > USERS_PAGE_MAX)
+        throw badInput(`first must be from 0 to ${USERS_PAGE_MAX}.`, 'first');
+      const key = prefix.trim();
+      // No name has other characters: nobody matches, without asking the store.
+      if (!/^[A-Za-z0-9_.-]*$/.test(key) || count === 0) return [];
+      return ctx.services.store.usersByPrefix(key, count);
     },
   },
 
@@ -54,7 +66,10 @@ export const roomResolvers: Resolvers = {
       const viewer = requireViewer(ctx);
       const room = await requireRoom(ctx, id);
       const change = await ctx.services.store.addMember(room.id, viewer.id);
-      if (change) await announce(ctx.services, ctx.log, change);
+      if (change) {
+        await announce(ctx.services, ctx.log, change);
+        await tellViewer(ctx.services, ctx.log, viewer.id, { kind: 'membership', roomId: room.id, member: true });
+      }
       return { ...room, isMember: true };
     },
 
@@ -63,11 +78,15 @@ export const roomResolvers: Resolvers = {
       const others = await directPeople(ctx, viewer, userNames);
       const people = [viewer, ...others];
       const { id, name } = directRoom(people);
-      const room = await ctx.services.store.openDirect(
+      const { room, created } = await ctx.services.store.openDirect(
         id,
         name,
         people.map((p) => p.id),
       );
+      if (created) {
+        const signal = { kind: 'membership', roomId: room.id, member: true } as const;
+        await Promise.all(people.map((p) => tellViewer(ctx.services, ctx.log, p.id, signal)));
+      }
       return { ...room, isMember: true };
     },
 
@@ -77,7 +96,20 @@ export const roomResolvers: Resolvers = {
       const seq = await ctx.services.store.messageSeq(room.id, messageId);
       if (seq === undefined) throw badInput(`"${messageId}" is not a message of room "${room.id}".`, 'messageId');
       await ctx.services.store.markRead(room.id, viewer.id, seq);
+      // Every tab and device of the viewer clears its badge.
+      await tellViewer(ctx.services, ctx.log, viewer.id, { kind: 'read', roomId: room.id, readSeq: seq });
       return room;
+    },
+
+    async setNotificationLevel(_root, { roomId, level }, ctx) {
+      const viewer = requireViewer(ctx);
+      const room = await requireRoom(ctx, roomId);
+      // The kind's default is stored as null: it follows the default if that changes.
+      const stored = level === defaultLevel(room.kind) ? null : level;
+      if (!(await ctx.services.store.setNotificationLevel(room.id, viewer.id, stored)))
+        throw badInput(`Join "${room.name}" to choose what you hear of it.`, 'roomId');
+      await tellViewer(ctx.services, ctx.log, viewer.id, { kind: 'level', roomId: room.id, level: stored });
+      return { ...room, isMember: true };
     },
 
     async invite(_root, { roomId, userName }, ctx) {
@@ -88,14 +120,26 @@ export const roomResolvers: Resolvers = {
       const invitee = await ctx.services.store.userByName(userName);
       if (!invitee) throw notFound(`No user named "${userName}".`);
       const change = await ctx.services.store.addMember(room.id, invitee.id);
-      if (change) await announce(ctx.services, ctx.log, change);
+      if (change) {
+        await announce(ctx.services, ctx.log, change);
+        await tellViewer(ctx.services, ctx.log, invitee.id, { kind: 'membership', roomId: room.id, member: true });
+      }
       return room;
+    },
+  },
+
+  Subscription: {
+    viewerRoomsChanged: {
+      subscribe: (_root, _args, ctx) => viewerRoomsChanged(ctx),
+      resolve: (room: RoomRow) => room,
     },
   },
 
   Room: {
     async isMember(room, _args, ctx) {
       if (room.isMember !== undefined) return room.isMember;
+      const known = ctx.known?.(room.id);
+      if (known !== undefined) return known !== null;
       return ctx.services.store.isMember(room.id, requireViewer(ctx).id);
     },
     online: (room, _args, ctx) => ctx.services.presence.online(room.id),
@@ -119,13 +163,17 @@ export const roomResolvers: Resolvers = {
         },
       };
     },
-    viewerRole: async (room, _args, ctx) => (await ctx.services.store.roleIn(room.id, requireViewer(ctx).id)) ?? null,
+    async viewerRole(room, _args, ctx) {
+      const known = ctx.known?.(room.id);
+      if (known !== undefined) return known?.role ?? null;
+      return (await ctx.services.store.roleIn(room.id, requireViewer(ctx).id)) ?? null;
+    },
     unreadCount: (room, _args, ctx) => unreadCount(ctx, room.id),
-    async mentionCount(room, _args, ctx) {
-      // In a direct conversation every message is meant for its people.
-      if (room.kind === 'DIRECT') return unreadCount(ctx, room.id);
-      const state = await readState(ctx, room.id);
-      return state?.isMember ? state.mentions : 0;
+    mentionCount: (room, _args, ctx) => mentionCount(ctx, room),
+    async notificationLevel(room, _args, ctx) {
+      const known = ctx.known?.(room.id);
+      const level = known !== undefined ? known?.level : (await readState(ctx, room.id))?.level;
+      return level ?? defaultLevel(room.kind);
     },
     lastMessage: async (room, _args, ctx) => (await lastMessage(ctx, room.id)) ?? null,
   },

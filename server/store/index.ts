@@ -11,9 +11,11 @@ import type { Database } from './schema.js';
 import type { Store } from './types.js';
 
 export type {
+  Membership,
   MessageChange,
   MessageRow,
   NewMessage,
+  NotificationLevel,
   ReactionRow,
   ReadState,
   RoomChange,

@@ -3,9 +3,11 @@ import type { Database } from './schema.js';
 import type { DialectTraits } from './dialects.js';
 import { migrations } from './migrations.js';
 import {
+  type Membership,
   type MessageChange,
   type MessageRow,
   type NewMessage,
+  type NotificationLevel,
   type RoomChange,
   type ReadState,
   type RoomChangeKind,
@@ -624,20 +626,90 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async openDirect(id: string, name: string, memberIds: readonly string[]): Promise<RoomRow> {
+  async openDirect(id: string, name: string, memberIds: readonly string[]) {
     const room: RoomRow = { id, name, isPrivate: true, kind: 'DIRECT', topic: null };
     try {
       await this.insertRoom(
         room,
         memberIds.map((userId) => ({ userId, role: 'MEMBER' })),
       );
+      return { room, created: true };
     } catch (error) {
       // Another opener of the same conversation won the race: its room is the room.
       if (!this.isUniqueViolation(error)) throw error;
       const existing = await this.room(id);
       if (existing?.kind !== 'DIRECT') throw new Error(`room ${id} exists and is not a direct room`);
+      return { room, created: false };
     }
-    return room;
+  }
+
+  async memberships(userId: string, roomId?: string): Promise<Membership[]> {
+    const user = Number(userId);
+    let rooms = this.db
+      .selectFrom('room_members')
+      .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+      .select([
+        ...ROOM_COLUMNS,
+        'rooms.last_seq',
+        'room_members.role',
+        'room_members.read_seq',
+        'room_members.notification_level',
+      ])
+      .where('room_members.user_id', '=', user);
+    let mentions = this.db
+      .selectFrom('message_mentions')
+      .innerJoin('room_members', (join) =>
+        join
+          .onRef('room_members.room_id', '=', 'message_mentions.room_id')
+          .onRef('room_members.user_id', '=', 'message_mentions.user_id'),
+      )
+      .select(['message_mentions.room_id', 'message_mentions.seq'])
+      .where('message_mentions.user_id', '=', user)
+      .whereRef('message_mentions.seq', '>', 'room_members.read_seq');
+    if (roomId !== undefined) {
+      rooms = rooms.where('room_members.room_id', '=', roomId);
+      mentions = mentions.where('message_mentions.room_id', '=', roomId);
+    }
+    const [roomRows, mentionRows] = await Promise.all([
+      rooms.execute(),
+      mentions.orderBy('message_mentions.seq').execute(),
+    ]);
+    const seqs = new Map<string, number[]>();
+    for (const m of mentionRows) {
+      const list = seqs.get(m.room_id);
+      if (list) list.push(Number(m.seq));
+      else seqs.set(m.room_id, [Number(m.seq)]);
+    }
+    return roomRows.map((r) => ({
+      room: toRoom(r),
+      role: r.role as RoomRole,
+      lastSeq: Number(r.last_seq),
+      readSeq: Number(r.read_seq),
+      level: r.notification_level as NotificationLevel | null,
+      mentionSeqs: seqs.get(r.id) ?? [],
+    }));
+  }
+
+  async setNotificationLevel(roomId: string, userId: string, level: NotificationLevel | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('room_members')
+      .set({ notification_level: level })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', Number(userId))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async usersByPrefix(prefix: string, limit: number): Promise<UserRow[]> {
+    const pattern = prefix.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where(sql<boolean>`name_key like ${pattern} escape '\\'`)
+      .orderBy('name_key')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: String(r.id), name: r.name }));
   }
 
   async readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>> {
@@ -650,7 +722,13 @@ export class KyselyStore implements Store {
         .leftJoin('room_members', (join) =>
           join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', user),
         )
-        .select(['rooms.id', 'rooms.last_seq', 'room_members.read_seq', 'room_members.user_id as member'])
+        .select([
+          'rooms.id',
+          'rooms.last_seq',
+          'room_members.read_seq',
+          'room_members.user_id as member',
+          'room_members.notification_level',
+        ])
         .where('rooms.id', 'in', roomIds)
         .execute(),
       this.db
@@ -675,6 +753,7 @@ export class KyselyStore implements Store {
         readSeq: isMember ? Number(row.read_seq) : 0,
         mentions: mentionsIn.get(row.id) ?? 0,
         isMember,
+        level: row.notification_level as NotificationLevel | null,
       });
     }
     return states;

@@ -182,5 +182,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0004_notification_levels': {
+      // What each member hears of a room; null keeps the room kind's default.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('room_members').addColumn('notification_level', 'text').execute();
+      },
+    },
   };
 }

@@ -37,6 +37,8 @@ export interface Database {
     role: Generated<string>;
     /** The seq of the newest message the member has read. */
     read_seq: Generated<number | string>;
+    /** ALL, MENTIONS or NOTHING; null for the room kind's default. */
+    notification_level: string | null;
   };
   messages: {
     id: Generated<number | string>;

@@ -28,6 +28,25 @@ export interface ReadState {
   /** Messages after the marker that mention the member. */
   readonly mentions: number;
   readonly isMember: boolean;
+  /** The member's own notification level; null for the room kind's default. */
+  readonly level: NotificationLevel | null;
+}
+
+export type NotificationLevel = 'ALL' | 'MENTIONS' | 'NOTHING';
+
+/**
+ * Everything a member's sidebar shows of one room that depends on them, read at once so
+ * a node can keep it current from the room's changes (realtime/viewer-rooms.ts).
+ */
+export interface Membership {
+  readonly room: RoomRow;
+  readonly role: RoomRole;
+  /** The room's newest message seq. */
+  readonly lastSeq: number;
+  readonly readSeq: number;
+  readonly level: NotificationLevel | null;
+  /** Seqs of the messages past the read marker that mention the member. */
+  readonly mentionSeqs: readonly number[];
 }
 
 /** One emoji on a message and who used it, earliest first. */
@@ -143,7 +162,13 @@ export interface Store {
    * The direct room of exactly `memberIds` (2–9 users), created with them as members if
    * it does not exist: `id` is derived from the set, so racing creators get one room.
    */
-  openDirect(id: string, name: string, memberIds: readonly string[]): Promise<RoomRow>;
+  openDirect(id: string, name: string, memberIds: readonly string[]): Promise<{ room: RoomRow; created: boolean }>;
+  /** `userId`'s memberships: in every room, or in `roomId` only. */
+  memberships(userId: string, roomId?: string): Promise<Membership[]>;
+  /** Sets `userId`'s level in a room they belong to (null: the default); false for a non-member. */
+  setNotificationLevel(roomId: string, userId: string, level: NotificationLevel | null): Promise<boolean>;
+  /** Up to `limit` users whose name starts with `prefix` (without regard to case), by name. */
+  usersByPrefix(prefix: string, limit: number): Promise<UserRow[]>;
   /** `userId`'s read state in each of `roomIds` (missing rooms are left out). */
   readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>>;
   /** Moves `userId`'s read marker in the room forward to `seq` (never back). */

@@ -22,7 +22,7 @@ import type { GraphQLContext } from '../graphql/context.js';
  */
 
 /** The subscription fields whose resolvers hand graphql-ws sockets to the fan-out. */
-export const FANOUT_FIELDS: ReadonlySet<string> = new Set(['messageAdded', 'roomEvents']);
+export const FANOUT_FIELDS: ReadonlySet<string> = new Set(['messageAdded', 'roomEvents', 'viewerRoomsChanged']);
 
 /** The root field, if the operation is exactly one fan-out field with no directive on it. */
 export function fanoutField(operation: OperationDefinitionNode): FieldNode | undefined {

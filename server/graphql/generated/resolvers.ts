@@ -93,6 +93,8 @@ export type Mutation = {
    * of the same room that this one answers.
    */
   sendMessage: Message;
+  /** Sets what the viewer hears of a room they belong to. */
+  setNotificationLevel: Room;
   /**
    * Tells the room the viewer is (or stopped) typing. Without a fresh `true` the viewer
    * is reported as stopped after 6 seconds; sending a message stops it at once.
@@ -154,6 +156,11 @@ export type MutationSendMessageArgs = {
   text: Scalars['String']['input'];
 };
 
+export type MutationSetNotificationLevelArgs = {
+  level: NotificationLevel;
+  roomId: Scalars['ID']['input'];
+};
+
 export type MutationSetTypingArgs = {
   isTyping: Scalars['Boolean']['input'];
   roomId: Scalars['ID']['input'];
@@ -168,6 +175,15 @@ export type MutationSignUpArgs = {
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
+
+/** How much of a room reaches a member who is not looking at it. */
+export type NotificationLevel =
+  /** A notification for every message by others. */
+  | 'ALL'
+  /** Notifications for mentions only: the default for channels (a direct room's default is ALL). */
+  | 'MENTIONS'
+  /** Muted: no notification and no count; the room still reads as having something new. */
+  | 'NOTHING';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -191,10 +207,17 @@ export type Query = {
   room?: Maybe<Room>;
   /** The public rooms and the private rooms (direct ones too) the viewer belongs to, latest activity first. */
   rooms: Array<Room>;
+  /** People whose name starts with `prefix` (without regard to case), by name; at most 20. */
+  users: Array<User>;
 };
 
 export type QueryRoomArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type QueryUsersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  prefix: Scalars['String']['input'];
 };
 
 /** One emoji on a message, and who reacted with it. */
@@ -242,6 +265,8 @@ export type Room = {
    */
   messages: MessageConnection;
   name: Scalars['String']['output'];
+  /** What the viewer hears of this room; for a non-member, what they would as a member. */
+  notificationLevel: NotificationLevel;
   /** Users who have at least one live subscription to this room, on any node. */
   online: Array<User>;
   topic?: Maybe<Scalars['String']['output']>;
@@ -332,6 +357,13 @@ export type Subscription = {
    * the viewer's own typing is never reported to them, on any of their connections.
    */
   userTyping: TypingEvent;
+  /**
+   * The viewer's rooms as their sidebar shows them, one event per change there: a new
+   * message, the unread or mention count moving (read in another tab too), the viewer
+   * joining, being invited, leaving or being removed (then `viewerRole` is null), a new
+   * direct room, a change of notification level.
+   */
+  viewerRoomsChanged: Room;
 };
 
 export type SubscriptionMessageAddedArgs = {
@@ -475,6 +507,7 @@ export type ResolversTypes = {
   >;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NotificationLevel: NotificationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PresenceEvent: ResolverTypeWrapper<PresenceState>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -623,6 +656,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationSendMessageArgs, 'roomId' | 'text'>
   >;
+  setNotificationLevel?: Resolver<
+    ResolversTypes['Room'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSetNotificationLevelArgs, 'level' | 'roomId'>
+  >;
   setTyping?: Resolver<
     ResolversTypes['Boolean'],
     ParentType,
@@ -669,6 +708,12 @@ export type QueryResolvers<
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   room?: Resolver<Maybe<ResolversTypes['Room']>, ParentType, ContextType, RequireFields<QueryRoomArgs, 'id'>>;
   rooms?: Resolver<Array<ResolversTypes['Room']>, ParentType, ContextType>;
+  users?: Resolver<
+    Array<ResolversTypes['User']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryUsersArgs, 'first' | 'prefix'>
+  >;
 };
 
 export type ReactionResolvers<
@@ -706,6 +751,7 @@ export type RoomResolvers<
     RequireFields<RoomMessagesArgs, 'last'>
   >;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -763,6 +809,7 @@ export type SubscriptionResolvers<
     ContextType,
     RequireFields<SubscriptionUserTypingArgs, 'roomId'>
   >;
+  viewerRoomsChanged?: SubscriptionResolver<ResolversTypes['Room'], 'viewerRoomsChanged', ParentType, ContextType>;
 };
 
 export type TypingEventResolvers<
