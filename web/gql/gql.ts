@@ -23,7 +23,7 @@ type Documents = {
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': typeof types.ChatUserFragmentDoc;
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
   '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n': typeof types.EditMessageDocument;
@@ -32,7 +32,12 @@ type Documents = {
   '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.RemoveReactionDocument;
   '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.RoomMembersDocument;
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n': typeof types.SidebarDocument;
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.SidebarDocument;
+  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.ViewerRoomsChangedDocument;
+  '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n': typeof types.MarkReadDocument;
+  '\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n': typeof types.SetNotificationLevelDocument;
+  '\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n': typeof types.UsersByPrefixDocument;
+  '\n  mutation OpenDirect($userNames: [String!]!) {\n    openDirect(userNames: $userNames) {\n      id\n    }\n  }\n': typeof types.OpenDirectDocument;
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n': typeof types.HomeRoomDocument;
   '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n': typeof types.CreateRoomDocument;
@@ -55,7 +60,7 @@ const documents: Documents = {
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': types.ChatUserFragmentDoc,
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n        }\n      }\n    }\n  }\n':
     types.MessagePageDocument,
@@ -73,8 +78,18 @@ const documents: Documents = {
     types.RoomEventsDocument,
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.RoomMembersDocument,
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n':
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
     types.SidebarDocument,
+  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
+    types.ViewerRoomsChangedDocument,
+  '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n':
+    types.MarkReadDocument,
+  '\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n':
+    types.SetNotificationLevelDocument,
+  '\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n':
+    types.UsersByPrefixDocument,
+  '\n  mutation OpenDirect($userNames: [String!]!) {\n    openDirect(userNames: $userNames) {\n      id\n    }\n  }\n':
+    types.OpenDirectDocument,
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n':
     types.HomeRoomDocument,
   '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
@@ -159,8 +174,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -213,8 +228,38 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n',
-): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      isPrivate\n      isMember\n    }\n  }\n'];
+  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n',
+): (typeof documents)['\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n',
+): (typeof documents)['\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n',
+): (typeof documents)['\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation OpenDirect($userNames: [String!]!) {\n    openDirect(userNames: $userNames) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation OpenDirect($userNames: [String!]!) {\n    openDirect(userNames: $userNames) {\n      id\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** How much of a room reaches a member who is not looking at it. */
+export type NotificationLevel =
+  /** A notification for every message by others. */
+  | 'ALL'
+  /** Notifications for mentions only: the default for channels (a direct room's default is ALL). */
+  | 'MENTIONS'
+  /** Muted: no notification and no count; the room still reads as having something new. */
+  | 'NOTHING';
+
 export type RoomEventKind =
   | 'MEMBER_JOINED'
   | 'MEMBER_LEFT'
@@ -12,6 +21,11 @@ export type RoomEventKind =
   | 'MESSAGE_EDITED'
   | 'REACTIONS_CHANGED'
   | 'ROOM_UPDATED';
+
+export type RoomKind =
+  | 'CHANNEL'
+  /** Private to the viewer and 1–8 others; the same people always get the same room. */
+  | 'DIRECT';
 
 export type RoomRole =
   | 'MEMBER'
@@ -93,6 +107,10 @@ export type RoomViewQuery = {
     isPrivate: boolean;
     isMember: boolean;
     viewerRole: RoomRole | null;
+    kind: RoomKind;
+    unreadCount: number;
+    notificationLevel: NotificationLevel;
+    lastMessage: { id: string; seq: number } | null;
     online: Array<{ id: string; name: string }>;
   } | null;
 };
@@ -293,8 +311,80 @@ export type SidebarQueryVariables = Exact<{ [key: string]: never }>;
 
 export type SidebarQuery = {
   me: { id: string; name: string } | null;
-  rooms: Array<{ id: string; name: string; isPrivate: boolean; isMember: boolean }>;
+  rooms: Array<{
+    id: string;
+    name: string;
+    kind: RoomKind;
+    isPrivate: boolean;
+    isMember: boolean;
+    viewerRole: RoomRole | null;
+    unreadCount: number;
+    mentionCount: number;
+    notificationLevel: NotificationLevel;
+    online: Array<{ id: string; name: string }>;
+    lastMessage: {
+      id: string;
+      seq: number;
+      text: string;
+      createdAt: string;
+      author: { id: string; name: string };
+      mentions: Array<{ id: string; name: string }>;
+    } | null;
+  }>;
 };
+
+export type ViewerRoomsChangedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerRoomsChangedSubscription = {
+  viewerRoomsChanged: {
+    id: string;
+    name: string;
+    kind: RoomKind;
+    isPrivate: boolean;
+    isMember: boolean;
+    viewerRole: RoomRole | null;
+    unreadCount: number;
+    mentionCount: number;
+    notificationLevel: NotificationLevel;
+    online: Array<{ id: string; name: string }>;
+    lastMessage: {
+      id: string;
+      seq: number;
+      text: string;
+      createdAt: string;
+      author: { id: string; name: string };
+      mentions: Array<{ id: string; name: string }>;
+    } | null;
+  };
+};
+
+export type MarkReadMutationVariables = Exact<{
+  roomId: string | number;
+  messageId: string | number;
+}>;
+
+export type MarkReadMutation = { markRead: { id: string; unreadCount: number; mentionCount: number } };
+
+export type SetNotificationLevelMutationVariables = Exact<{
+  roomId: string | number;
+  level: NotificationLevel;
+}>;
+
+export type SetNotificationLevelMutation = {
+  setNotificationLevel: { id: string; notificationLevel: NotificationLevel };
+};
+
+export type UsersByPrefixQueryVariables = Exact<{
+  prefix: string;
+}>;
+
+export type UsersByPrefixQuery = { users: Array<{ id: string; name: string }> };
+
+export type OpenDirectMutationVariables = Exact<{
+  userNames: Array<string> | string;
+}>;
+
+export type OpenDirectMutation = { openDirect: { id: string } };
 
 export type HomeRoomQueryVariables = Exact<{
   id: string | number;
@@ -769,6 +859,20 @@ export const RoomViewDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'isPrivate' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isMember' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'viewerRole' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unreadCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'notificationLevel' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'lastMessage' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'seq' } },
+                    ],
+                  },
+                },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'online' },
@@ -1880,8 +1984,59 @@ export const SidebarDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isPrivate' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isMember' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'viewerRole' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unreadCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'mentionCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'notificationLevel' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'online' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'lastMessage' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'seq' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'text' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'author' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'mentions' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
               ],
             },
           },
@@ -1890,6 +2045,273 @@ export const SidebarDocument = {
     },
   ],
 } as unknown as DocumentNode<SidebarQuery, SidebarQueryVariables>;
+export const ViewerRoomsChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'ViewerRoomsChanged' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'viewerRoomsChanged' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isPrivate' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isMember' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'viewerRole' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unreadCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'mentionCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'notificationLevel' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'online' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'lastMessage' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'seq' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'text' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'author' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'mentions' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerRoomsChangedSubscription, ViewerRoomsChangedSubscriptionVariables>;
+export const MarkReadDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'MarkRead' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'messageId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'markRead' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'roomId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'messageId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'messageId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unreadCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'mentionCount' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MarkReadMutation, MarkReadMutationVariables>;
+export const SetNotificationLevelDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'SetNotificationLevel' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'level' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'NotificationLevel' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'setNotificationLevel' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'roomId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'level' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'level' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'notificationLevel' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SetNotificationLevelMutation, SetNotificationLevelMutationVariables>;
+export const UsersByPrefixDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'UsersByPrefix' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'prefix' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'users' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'prefix' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'prefix' } },
+              },
+              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '8' } },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UsersByPrefixQuery, UsersByPrefixQueryVariables>;
+export const OpenDirectDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'OpenDirect' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'userNames' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'openDirect' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'userNames' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'userNames' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<OpenDirectMutation, OpenDirectMutationVariables>;
 export const HomeRoomDocument = {
   kind: 'Document',
   definitions: [

@@ -1,8 +1,12 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useQuery } from '@urql/next';
 import { ClockProvider } from '@/lib/chat/clock';
+import { type SidebarRoom, roomLabel, totalUnread } from '@/lib/chat/sidebar';
+import type { RoomView, User } from '@/lib/chat/types';
+import { useDocumentTitle } from '@/lib/chat/use-document-title';
+import { useViewerRooms } from '@/lib/chat/use-viewer-rooms';
 import { RoomViewQuery } from '@/lib/operations/messages';
 import { SidebarQuery } from '@/lib/operations/rooms';
 import { Sidebar } from '../rooms/Sidebar';
@@ -47,6 +51,39 @@ export function ChatScreen({ roomId, renderedAt, formClientId }: Props) {
   }
 
   return (
+    <SignedIn
+      viewer={viewer}
+      listed={sidebar.data?.rooms ?? NO_ROOMS}
+      room={room}
+      renderedAt={renderedAt}
+      formClientId={formClientId}
+      menuOpen={menuOpen}
+      setMenuOpen={setMenuOpen}
+    />
+  );
+}
+
+const NO_ROOMS: SidebarRoom[] = [];
+
+interface SignedInProps {
+  viewer: User;
+  listed: readonly SidebarRoom[];
+  room: RoomView;
+  renderedAt: number;
+  formClientId: string;
+  menuOpen: boolean;
+  setMenuOpen: (open: boolean | ((open: boolean) => boolean)) => void;
+}
+
+function SignedIn({ viewer, listed, room, renderedAt, formClientId, menuOpen, setMenuOpen }: SignedInProps) {
+  const [reading, setReading] = useState(false);
+  const { rooms, markSeen } = useViewerRooms(listed, viewer, reading ? room.id : null);
+  const entry = rooms.find((r) => r.id === room.id);
+  const label = room.kind === 'DIRECT' ? roomLabel(room, viewer.name) : `#${room.name}`;
+  useDocumentTitle(`${label} · Parley`, totalUnread(rooms));
+  const onSeen = useCallback((seq: number) => markSeen(room.id, seq), [markSeen, room.id]);
+
+  return (
     <ClockProvider renderedAt={renderedAt}>
       <a className="skip-link" href="#composer-text">
         Skip to message composer
@@ -57,7 +94,7 @@ export function ChatScreen({ roomId, renderedAt, formClientId }: Props) {
       <div className="app" data-menu-open={menuOpen || undefined}>
         <Sidebar
           viewer={viewer}
-          rooms={sidebar.data?.rooms ?? []}
+          rooms={rooms}
           activeRoomId={room.id}
           open={menuOpen}
           onClose={() => setMenuOpen(false)}
@@ -71,6 +108,9 @@ export function ChatScreen({ roomId, renderedAt, formClientId }: Props) {
             event.preventDefault();
             setMenuOpen((open) => !open);
           }}
+          level={entry?.notificationLevel ?? room.notificationLevel}
+          onSeen={onSeen}
+          onReadingChange={setReading}
         />
         {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { groupMessages } from '@/lib/chat/groups';
 import type { PendingMessage } from '@/lib/chat/message-state';
 import type { Message, User } from '@/lib/chat/types';
@@ -20,6 +20,10 @@ interface Props {
   loadingOlder: boolean;
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
+  /** The first unread message: the "New" divider goes above it. */
+  firstUnreadId?: string | null;
+  /** Placed after the last message: in view exactly when the newest messages are. */
+  bottomRef?: RefObject<HTMLDivElement | null>;
 }
 
 /**
@@ -31,6 +35,7 @@ interface Props {
  */
 export function MessageList(props: Props) {
   const { roomName, viewer, messages, pending, hasOlder, loadingOlder, onLoadOlder, onRetry } = props;
+  const { firstUnreadId = null, bottomRef } = props;
   const scroller = useRef<HTMLElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
@@ -38,7 +43,20 @@ export function MessageList(props: Props) {
   // Paging needs JavaScript: without it the button would be a dead control.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const groups = useMemo(() => groupMessages(messages, pending, viewer), [messages, pending, viewer]);
+  const groups = useMemo(
+    () => groupMessages(messages, pending, viewer, firstUnreadId),
+    [messages, pending, viewer, firstUnreadId],
+  );
+
+  // On opening a room with unread messages, the reader starts at the first of them, unless
+  // the page asks for a particular message (#message-…).
+  const scrolledToUnread = useRef(false);
+  useEffect(() => {
+    if (scrolledToUnread.current || !firstUnreadId) return;
+    scrolledToUnread.current = true;
+    if (location.hash.startsWith('#message-')) return;
+    document.getElementById('new-divider')?.scrollIntoView({ block: 'start' });
+  }, [firstUnreadId]);
 
   const last = messages.at(-1)?.id;
   const previous = useRef({ last, pendingCount: pending.length, height: 0 });
@@ -108,9 +126,19 @@ export function MessageList(props: Props) {
           </div>
           <ol className="groups">
             {groups.map((group) => (
-              <MessageGroup key={group.key} group={group} own={group.author.id === viewer.id} onRetry={onRetry} />
+              <Fragment key={group.key}>
+                {group.startsUnread && (
+                  <li className="new-divider" id="new-divider" data-testid="new-divider">
+                    <span>
+                      New<span className="visually-hidden"> messages from here on</span>
+                    </span>
+                  </li>
+                )}
+                <MessageGroup group={group} own={group.author.id === viewer.id} onRetry={onRetry} />
+              </Fragment>
             ))}
           </ol>
+          <div ref={bottomRef} className="list-end" aria-hidden="true" />
         </div>
       </section>
       {!atBottom && (

@@ -1,9 +1,12 @@
 'use client';
 
-import { type MouseEvent, useCallback, useMemo, useState } from 'react';
+import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { Message, RoomView, User } from '@/lib/chat/types';
+import { dividerMessageId } from '@/lib/chat/unread';
 import { useConnectionStatus } from '@/lib/chat/use-connection';
 import { useOnlineUsers } from '@/lib/chat/use-presence';
+import { useReadMarker } from '@/lib/chat/use-read-marker';
 import { useRoomMembers } from '@/lib/chat/use-room-members';
 import { useRoomMessages } from '@/lib/chat/use-room-messages';
 import { useTypingUsers } from '@/lib/chat/use-typing';
@@ -25,9 +28,15 @@ interface Props {
   formClientId: string;
   menuOpen: boolean;
   onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
+  /** The viewer's notification level here, kept live by the sidebar. */
+  level: NotificationLevel;
+  /** The viewer has seen this room up to `seq`. */
+  onSeen: (seq: number) => void;
+  /** Whether the viewer is looking at the newest messages (tab visible, list at its end). */
+  onReadingChange: (reading: boolean) => void;
 }
 
-export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
+export function Room({ room, viewer, formClientId, menuOpen, onMenu, level, onSeen, onReadingChange }: Props) {
   const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
   const announce = useCallback(
     (message: Message) => {
@@ -46,6 +55,32 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
     onMembersChanged: members.invalidate,
   });
   const controls = useMessageControlsFor(chat, room, viewer);
+
+  // Where the viewer's reading stood when the room was opened (later answers of RoomView,
+  // refetched after markRead, must not move the "New" divider).
+  const [opened] = useState(() => ({
+    lastSeq: room.lastMessage?.seq ?? 0,
+    unreadCount: room.isMember ? room.unreadCount : 0,
+  }));
+  const bottom = useRef<HTMLDivElement>(null);
+  const read = useReadMarker({
+    roomId: room.id,
+    viewerId: viewer.id,
+    isMember: room.isMember,
+    messages: chat.messages,
+    opened,
+    bottom,
+    onSeen,
+  });
+  const firstUnreadId = dividerMessageId(chat.messages, read.dividerSeq, viewer.id);
+  useEffect(() => onReadingChange(read.reading), [read.reading, onReadingChange]);
+
+  // A link to a message (a notification's, say): /rooms/<id>#message-<messageId>.
+  const { jumpTo } = controls.value;
+  useEffect(() => {
+    const match = /^#message-(.+)$/.exec(location.hash);
+    if (match?.[1]) jumpTo(decodeURIComponent(match[1]));
+  }, [jumpTo]);
   const typists = useTypingUsers(room.id);
   const typing = useTypingNotifier(room.id);
   const status = useConnectionStatus();
@@ -63,8 +98,10 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
     <main className="room" id="main" data-room-id={room.id}>
       <RoomHeader
         room={room}
+        level={level}
         online={online}
         viewerId={viewer.id}
+        viewerName={viewer.name}
         status={status}
         menuOpen={menuOpen}
         onMenu={onMenu}
@@ -84,9 +121,11 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
       )}
       <MessageControlsProvider value={controls.value}>
         <MessageList
-          roomName={room.name}
+          roomName={roomLabel(room, viewer.name)}
           viewer={viewer}
           messages={chat.messages}
+          firstUnreadId={firstUnreadId}
+          bottomRef={bottom}
           pending={chat.pending}
           hasOlder={chat.hasOlder}
           loadingOlder={chat.loadingOlder}
@@ -97,7 +136,7 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu }: Props) {
       <TypingIndicator names={typists} />
       <Composer
         roomId={room.id}
-        roomName={room.name}
+        roomName={roomLabel(room, viewer.name)}
         viewerId={viewer.id}
         formClientId={formClientId}
         replyTo={controls.replyTo}

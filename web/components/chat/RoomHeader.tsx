@@ -1,23 +1,29 @@
 import type { MouseEvent } from 'react';
-import type { RoomSummary } from '@/lib/chat/types';
+import type { NotificationLevel } from '@/lib/chat/sidebar';
+import type { RoomView } from '@/lib/chat/types';
 import type { OnlineUser } from '@/lib/chat/use-presence';
 import type { ConnectionStatus } from '@/lib/urql/connection';
 import { InviteForm } from '../rooms/InviteForm';
 import { JoinButton } from '../rooms/JoinButton';
+import { NotificationLevelSelect } from '../rooms/NotificationLevelSelect';
 import { RoomName } from '../rooms/RoomLink';
 import { ConnectionBadge } from './ConnectionBadge';
 import { OnlineList } from './OnlineList';
 
 interface Props {
-  room: RoomSummary;
+  room: RoomView;
+  /** The viewer's notification level here, kept live by the sidebar's events. */
+  level: NotificationLevel;
   online: readonly OnlineUser[];
   viewerId: string;
+  viewerName: string;
   status: ConnectionStatus;
   menuOpen: boolean;
   onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
 }
 
-export function RoomHeader({ room, online, viewerId, status, menuOpen, onMenu }: Props) {
+export function RoomHeader({ room, level, online, viewerId, viewerName, status, menuOpen, onMenu }: Props) {
+  const direct = room.kind === 'DIRECT';
   return (
     <header className="room-header">
       <a
@@ -31,13 +37,14 @@ export function RoomHeader({ room, online, viewerId, status, menuOpen, onMenu }:
         <span aria-hidden="true">☰</span>
       </a>
       <h1 className="room-title">
-        <RoomName room={room} />
+        <RoomName room={room} viewerName={viewerName} />
       </h1>
       <div className="room-tools">
         <ConnectionBadge status={status} />
         <OnlineList users={online} viewerId={viewerId} />
+        {room.isMember && <NotificationLevelSelect roomId={room.id} level={level} />}
         {!room.isMember && !room.isPrivate && <JoinButton roomId={room.id} />}
-        {room.isPrivate && <InviteForm roomId={room.id} roomName={room.name} />}
+        {room.isPrivate && !direct && <InviteForm roomId={room.id} roomName={room.name} />}
       </div>
     </header>
   );

@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import type { RoomSummary } from '@/lib/chat/types';
+import { type SidebarRoom, isCounted, roomLabel, unreadLabel } from '@/lib/chat/sidebar';
 
-type Room = Pick<RoomSummary, 'id' | 'name' | 'isPrivate'>;
+type Named = Pick<SidebarRoom, 'name' | 'isPrivate'> & Partial<Pick<SidebarRoom, 'kind'>>;
 
 /** Drawn, not an emoji: it must not depend on the reader's fonts. */
 function LockIcon() {
@@ -12,28 +12,86 @@ function LockIcon() {
   );
 }
 
-/** A room's name with its kind: "#" for public, a lock for private. */
-export function RoomName({ room }: { room: Room }) {
+function PersonIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" focusable="false">
+      <circle cx="8" cy="5" r="3" />
+      <path d="M2.5 14.5c0-3 2.5-5 5.5-5s5.5 2 5.5 5z" />
+    </svg>
+  );
+}
+
+/**
+ * A room's name with its kind: "#" for public, a lock for private, a person for a direct
+ * room (named after the others in it: `viewerName` is left out).
+ */
+export function RoomName({ room, viewerName }: { room: Named; viewerName: string }) {
+  const direct = room.kind === 'DIRECT';
   return (
     <>
       <span className="room-glyph" aria-hidden="true">
-        {room.isPrivate ? <LockIcon /> : '#'}
+        {direct ? <PersonIcon /> : room.isPrivate ? <LockIcon /> : '#'}
       </span>
-      <span className="room-name">{room.name}</span>
-      {room.isPrivate && <span className="visually-hidden"> (private)</span>}
+      <span className="room-name">{roomLabel(room, viewerName)}</span>
+      {room.isPrivate && !direct && <span className="visually-hidden"> (private)</span>}
     </>
   );
 }
 
-export function RoomLink({ room, active, onNavigate }: { room: Room; active: boolean; onNavigate: () => void }) {
+interface Props {
+  room: SidebarRoom;
+  viewer: { id: string; name: string };
+  active: boolean;
+  onNavigate: () => void;
+}
+
+/**
+ * A room in the sidebar: bold while something is unread, with the unread count and, set
+ * apart, the mentions of the viewer. A muted room (level NOTHING) shows no counts, only
+ * the bold name. A direct room has a dot saying whether one of the others is online.
+ */
+export function RoomLink({ room, viewer, active, onNavigate }: Props) {
+  const counted = isCounted(room);
+  const unread = counted ? room.unreadCount : 0;
+  const mentions = counted ? room.mentionCount : 0;
+  const direct = room.kind === 'DIRECT';
+  const online = direct && room.online.some((user) => user.id !== viewer.id);
+  const label = unreadLabel(unread, mentions) || (room.unreadCount > 0 ? 'new messages' : '');
   return (
     <Link
       href={`/rooms/${room.id}`}
       className="room-link"
       aria-current={active ? 'page' : undefined}
+      data-unread={room.unreadCount > 0 || undefined}
+      data-room-id={room.id}
       onClick={onNavigate}
     >
-      <RoomName room={room} />
+      {direct ? (
+        <span className="presence-dot" data-online={online || undefined} aria-hidden="true" />
+      ) : (
+        <span className="room-glyph" aria-hidden="true">
+          {room.isPrivate ? <LockIcon /> : '#'}
+        </span>
+      )}
+      <span className="room-name">{roomLabel(room, viewer.name)}</span>
+      {direct && <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>}
+      {room.isPrivate && !direct && <span className="visually-hidden"> (private)</span>}
+      {room.notificationLevel === 'NOTHING' && room.isMember && <span className="visually-hidden"> (muted)</span>}
+      {label && <span className="visually-hidden">, {label}</span>}
+      {(unread > 0 || mentions > 0) && (
+        <span className="room-badges" aria-hidden="true" data-testid="room-badges">
+          {mentions > 0 && (
+            <span className="badge badge-mention" data-testid="mention-badge">
+              @{mentions}
+            </span>
+          )}
+          {unread > 0 && (
+            <span className="badge" data-testid="unread-badge">
+              {unread}
+            </span>
+          )}
+        </span>
+      )}
     </Link>
   );
 }

@@ -1,24 +1,51 @@
-import type { RoomSummary, User } from '@/lib/chat/types';
+import type { ReactNode } from 'react';
 import { signOut } from '@/lib/actions/auth';
+import { type SidebarRoom, sidebarSections } from '@/lib/chat/sidebar';
+import type { User } from '@/lib/chat/types';
 import { Avatar } from '../chat/Avatar';
 import { CreateRoomForm } from './CreateRoomForm';
+import { NewDirectDialog } from './NewDirectDialog';
+import { NotificationsButton } from './NotificationsButton';
 import { RoomLink } from './RoomLink';
 
 interface Props {
   viewer: User;
-  rooms: readonly RoomSummary[];
+  rooms: readonly SidebarRoom[];
   activeRoomId: string;
   open: boolean;
   onClose: () => void;
 }
 
+function RoomList(props: {
+  rooms: readonly SidebarRoom[];
+  viewer: User;
+  activeRoomId: string;
+  onClose: () => void;
+  empty?: ReactNode;
+  label: string;
+}) {
+  const { rooms, viewer, activeRoomId, onClose, empty, label } = props;
+  return (
+    <ul className="room-list" aria-label={label}>
+      {rooms.map((room) => (
+        <li key={room.id}>
+          <RoomLink room={room} viewer={viewer} active={room.id === activeRoomId} onNavigate={onClose} />
+        </li>
+      ))}
+      {rooms.length === 0 && empty && <li className="muted room-list-empty">{empty}</li>}
+    </ul>
+  );
+}
+
 /**
- * Rooms and the account. On phones it is an off-canvas panel: the header's menu button
- * opens it (the link to #sidebar does it by CSS :target when JavaScript is off).
+ * Rooms and the account: joined channels and direct messages by latest activity, with
+ * their unread and mention counts, then the public rooms not joined yet. On phones it is
+ * an off-canvas panel: the header's menu button opens it (the link to #sidebar does it by
+ * CSS :target when JavaScript is off).
  */
 export function Sidebar({ viewer, rooms, activeRoomId, open, onClose }: Props) {
-  const joined = rooms.filter((room) => room.isMember);
-  const others = rooms.filter((room) => !room.isMember);
+  const { channels, direct, discover } = sidebarSections(rooms);
+  const common = { viewer, activeRoomId, onClose };
   return (
     <aside id="sidebar" className="sidebar" data-open={open || undefined} aria-label="Rooms and account">
       <div className="sidebar-head">
@@ -36,29 +63,22 @@ export function Sidebar({ viewer, rooms, activeRoomId, open, onClose }: Props) {
         </a>
       </div>
       <nav className="sidebar-scroll" aria-label="Rooms">
-        <h2 className="sidebar-title">Your rooms</h2>
-        <ul className="room-list">
-          {joined.map((room) => (
-            <li key={room.id}>
-              <RoomLink room={room} active={room.id === activeRoomId} onNavigate={onClose} />
-            </li>
-          ))}
-          {joined.length === 0 && <li className="muted room-list-empty">You have not joined a room yet.</li>}
-        </ul>
-        {others.length > 0 && (
+        <h2 className="sidebar-title">Channels</h2>
+        <RoomList {...common} rooms={channels} label="Channels" empty="You have not joined a channel yet." />
+        <div className="sidebar-title-row">
+          <h2 className="sidebar-title">Direct messages</h2>
+          <NewDirectDialog viewer={viewer} onOpened={onClose} />
+        </div>
+        <RoomList {...common} rooms={direct} label="Direct messages" empty="No conversations yet." />
+        {discover.length > 0 && (
           <>
             <h2 className="sidebar-title">Public rooms</h2>
-            <ul className="room-list">
-              {others.map((room) => (
-                <li key={room.id}>
-                  <RoomLink room={room} active={room.id === activeRoomId} onNavigate={onClose} />
-                </li>
-              ))}
-            </ul>
+            <RoomList {...common} rooms={discover} label="Public rooms" />
           </>
         )}
         <CreateRoomForm />
       </nav>
+      <NotificationsButton />
       <div className="account">
         <Avatar user={viewer} />
         <span className="account-name" data-testid="viewer-name">

@@ -12,14 +12,20 @@ export interface ChatGroup {
   author: User;
   /** When the group's first message was posted. */
   createdAt: string;
+  /** The group starts at the first unread message: the "New" divider goes above it. */
+  startsUnread?: boolean;
   items: ChatItem[];
 }
 
-/** Groups delivered messages, then this tab's pending ones, into runs by author. */
+/**
+ * Groups delivered messages, then this tab's pending ones, into runs by author. A run is
+ * cut at `firstUnreadId`, so the "New" divider can go between two groups.
+ */
 export function groupMessages(
   messages: readonly Message[],
   pending: readonly PendingMessage[],
   viewer: User,
+  firstUnreadId: string | null = null,
 ): ChatGroup[] {
   const items = [
     ...messages.map((message) => ({
@@ -38,10 +44,11 @@ export function groupMessages(
   for (const { author, createdAt, item } of items) {
     const at = Date.parse(createdAt);
     const current = groups.at(-1);
-    if (current && current.author.id === author.id && at - previousAt <= GROUP_WINDOW_MS) {
+    const startsUnread = item.kind === 'message' && item.key === firstUnreadId;
+    if (current && !startsUnread && current.author.id === author.id && at - previousAt <= GROUP_WINDOW_MS) {
       current.items.push(item);
     } else {
-      groups.push({ key: item.key, author, createdAt, items: [item] });
+      groups.push({ key: item.key, author, createdAt, items: [item], ...(startsUnread && { startsUnread }) });
     }
     previousAt = at;
   }

@@ -53,7 +53,10 @@ export const ChatMessageFragment = graphql(`
   }
 `);
 
-/** The room page's header: the room and who is online (its history is MessagePage). */
+/**
+ * The room page's header: the room and who is online (its history is MessagePage), and
+ * where the viewer's reading stood when the page was rendered (for the "New" divider).
+ */
 export const RoomViewQuery = graphql(`
   query RoomView($id: ID!) {
     room(id: $id) {
@@ -62,6 +65,13 @@ export const RoomViewQuery = graphql(`
       isPrivate
       isMember
       viewerRole
+      kind
+      unreadCount
+      notificationLevel
+      lastMessage {
+        id
+        seq
+      }
       online {
         ...ChatUser
       }
