@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useQuery } from '@urql/next';
 import { ClockProvider } from '@/lib/chat/clock';
-import { type SidebarRoom, roomLabel, totalUnread } from '@/lib/chat/sidebar';
+import { type SidebarRoom, isCounted, roomLabel, totalUnread } from '@/lib/chat/sidebar';
 import type { RoomView, User } from '@/lib/chat/types';
 import { useDocumentTitle } from '@/lib/chat/use-document-title';
 import { useViewerRooms } from '@/lib/chat/use-viewer-rooms';
@@ -109,6 +109,7 @@ function SignedIn({ viewer, listed, room, renderedAt, formClientId, menuOpen, se
             setMenuOpen((open) => !open);
           }}
           level={entry?.notificationLevel ?? room.notificationLevel}
+          unreadElsewhere={rooms.some((r) => r.id !== room.id && isCounted(r) && r.unreadCount > 0)}
           onSeen={onSeen}
           onReadingChange={setReading}
         />

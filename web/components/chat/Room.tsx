@@ -30,13 +30,16 @@ interface Props {
   onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
   /** The viewer's notification level here, kept live by the sidebar. */
   level: NotificationLevel;
+  /** Other rooms have unread messages. */
+  unreadElsewhere?: boolean;
   /** The viewer has seen this room up to `seq`. */
   onSeen: (seq: number) => void;
   /** Whether the viewer is looking at the newest messages (tab visible, list at its end). */
   onReadingChange: (reading: boolean) => void;
 }
 
-export function Room({ room, viewer, formClientId, menuOpen, onMenu, level, onSeen, onReadingChange }: Props) {
+export function Room(props: Props) {
+  const { room, viewer, formClientId, menuOpen, onMenu, level, unreadElsewhere, onSeen, onReadingChange } = props;
   const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
   const announce = useCallback(
     (message: Message) => {
@@ -104,6 +107,7 @@ export function Room({ room, viewer, formClientId, menuOpen, onMenu, level, onSe
         viewerName={viewer.name}
         status={status}
         menuOpen={menuOpen}
+        unreadElsewhere={unreadElsewhere}
         onMenu={onMenu}
       />
       {chat.streamError && (

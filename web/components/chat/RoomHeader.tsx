@@ -19,22 +19,26 @@ interface Props {
   viewerName: string;
   status: ConnectionStatus;
   menuOpen: boolean;
+  /** Other rooms have unread messages: the phone's menu button says so. */
+  unreadElsewhere?: boolean;
   onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
 }
 
-export function RoomHeader({ room, level, online, viewerId, viewerName, status, menuOpen, onMenu }: Props) {
+export function RoomHeader(props: Props) {
+  const { room, level, online, viewerId, viewerName, status, menuOpen, unreadElsewhere, onMenu } = props;
   const direct = room.kind === 'DIRECT';
   return (
     <header className="room-header">
       <a
         href="#sidebar"
         className="icon-button menu-button"
-        aria-label="Rooms menu"
+        aria-label={unreadElsewhere ? 'Rooms menu, unread messages in other rooms' : 'Rooms menu'}
         aria-controls="sidebar"
         aria-expanded={menuOpen}
         onClick={onMenu}
       >
         <span aria-hidden="true">☰</span>
+        {unreadElsewhere && <span className="menu-dot" aria-hidden="true" />}
       </a>
       <h1 className="room-title">
         <RoomName room={room} viewerName={viewerName} />

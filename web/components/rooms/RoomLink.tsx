@@ -53,8 +53,9 @@ interface Props {
 export function RoomLink({ room, viewer, active, onNavigate }: Props) {
   const counted = isCounted(room);
   const unread = counted ? room.unreadCount : 0;
-  const mentions = counted ? room.mentionCount : 0;
   const direct = room.kind === 'DIRECT';
+  // In a direct room every message is for the viewer: one count, in the mention colour.
+  const mentions = counted && !direct ? room.mentionCount : 0;
   const online = direct && room.online.some((user) => user.id !== viewer.id);
   const label = unreadLabel(unread, mentions) || (room.unreadCount > 0 ? 'new messages' : '');
   return (
@@ -86,7 +87,7 @@ export function RoomLink({ room, viewer, active, onNavigate }: Props) {
             </span>
           )}
           {unread > 0 && (
-            <span className="badge" data-testid="unread-badge">
+            <span className={direct ? 'badge badge-mention' : 'badge'} data-testid="unread-badge">
               {unread}
             </span>
           )}
