@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type User, graphqlAs, launchBrowser, newUser, waitLive } from './support/browser.js';
+import { type User, graphqlAs, launchBrowser, newUser, seedMessages, waitLive } from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -78,6 +78,38 @@ describe('screenshots of a busy room', () => {
         t: 'One thing: the progress dots are hard to see in dark mode (and in bright sunlight).',
       },
     );
+    // The sidebar of a day at work: a mention in another channel, direct messages (one
+    // unread, from someone who has it open), a muted room and a public room not joined.
+    const [, , priya, jonas] = people as [User, User, User, User];
+    await graphqlAs(maya.context, server.url, 'mutation { joinRoom(id: "random") { id } }');
+    await graphqlAs(maya.context, server.url, 'mutation { createRoom(name: "Announcements") { id } }');
+    await graphqlAs(
+      maya.context,
+      server.url,
+      'mutation { setNotificationLevel(roomId: "announcements", level: NOTHING) { id } }',
+    );
+    await graphqlAs(jonas.context, server.url, 'mutation { joinRoom(id: "announcements") { id } }');
+    await graphqlAs(theo.context, server.url, 'mutation { createRoom(name: "Hiring") { id } }');
+    const direct = async (from: User, to: User, texts: string[]) => {
+      const { openDirect } = await graphqlAs<{ openDirect: { id: string } }>(
+        from.context,
+        server.url,
+        'mutation($n: [String!]!) { openDirect(userNames: $n) { id } }',
+        { n: [to.name] },
+      );
+      for (const text of texts) await seedMessages(from.context, server.url, openDirect.id, [text]);
+      return openDirect.id;
+    };
+    await direct(maya, jonas, ['Thanks for the review yesterday!']);
+    await seedMessages(jonas.context, server.url, 'announcements', ['Office closed on Friday.', 'Pizza at noon.']);
+    await seedMessages(theo.context, server.url, 'random', [
+      'Who is up for lunch?',
+      '@maya you said you would pick the place 😄',
+    ]);
+    const priyaDirect = await direct(priya, maya, ['Got a minute after standup?', 'It is about the Thursday demo.']);
+    const priyaThere = await priya.context.newPage();
+    await priyaThere.goto(`${server.url}/rooms/${priyaDirect}`);
+    await waitLive(priyaThere);
     for (const person of people.slice(1)) {
       await person.page.goto(`${server.url}/rooms/${ROOM}`);
       await waitLive(person.page);
@@ -100,6 +132,7 @@ describe('screenshots of a busy room', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/rooms/${ROOM}`);
     await waitLive(page);
+    await page.getByTestId('mention-badge').first().waitFor({ state: 'attached' });
     // Someone typing, so the indicator is in the picture.
     await people[2]!.page.getByLabel(/^Message /).pressSequentially('Let me', { delay: 20 });
     await page.getByTestId('typing-indicator').filter({ hasText: 'is typing' }).waitFor();
