@@ -6,21 +6,24 @@ import { type RunningServer, startServer } from './support/server.js';
 /**
  * Installed in alice's pages before any of their scripts: records each desktop
  * notification the page constructs, and lets the test hide the tab (a headless page is
- * always "visible") by overriding document.hidden and visibilityState.
+ * always "visible") by overriding document.hidden and visibilityState; a page opens
+ * hidden while localStorage has `test-start-hidden`.
  */
 const NOTIFICATION_SPY = `(() => {
   window.__notifications = [];
+  window.__notificationObjects = [];
   const Real = window.Notification;
   if (Real) {
     class Recording extends Real {
       constructor(title, options) {
         window.__notifications.push({ title, body: options && options.body, tag: options && options.tag });
         super(title, options);
+        window.__notificationObjects.push(this);
       }
     }
     window.Notification = Recording;
   }
-  let hidden = false;
+  let hidden = localStorage.getItem('test-start-hidden') === '1';
   Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
   Object.defineProperty(Document.prototype, 'visibilityState', {
     configurable: true,
@@ -190,6 +193,14 @@ describe('unread counts, mentions and notifications', () => {
     await sendAs(bob, directId, 'are you there?');
     await expect.poll(() => notifications(page)).toEqual([{ title: bob.name, body: 'are you there?', tag: directId }]);
 
+    // Its click opens the room at the message.
+    await page.evaluate(() => {
+      const shown = (window as unknown as { __notificationObjects: Notification[] }).__notificationObjects[0];
+      shown?.onclick?.(new Event('click'));
+    });
+    await page.waitForURL(new RegExp(`/rooms/${escape(directId)}#message-`));
+    await page.locator('[data-highlighted]', { hasText: 'are you there?' }).waitFor();
+
     // Mute the direct room from its header.
     await setHidden(page, false);
     await roomLink(page, 'Direct messages', bob.name).click();
@@ -218,6 +229,31 @@ describe('unread counts, mentions and notifications', () => {
     expect(await link.textContent()).toContain('(muted)');
     expect(await notifications(page)).toEqual([]);
     await expect.poll(() => page.title()).toBe('#Quiet corner · Parley');
+  });
+
+  it('moves the read marker of a room opened in a background tab only once the tab is shown', async () => {
+    const unread = async () => {
+      const data = await graphqlAs<{ room: { unreadCount: number } }>(
+        alice.context,
+        server.url,
+        'query { room(id: "general") { unreadCount } }',
+      );
+      return data.room.unreadCount;
+    };
+    await sendAs(bob, 'general', 'while you were away');
+    await expect.poll(unread).toBe(1);
+    await alice.page.evaluate(() => localStorage.setItem('test-start-hidden', '1'));
+    const background = await alice.context.newPage();
+    await background.goto(`${server.url}/rooms/general`);
+    await waitLive(background);
+    await background.evaluate(() => localStorage.removeItem('test-start-hidden'));
+    await background.getByTestId('new-divider').waitFor();
+    await background.waitForTimeout(1_000);
+    expect(await unread()).toBe(1);
+
+    await setHidden(background, false);
+    await expect.poll(unread).toBe(0);
+    await background.close();
   });
 
   it('opens a direct room of several people from the "New message" dialog', async () => {

@@ -30,9 +30,13 @@ export function useViewerRooms(listed: readonly SidebarRoom[], viewer: User, rea
   const seen = useRef<Set<string> | null>(null);
   seen.current ??= new Set(listed.flatMap((room) => (room.lastMessage ? [room.lastMessage.id] : [])));
 
+  // Read by the subscription's handler: a new viewer object (each refetch of the list
+  // brings one) or router must not resubscribe, which would drop events in between.
+  const latest = useRef({ viewer, router });
   useEffect(() => {
     reading.current = readingRoomId;
-  }, [readingRoomId]);
+    latest.current = { viewer, router };
+  });
 
   // A refetched list (after a join, a reconnect, a mutation answering a Room) replaces it.
   const first = useRef(listed);
@@ -50,8 +54,9 @@ export function useViewerRooms(listed: readonly SidebarRoom[], viewer: User, rea
       const seenBefore = messageId === undefined || seen.current!.has(messageId);
       if (messageId) seen.current!.add(messageId);
       dispatch({ type: 'event', room, readingRoomId: reading.current });
+      const { viewer: me, router: navigate } = latest.current;
       const notice = notificationFor(room, {
-        viewer,
+        viewer: me,
         hidden: document.hidden,
         permission: notificationPermission(),
         seenBefore,
@@ -62,7 +67,7 @@ export function useViewerRooms(listed: readonly SidebarRoom[], viewer: User, rea
         shown.onclick = () => {
           window.focus();
           shown.close();
-          router.push(messageHref(notice.roomId, notice.messageId));
+          navigate.push(messageHref(notice.roomId, notice.messageId));
         };
       } catch {
         // Some browsers only allow notifications from a service worker: nothing to show then.
@@ -78,7 +83,7 @@ export function useViewerRooms(listed: readonly SidebarRoom[], viewer: User, rea
       unsubscribe();
       stopListening();
     };
-  }, [client, router, viewer]);
+  }, [client]);
 
   /** The viewer has seen `roomId` up to `seq`: its badge clears now, before the server answers. */
   const markSeen = useCallback((roomId: string, seq: number) => dispatch({ type: 'read', roomId, seq }), []);
