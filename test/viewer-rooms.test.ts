@@ -1,39 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EDIT, change, send } from './helpers/events.js';
 import { type Session, codes, createRoom, gql, gqlOk, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { sseSubscribe } from './helpers/sse.js';
-import { waitUntil } from './helpers/wait.js';
+import { type SidebarRoom, VIEWER_ROOMS, sidebarLive, sidebarsClosed } from './helpers/viewer-rooms.js';
 import { type TestSocket, useSockets } from './helpers/ws.js';
 
-export const VIEWER_ROOMS = /* GraphQL */ `
-  subscription {
-    viewerRoomsChanged {
-      id
-      kind
-      isMember
-      viewerRole
-      unreadCount
-      mentionCount
-      notificationLevel
-      lastMessage {
-        id
-        text
-      }
-    }
-  }
-`;
-
-export interface SidebarRoom {
-  id: string;
-  kind: string;
-  isMember: boolean;
-  viewerRole: string | null;
-  unreadCount: number;
-  mentionCount: number;
-  notificationLevel: string;
-  lastMessage: { id: string; text: string } | null;
-}
 type Event = { viewerRoomsChanged: SidebarRoom };
 
 const MARK_READ = 'mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { id unreadCount } }';
@@ -41,13 +13,6 @@ const OPEN_DIRECT = 'mutation($names: [String!]!) { openDirect(userNames: $names
 const SET_LEVEL =
   'mutation($r: ID!, $l: NotificationLevel!) { setNotificationLevel(roomId: $r, level: $l) { id notificationLevel } }';
 const INVITE = 'mutation($r: ID!, $u: String!) { invite(roomId: $r, userName: $u) { id } }';
-
-/** Resolves once `server` follows `userId`'s rooms: their sidebar subscription is live there. */
-export function sidebarLive(server: TestServer, userId: string): Promise<unknown> {
-  return waitUntil(() => server.app.services.viewerRooms.known(userId, 'general') !== undefined, {
-    what: `the sidebar of user ${userId} to be live`,
-  });
-}
 
 /** The events about `roomId` so far. */
 const about = (items: Event[], roomId: string) =>
@@ -69,16 +34,25 @@ describe('viewerRoomsChanged', () => {
   });
   afterAll(() => server.stop());
 
-  async function sidebar(socket: TestSocket, who: Session) {
+  /** Live before it resolves: `who`'s sidebars so far are `open`, this one makes one more. */
+  async function sidebar(socket: TestSocket, who: Session, open = 0) {
     const feed = socket.subscribe<Event>(VIEWER_ROOMS);
-    await sidebarLive(server, who.user.id);
+    await sidebarLive(server, who.user.id, open + 1);
     return feed;
   }
+
+  // Every test starts with nobody's sidebar open, so "live" means this test's.
+  afterEach(() =>
+    sidebarsClosed(
+      server,
+      [alice, bob, carol].map((s) => s.user.id),
+    ),
+  );
 
   it('counts new messages and mentions, and clears them in every tab when one reads', async () => {
     const roomId = await createRoom(server.url, alice.token);
     await gqlOk(server.url, 'mutation($r: ID!) { joinRoom(id: $r) { id } }', { r: roomId }, { token: bob.token });
-    const tabs = [await sidebar(aliceTabs[0]!, alice), await sidebar(aliceTabs[1]!, alice)];
+    const tabs = [await sidebar(aliceTabs[0]!, alice), await sidebar(aliceTabs[1]!, alice, 1)];
 
     await send(server.url, bob.token, roomId, 'hello');
     const mention = await send(server.url, bob.token, roomId, `@${alice.user.name} look`);
@@ -154,6 +128,25 @@ describe('viewerRoomsChanged', () => {
     expect(about(await feed.waitFor((items) => about(items, roomId).length >= 3), roomId).at(-1)).toMatchObject({
       notificationLevel: 'MENTIONS',
     });
+    feed.dispose();
+  });
+
+  it('answers a removed member once more, as a non-member who no longer reads the room', async () => {
+    const feed = await sidebar(aliceTabs[1]!, alice);
+    const roomId = await createRoom(server.url, bob.token, true);
+    await gqlOk(server.url, INVITE, { r: roomId, u: alice.user.name }, { token: bob.token });
+    await send(server.url, bob.token, roomId, 'secret plans');
+    await feed.waitFor((items) => about(items, roomId).at(-1)?.lastMessage?.text === 'secret plans');
+    // What removing someone from a room tells their node (the store has no removal yet).
+    server.app.services.viewerRooms.offer(alice.user.id, { kind: 'membership', roomId, member: false });
+    const removed = about(await feed.waitFor((items) => about(items, roomId).at(-1)?.isMember === false), roomId);
+    expect(removed.at(-1)).toMatchObject({ isMember: false, viewerRole: null, unreadCount: 0, lastMessage: null });
+    // Nothing more of that room reaches them.
+    const count = about(feed.items, roomId).length;
+    await send(server.url, bob.token, roomId, 'more secrets');
+    await send(server.url, bob.token, 'general', 'and in general');
+    await feed.waitFor((items) => about(items, 'general').at(-1)?.lastMessage?.text === 'and in general');
+    expect(about(feed.items, roomId)).toHaveLength(count);
     feed.dispose();
   });
 

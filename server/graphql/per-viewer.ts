@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type ExecutionResult,
   GraphQLEnumType,
@@ -181,6 +182,38 @@ function fillHoles(result: ExecutionResult, holes: readonly Hole[], values: read
   });
 }
 
+/** A marker per process, random: no text a user writes can hold it, by chance or on purpose. */
+const HOLE_MARK = `\u0000hole:${randomBytes(8).toString('hex')}:`;
+
+/**
+ * The serialized result cut at its holes: the payload for some answers is then the
+ * pieces joined with them, with no walk of the result and no second serialization.
+ * Undefined when a hole has no place in the result (a parent nulled by an error).
+ */
+function cutAtHoles(
+  result: ExecutionResult,
+  holes: readonly Hole[],
+): { pieces: string[]; order: number[] } | undefined {
+  const marks = holes.map((_, i) => JSON.stringify(HOLE_MARK + i));
+  fillHoles(
+    result,
+    holes,
+    holes.map((_, i) => HOLE_MARK + i),
+  );
+  const json = JSON.stringify(result);
+  const found = marks.map((mark, i) => ({ i, at: json.indexOf(mark), length: mark.length }));
+  if (found.some((f) => f.at < 0)) return undefined;
+  found.sort((a, b) => a.at - b.at);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { at, length } of found) {
+    pieces.push(json.slice(from, at));
+    from = at + length;
+  }
+  pieces.push(json.slice(from));
+  return { pieces, order: found.map((f) => f.i) };
+}
+
 /**
  * A shared execution's result as the fan-out sends it: one payload for everyone when it
  * has no holes (the common case), else each viewer's answers and the payload for them.
@@ -192,6 +225,7 @@ export function personalized(services: Services, result: ExecutionResult, holes:
   }
   // A user with several subscriptions (tabs, sockets) in the group is answered once.
   const byViewer = new Map<string, unknown[] | Promise<unknown[]>>();
+  let cut: ReturnType<typeof cutAtHoles> | null = null;
   return {
     shared: undefined,
     answers(viewer) {
@@ -200,8 +234,15 @@ export function personalized(services: Services, result: ExecutionResult, holes:
       return answers;
     },
     payload(values) {
-      fillHoles(result, holes, values);
-      return JSON.stringify(result);
+      if (cut === null) cut = cutAtHoles(result, holes);
+      if (cut === undefined) {
+        fillHoles(result, holes, values);
+        return JSON.stringify(result);
+      }
+      const { pieces, order } = cut;
+      let payload = pieces[0]!;
+      for (let k = 0; k < order.length; k++) payload += JSON.stringify(values[order[k]!]) + pieces[k + 1]!;
+      return payload;
     },
   };
 }

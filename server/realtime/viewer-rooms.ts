@@ -1,7 +1,16 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import { type PubSub, type ViewerSignal, viewerTopic } from '../pubsub/index.js';
-import type { Membership, NotificationLevel, RoomChange, RoomRole, RoomRow, Store, UserRow } from '../store/index.js';
+import type {
+  Membership,
+  MessageRow,
+  NotificationLevel,
+  RoomChange,
+  RoomRole,
+  RoomRow,
+  Store,
+  UserRow,
+} from '../store/index.js';
 import { type FanoutRegistry, type FanoutTarget, Frames, framePrefix, isOpen, payloadsFor } from './fanout.js';
 import type { RoomHub } from './room-hub.js';
 import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
@@ -24,8 +33,8 @@ export interface Standing {
   role: RoomRole;
   readSeq: number;
   level: NotificationLevel | null;
-  /** Seqs of the unread messages that mention the member (channels only). */
-  readonly mentions: Set<number>;
+  /** Seqs of the unread messages that mention the member (channels only); none is most common. */
+  mentions: Set<number> | undefined;
 }
 
 /** What the viewer-dependent Room fields need, as this node knows it. */
@@ -85,10 +94,13 @@ class SocketSubscriber implements AsyncIterableIterator<never>, SocketCloseWatch
   }
 }
 
+/** What an event executes: the room, marked for someone who is no longer a member. */
+export type RoomModelRoot = RoomRow & { readonly isMember?: false; readonly lastMessage?: MessageRow };
+
 /** Any other subscriber (SSE, tests): hands over the room and executes it itself. */
 interface CallbackSubscriber {
   readonly viewer: UserRow;
-  readonly push: (room: RoomRow) => void;
+  readonly push: (room: RoomModelRoot) => void;
 }
 
 type Subscriber = SocketSubscriber | CallbackSubscriber;
@@ -115,6 +127,12 @@ class Viewer {
 class WatchedRoom {
   readonly members = new Map<string, Standing>();
   lastSeq = 0;
+  /**
+   * The newest message as its changes went by, once one has: an event then executes
+   * without reading it back (and so, with nothing else to read, within the turn that
+   * delivered the change, its frames written with the change feed's).
+   */
+  last: MessageRow | undefined;
   stopListening: (() => void) | undefined;
   stopped = false;
   ready: Promise<void> = Promise.resolve();
@@ -155,11 +173,27 @@ const standingOf = (m: Membership): Standing => ({
   role: m.role,
   readSeq: m.readSeq,
   level: m.level,
-  mentions: new Set(m.mentionSeqs),
+  mentions: m.mentionSeqs.length > 0 ? new Set(m.mentionSeqs) : undefined,
 });
 
-function forget(mentions: Set<number>, upTo: number): void {
+/** The mentions up to `upTo` are read. */
+function forget(standing: Standing, upTo: number): void {
+  const { mentions } = standing;
+  if (!mentions) return;
   for (const seq of mentions) if (seq <= upTo) mentions.delete(seq);
+  if (mentions.size === 0) standing.mentions = undefined;
+}
+
+/** Whether message `seq` mentions the member, as its latest state says. */
+function mention(standing: Standing, seq: number, named: boolean): boolean {
+  const { mentions } = standing;
+  if (named === (mentions?.has(seq) ?? false)) return false;
+  if (named) (standing.mentions ??= new Set()).add(seq);
+  else {
+    mentions!.delete(seq);
+    if (mentions!.size === 0) standing.mentions = undefined;
+  }
+  return true;
 }
 
 export class ViewerRooms {
@@ -193,7 +227,7 @@ export class ViewerRooms {
       role: standing.role,
       kind: room.row.kind,
       unread,
-      mentions: room.row.kind === 'DIRECT' ? unread : standing.mentions.size,
+      mentions: room.row.kind === 'DIRECT' ? unread : (standing.mentions?.size ?? 0),
       level: standing.level,
     };
   }
@@ -214,7 +248,7 @@ export class ViewerRooms {
   }
 
   /** Calls `push` with each room of `viewer` that changes; resolves to the function that stops it. */
-  async listen(viewer: UserRow, push: (room: RoomRow) => void): Promise<() => void> {
+  async listen(viewer: UserRow, push: (room: RoomModelRoot) => void): Promise<() => void> {
     const sub: CallbackSubscriber = { viewer, push };
     await this.enter(sub);
     let left = false;
@@ -231,9 +265,10 @@ export class ViewerRooms {
     if (viewer) this.onSignal(viewer, signal);
   }
 
-  /** People followed on this node; for tests and metrics. */
-  get viewerCount(): number {
-    return this.viewers.size;
+  /** `userId`'s live subscriptions on this node, once their rooms are read; for tests. */
+  subscriptionsOf(userId: string): number {
+    const viewer = this.viewers.get(userId);
+    return viewer?.loaded ? viewer.subscribers.size : 0;
   }
 
   private async enter(sub: Subscriber): Promise<void> {
@@ -360,18 +395,19 @@ export class ViewerRooms {
     switch (change.kind) {
       case 'MESSAGE_ADDED': {
         const m = message!;
+        if (m.seq >= room.lastSeq) room.last = m;
         room.lastSeq = Math.max(room.lastSeq, m.seq);
         for (const [userId, standing] of room.members) {
           if (m.author.id === userId) {
             // Sending moves the author's marker: their own messages are never unread.
             if (m.seq > standing.readSeq) standing.readSeq = m.seq;
-            forget(standing.mentions, standing.readSeq);
+            forget(standing, standing.readSeq);
           } else if (
             room.row.kind === 'CHANNEL' &&
             m.seq > standing.readSeq &&
             m.mentions.some((u) => u.id === userId)
           ) {
-            standing.mentions.add(m.seq);
+            mention(standing, m.seq, true);
           }
         }
         this.notify(room.row.id, null);
@@ -384,16 +420,21 @@ export class ViewerRooms {
         if (room.row.kind === 'CHANNEL') {
           for (const [userId, standing] of room.members) {
             if (m.seq <= standing.readSeq) continue;
-            const named = m.mentions.some((u) => u.id === userId);
-            if (named === standing.mentions.has(m.seq)) continue;
-            if (named) standing.mentions.add(m.seq);
-            else standing.mentions.delete(m.seq);
-            moved.push(userId);
+            if (
+              mention(
+                standing,
+                m.seq,
+                m.mentions.some((u) => u.id === userId),
+              )
+            )
+              moved.push(userId);
           }
         }
         // The sidebar shows the newest message: everyone sees a change to it.
-        if (m.seq >= room.lastSeq) this.notify(room.row.id, null);
-        else if (moved.length > 0) this.notify(room.row.id, moved);
+        if (m.seq >= room.lastSeq) {
+          room.last = m;
+          this.notify(room.row.id, null);
+        } else if (moved.length > 0) this.notify(room.row.id, moved);
         return;
       }
       case 'MEMBER_JOINED':
@@ -416,7 +457,9 @@ export class ViewerRooms {
           );
         return;
       case 'REACTIONS_CHANGED':
-        return; // not on the sidebar
+        // Not news on a sidebar, but the newest message is read as it is now.
+        if (message && message.seq === room.last?.seq) room.last = message;
+        return;
     }
   }
 
@@ -428,7 +471,7 @@ export class ViewerRooms {
       case 'read':
         if (!standing || signal.readSeq <= standing.readSeq) return;
         standing.readSeq = signal.readSeq;
-        forget(standing.mentions, signal.readSeq);
+        forget(standing, signal.readSeq);
         this.notify(roomId, [userId]);
         return;
       case 'level':
@@ -492,27 +535,33 @@ export class ViewerRooms {
   }
 
   private async render(room: WatchedRoom, users: Set<string> | null): Promise<void> {
-    const groups = new Map<string, SocketSubscriber[]>();
+    // Whoever was removed since the event was queued is answered as a non-member, from
+    // a root that says so: their group is theirs alone (`lastMessage` of a private room
+    // then reads null).
+    const former: RoomModelRoot = { ...room.row, isMember: false };
+    const current: RoomModelRoot = room.last ? { ...room.row, lastMessage: room.last } : room.row;
+    const groups = new Map<string, { root: RoomModelRoot; subscribers: SocketSubscriber[] }>();
     let delivered = 0;
     for (const userId of users ?? room.members.keys()) {
       const viewer = this.viewers.get(userId);
       if (!viewer?.loaded) continue;
+      const member = room.members.has(userId);
       for (const sub of viewer.subscribers) {
         if (!(sub instanceof SocketSubscriber)) {
-          sub.push(room.row);
+          sub.push(member ? current : former);
           delivered += 1;
           continue;
         }
         if (sub.closed) continue;
-        const key = sub.target.groupKey;
+        const key = member ? sub.target.groupKey : `former\u0000${userId}\u0000${sub.target.groupKey}`;
         const group = groups.get(key);
-        if (group) group.push(sub);
-        else groups.set(key, [sub]);
+        if (group) group.subscribers.push(sub);
+        else groups.set(key, { root: member ? current : former, subscribers: [sub] });
       }
     }
-    for (const subscribers of groups.values()) {
+    for (const { root, subscribers } of groups.values()) {
       this.executions += 1;
-      const rendered = await subscribers[0]!.target.execute(room.row);
+      const rendered = await subscribers[0]!.target.execute(root);
       const payloadFor = await payloadsFor(rendered, subscribers, this);
       const frames = new Frames();
       for (const sub of subscribers) {

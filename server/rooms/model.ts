@@ -1,4 +1,7 @@
-import type { RoomRow } from '../store/index.js';
+import type { MessageRow, RoomRow } from '../store/index.js';
 
-/** A room as resolvers pass it around: `isMember` is filled when it was read with the room. */
-export type RoomModel = RoomRow & { readonly isMember?: boolean };
+/**
+ * A room as resolvers pass it around: `isMember` is filled when it was read with the
+ * room, `lastMessage` when whoever passes it already knows it (a sidebar event).
+ */
+export type RoomModel = RoomRow & { readonly isMember?: boolean; readonly lastMessage?: MessageRow };

@@ -175,6 +175,11 @@ export const roomResolvers: Resolvers = {
       const level = known !== undefined ? known?.level : (await readState(ctx, room.id))?.level;
       return level ?? defaultLevel(room.kind);
     },
-    lastMessage: async (room, _args, ctx) => (await lastMessage(ctx, room.id)) ?? null,
+    lastMessage(room, _args, ctx) {
+      // A private room's former member hears that they left, not what was said since.
+      if (room.isPrivate && room.isMember === false) return null;
+      if (room.lastMessage) return room.lastMessage;
+      return lastMessage(ctx, room.id).then((message) => message ?? null);
+    },
   },
 };
