@@ -45,3 +45,12 @@ describe('where the unread messages start', () => {
     expect(groupMessages(messages, [], alice).length).toBe(1);
   });
 });
+
+describe('the divider and history not loaded yet', () => {
+  it('stands nowhere while the first unread message is older than the loaded page', () => {
+    const messages = [message(51, { author: bob }), message(52, { author: bob })];
+    expect(dividerMessageId(messages, 10, alice.id, true)).toBeNull();
+    expect(dividerMessageId(messages, 51, alice.id, true)).toBe('m51');
+    expect(dividerMessageId(messages, 10, alice.id, false)).toBe('m51');
+  });
+});

@@ -49,14 +49,13 @@ export function MessageList(props: Props) {
   );
 
   // On opening a room with unread messages, the reader starts at the first of them, unless
-  // the page asks for a particular message (#message-…).
-  const scrolledToUnread = useRef(false);
+  // the page asks for a particular message (#message-…). Only on opening: a divider that
+  // comes later must not move what the reader is looking at.
+  const unreadWhenOpened = useRef(firstUnreadId);
   useEffect(() => {
-    if (scrolledToUnread.current || !firstUnreadId) return;
-    scrolledToUnread.current = true;
-    if (location.hash.startsWith('#message-')) return;
+    if (!unreadWhenOpened.current || location.hash.startsWith('#message-')) return;
     document.getElementById('new-divider')?.scrollIntoView({ block: 'start' });
-  }, [firstUnreadId]);
+  }, []);
 
   const last = messages.at(-1)?.id;
   const previous = useRef({ last, pendingCount: pending.length, height: 0 });

@@ -75,7 +75,7 @@ export function Room(props: Props) {
     bottom,
     onSeen,
   });
-  const firstUnreadId = dividerMessageId(chat.messages, read.dividerSeq, viewer.id);
+  const firstUnreadId = dividerMessageId(chat.messages, read.dividerSeq, viewer.id, chat.hasOlder);
   useEffect(() => onReadingChange(read.reading), [read.reading, onReadingChange]);
 
   // A link to a message (a notification's, say): /rooms/<id>#message-<messageId>.

@@ -25,10 +25,19 @@ export function readMarkerSeq({ lastSeq, unreadCount }: ReadPoint): number {
 
 /**
  * The message the "New" divider goes above: the first held one at or after `fromSeq`
- * that someone else wrote (the viewer's own messages are never new to them).
+ * that someone else wrote (the viewer's own messages are never new to them). None while
+ * the first unread one is older than the loaded history (`hasOlder`): the divider would
+ * stand in the wrong place.
  */
-export function dividerMessageId(messages: readonly Message[], fromSeq: number | null, viewerId: string) {
+export function dividerMessageId(
+  messages: readonly Message[],
+  fromSeq: number | null,
+  viewerId: string,
+  hasOlder = false,
+) {
   if (fromSeq === null) return null;
+  const oldest = messages[0];
+  if (hasOlder && (!oldest || oldest.seq > fromSeq)) return null;
   return messages.find((m) => m.seq >= fromSeq && m.author.id !== viewerId)?.id ?? null;
 }
 

@@ -70,13 +70,14 @@ export function useReadMarker({ roomId, viewerId, isMember, messages, opened, bo
   const targetSeq = target?.seq;
   const fromOthers = target !== null && target.author.id !== viewerId;
 
-  // Something new the viewer is not looking at: the divider goes above it, unless one
-  // already marks messages still unread.
+  // Something new while the viewer is away (the tab hidden): the divider goes above it,
+  // unless one already marks messages still unread. (A reader scrolled up in a visible
+  // tab has the "new messages" button instead, and their view must hold still.)
   useEffect(() => {
-    if (reading || targetSeq === undefined || !fromOthers) return;
+    if (visible || targetSeq === undefined || !fromOthers) return;
     const from = marked.current + 1;
     setDividerSeq((seq) => (seq !== null && seq > marked.current ? seq : from));
-  }, [reading, targetSeq, fromOthers]);
+  }, [visible, targetSeq, fromOthers]);
 
   useEffect(() => {
     if (!reading || !isMember || targetId === undefined || targetSeq === undefined) return;
