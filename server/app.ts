@@ -107,7 +107,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     pubsub,
     hub,
     fanout,
-    viewerRooms: new ViewerRooms(store, pubsub, hub, fanout, metrics, log),
+    viewerRooms: new ViewerRooms(store, pubsub, hub, fanout, presence, metrics, log),
     presence,
     sessions: new Sessions(store, pubsub),
     roomAccess: new RoomAccess(store),

@@ -94,8 +94,12 @@ describe('viewerRoomsChanged', () => {
     const opened = await aliceFeed.waitFor((items) => about(items, openDirect.id).length >= 1);
     expect(about(opened, openDirect.id)[0]).toMatchObject({ kind: 'DIRECT', isMember: true, unreadCount: 0 });
 
-    await send(server.url, bob.token, openDirect.id, 'psst');
-    const dm = about(await aliceFeed.waitFor((items) => about(items, openDirect.id).length >= 2), openDirect.id);
+    const psst = await send(server.url, bob.token, openDirect.id, 'psst');
+    // (Other events of the room may come between: its people's presence.)
+    const dm = about(
+      await aliceFeed.waitFor((items) => about(items, openDirect.id).at(-1)?.lastMessage?.id === psst.id),
+      openDirect.id,
+    );
     // In a direct room every unread message counts as a mention; the default level is ALL.
     expect(dm.at(-1)).toMatchObject({ unreadCount: 1, mentionCount: 1, notificationLevel: 'ALL' });
 
@@ -179,6 +183,33 @@ describe('viewerRoomsChanged', () => {
     expect(carols.map((r) => r.lastMessage?.text)).toEqual(['hi all', 'second', 'third']);
     aliceFeed.dispose();
     carolFeed.dispose();
+  });
+
+  it('shows who of a direct room has the app open, live', async () => {
+    const dm = await gqlOk<{ openDirect: { id: string } }>(
+      server.url,
+      OPEN_DIRECT,
+      { names: [carol.user.name] },
+      { token: alice.token },
+    );
+    const roomId = dm.openDirect.id;
+    const ONLINE = 'subscription { viewerRoomsChanged { id online { name } } }';
+    type Online = { viewerRoomsChanged: { id: string; online: { name: string }[] } };
+    const mine = aliceTabs[0]!.subscribe<Online>(ONLINE);
+    await sidebarLive(server, alice.user.id);
+    const onlineNow = () =>
+      mine.items
+        .filter((e) => e.viewerRoomsChanged.id === roomId)
+        .at(-1)
+        ?.viewerRoomsChanged.online.map((u) => u.name);
+    // Carol opens Parley (her sidebar): alice's direct room with her shows her online.
+    const carolSocket = await connect(server.wsUrl, carol.token);
+    const hers = carolSocket.subscribe<Event>(VIEWER_ROOMS);
+    await mine.waitFor(() => onlineNow()?.includes(carol.user.name) === true);
+    // And closes it: offline again.
+    hers.dispose();
+    await mine.waitFor(() => onlineNow() !== undefined && !onlineNow()!.includes(carol.user.name));
+    mine.dispose();
   });
 
   it('executes a room change once for all the people who sent the same selection', async () => {

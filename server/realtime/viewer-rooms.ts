@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import type { Presence } from '../presence/tracker.js';
 import { type PubSub, type ViewerSignal, viewerTopic } from '../pubsub/index.js';
 import type {
   Membership,
@@ -109,6 +110,12 @@ type Subscriber = SocketSubscriber | CallbackSubscriber;
 class Viewer {
   readonly subscribers = new Set<Subscriber>();
   readonly rooms = new Set<string>();
+  /**
+   * Their presence in each of their direct rooms while they have a sidebar open: the
+   * other people's "online" dot means the app is open somewhere, not that this
+   * conversation is.
+   */
+  readonly present = new Map<string, Promise<() => void>>();
   /** False until their memberships are read; signals wait in `early` meanwhile. */
   loaded = false;
   early: ViewerSignal[] = [];
@@ -208,6 +215,7 @@ export class ViewerRooms {
     private readonly pubsub: PubSub,
     private readonly hub: RoomHub,
     private readonly fanout: FanoutRegistry,
+    private readonly presence: Presence,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {}
@@ -297,6 +305,7 @@ export class ViewerRooms {
     void viewer.ready
       .catch(() => {})
       .then(async () => {
+        for (const roomId of [...viewer.present.keys()]) this.absent(viewer, roomId);
         // Unless they came back meanwhile: the newcomer's standings are theirs.
         if (!this.viewers.has(viewer.user.id))
           for (const roomId of viewer.rooms) this.dropStanding(roomId, viewer.user.id);
@@ -331,6 +340,7 @@ export class ViewerRooms {
       throw error;
     }
     viewer.loaded = true;
+    for (const roomId of viewer.rooms) this.present(viewer, roomId);
     const early = viewer.early;
     viewer.early = [];
     for (const signal of early) this.onSignal(viewer, signal);
@@ -358,7 +368,11 @@ export class ViewerRooms {
       await Promise.all(memberships.map((m) => this.watch(m.room).ready));
       if (this.viewers.get(viewer.user.id) !== viewer) return;
       this.adopt(viewer, memberships);
-      for (const roomId of viewer.rooms) this.notify(roomId, [viewer.user.id]);
+      for (const roomId of [...viewer.present.keys()]) if (!viewer.rooms.has(roomId)) this.absent(viewer, roomId);
+      for (const roomId of viewer.rooms) {
+        this.present(viewer, roomId);
+        this.notify(roomId, [viewer.user.id]);
+      }
     } catch (error) {
       this.log.error({ err: error, userId: viewer.user.id }, 'reloading a viewer’s rooms failed');
     }
@@ -370,7 +384,12 @@ export class ViewerRooms {
     if (room) return room;
     const watched = (room = new WatchedRoom(row));
     this.rooms.set(row.id, watched);
-    watched.ready = this.hub.listen(row.id, { change: (change) => this.onChange(watched, change) }).then((stop) => {
+    const listener = {
+      change: (change: RoomChange) => this.onChange(watched, change),
+      // The other people's dot in a direct room is on its people's sidebars.
+      presence: () => watched.row.kind === 'DIRECT' && this.notify(watched.row.id, null),
+    };
+    watched.ready = this.hub.listen(row.id, listener).then((stop) => {
       if (watched.stopped) stop();
       else watched.stopListening = stop;
     });
@@ -378,6 +397,25 @@ export class ViewerRooms {
       if (this.rooms.get(row.id) === watched) this.rooms.delete(row.id);
     });
     return watched;
+  }
+
+  /** Counts `viewer` online in `roomId` if it is a direct room of theirs. */
+  private present(viewer: Viewer, roomId: string): void {
+    const room = this.rooms.get(roomId);
+    if (room?.row.kind !== 'DIRECT' || viewer.present.has(roomId)) return;
+    const entered = this.presence.enter(roomId, viewer.user);
+    viewer.present.set(roomId, entered);
+    entered.catch((error: unknown) => {
+      viewer.present.delete(roomId);
+      this.log.error({ err: error, roomId }, 'counting a sidebar online in a direct room failed');
+    });
+  }
+
+  private absent(viewer: Viewer, roomId: string): void {
+    const entered = viewer.present.get(roomId);
+    if (!entered) return;
+    viewer.present.delete(roomId);
+    entered.then((exit) => exit()).catch(() => {}); // a failed enter was logged
   }
 
   private dropStanding(roomId: string, userId: string): void {
@@ -485,6 +523,7 @@ export class ViewerRooms {
           const room = this.rooms.get(roomId)!;
           viewer.rooms.delete(roomId);
           room.members.delete(userId);
+          this.absent(viewer, roomId);
           // Rendered for them once more, as a non-member (`viewerRole: null`), then let go.
           this.notify(roomId, [userId]);
           if (room.members.size === 0) this.release(room);
@@ -507,6 +546,7 @@ export class ViewerRooms {
       room.lastSeq = Math.max(room.lastSeq, current.lastSeq);
       room.members.set(viewer.user.id, standingOf(current));
       viewer.rooms.add(roomId);
+      this.present(viewer, roomId);
       this.notify(roomId, [viewer.user.id]);
     } catch (error) {
       this.log.error({ err: error, roomId, userId: viewer.user.id }, 'following a joined room failed');

@@ -142,7 +142,12 @@ export const roomResolvers: Resolvers = {
       if (known !== undefined) return known !== null;
       return ctx.services.store.isMember(room.id, requireViewer(ctx).id);
     },
-    online: (room, _args, ctx) => ctx.services.presence.online(room.id),
+    async online(room, { first }, ctx) {
+      if (first !== null && first !== undefined && (!Number.isInteger(first) || first < 0))
+        throw badInput('first must be 0 or more.', 'first');
+      const users = await ctx.services.presence.online(room.id);
+      return first === null || first === undefined ? users : users.slice(0, first);
+    },
     memberCount: (room, _args, ctx) => ctx.services.store.memberCount(room.id),
     async members(room, { first, after }, ctx) {
       const count = first ?? 50;

@@ -49,8 +49,10 @@ const BARRIER_INTERVAL_MS = 300;
 /** Messages in the room before the first run, so that members' read markers can differ. */
 const SEED_MESSAGES_MAX = 1_000;
 
+/** The web UI's own sidebar selection (web/lib/operations/rooms.ts). */
 const VIEWER_ROOMS =
-  'subscription Sidebar { viewerRoomsChanged { id unreadCount mentionCount notificationLevel lastMessage { id text createdAt author { id name } } } }';
+  'subscription Sidebar { viewerRoomsChanged { id name kind isPrivate isMember viewerRole unreadCount mentionCount ' +
+  'notificationLevel online(first: 9) { id name } lastMessage { id seq text createdAt author { id name } mentions { id name } } } }';
 const MARK_READ = 'mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { id } }';
 const COUNTS = 'query($r: ID!) { room(id: $r) { unreadCount mentionCount lastMessage { id } } }';
 

@@ -1994,6 +1994,13 @@ export const SidebarDocument = {
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'online' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'IntValue', value: '9' },
+                    },
+                  ],
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
@@ -2073,6 +2080,13 @@ export const ViewerRoomsChangedDocument = {
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'online' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'IntValue', value: '9' },
+                    },
+                  ],
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [

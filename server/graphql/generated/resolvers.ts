@@ -267,7 +267,11 @@ export type Room = {
   name: Scalars['String']['output'];
   /** What the viewer hears of this room; for a non-member, what they would as a member. */
   notificationLevel: NotificationLevel;
-  /** Users who have at least one live subscription to this room, on any node. */
+  /**
+   * Users who have at least one live subscription to this room, on any node, by name: at
+   * most `first` of them when it is given. In a direct room, a person's open sidebar
+   * (`viewerRoomsChanged`) counts too.
+   */
   online: Array<User>;
   topic?: Maybe<Scalars['String']['output']>;
   /** Messages by others after the viewer's read marker; 0 for non-members. */
@@ -286,6 +290,11 @@ export type RoomMembersArgs = {
 export type RoomMessagesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A place where messages are posted. Its id is a slug such as `general`. */
+export type RoomOnlineArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One change to a room, in the room's one order of changes. */
@@ -752,7 +761,7 @@ export type RoomResolvers<
   >;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   notificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
-  online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, Partial<RoomOnlineArgs>>;
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
