@@ -24,6 +24,12 @@ export const DIRECT_MAX_OTHERS = 8; // users
 export const MEMBERS_PAGE_MAX = 100; // users
 /** `users(prefix:, first:)` at most: the names a "New message" dialog suggests. */
 export const USERS_PAGE_MAX = 20; // users
+/** A search query's length, in characters. */
+export const SEARCH_QUERY_MAX_CHARS = 256; // characters
+/** Words (phrases' words included) in one search query. */
+export const SEARCH_MAX_WORDS = 16; // words
+/** `search(first:)` at most. */
+export const SEARCH_PAGE_MAX = 50; // messages
 /** `Reaction.users(first:)` at most. */
 export const REACTION_USERS_MAX = 100; // users
 

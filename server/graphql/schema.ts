@@ -7,6 +7,7 @@ import { eventResolvers } from '../events/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { presenceResolvers } from '../presence/resolvers.js';
 import { roomResolvers } from '../rooms/resolvers.js';
+import { searchResolvers } from '../search/resolvers.js';
 import { projectRoot } from '../paths.js';
 import { typingResolvers } from '../typing/resolvers.js';
 import { applyPerViewer } from './per-viewer.js';
@@ -36,6 +37,7 @@ export function buildSchema(): GraphQLSchema {
         eventResolvers,
         typingResolvers,
         presenceResolvers,
+        searchResolvers,
       ],
     }),
   );

@@ -100,24 +100,59 @@ async function react(
 
 export const messageResolvers: Resolvers = {
   Room: {
-    async messages(room, { last, before }, ctx, info) {
+    async messages(room, { last, before, first, after, around }, ctx, info) {
       // Read after the room's eventCursor, when it is asked for too (events/snapshot.ts).
       if (operationSelectsEventCursor(info.operation, info.fragments)) await changeSeqSnapshot(ctx, room.id);
-      const count = last ?? HISTORY_PAGE_DEFAULT;
+      if (before && after) throw badInput('Page one way at a time: before or after.', 'after');
+      if (around && (before || after))
+        throw badInput('around starts a page of its own: no before or after with it.', 'around');
+      const forward = first != null || after != null;
+      const count = first ?? last ?? HISTORY_PAGE_DEFAULT;
       if (!Number.isInteger(count) || count < 1 || count > HISTORY_PAGE_MAX) {
-        throw badInput(`last must be from 1 to ${HISTORY_PAGE_MAX}.`, 'last');
+        throw badInput(
+          `${first != null ? 'first' : 'last'} must be from 1 to ${HISTORY_PAGE_MAX}.`,
+          first != null ? 'first' : 'last',
+        );
       }
-      const beforeSeq = before ? decodeSeqCursor(before) : null;
-      // One extra row tells whether an older page exists.
-      const rows = await ctx.services.store.messagesBefore(room.id, beforeSeq, count + 1);
-      const hasPreviousPage = rows.length > count;
-      const page = hasPreviousPage ? rows.slice(1) : rows;
+      const { store } = ctx.services;
+      let page: MessageRow[];
+      let hasPreviousPage: boolean;
+      let hasNextPage: boolean;
+      if (around) {
+        const seq = await store.messageSeq(room.id, around);
+        if (seq === undefined) throw badInput(`"${around}" is not a message of room "${room.id}".`, 'around');
+        // The message in the middle: as many older as newer (the newer side one more when
+        // even), and where one side runs out, more of the other. Reading a page's worth
+        // each way (and one more) also tells whether there is more.
+        const [older, newer] = await Promise.all([
+          store.messagesBefore(room.id, seq, count),
+          store.messagesAfter(room.id, seq - 1, count + 1),
+        ]);
+        let olderTake = Math.min(older.length, Math.floor((count - 1) / 2));
+        const newerTake = Math.min(newer.length, count - olderTake);
+        olderTake = Math.min(older.length, count - newerTake);
+        hasPreviousPage = older.length > olderTake;
+        hasNextPage = newer.length > newerTake;
+        page = [...older.slice(older.length - olderTake), ...newer.slice(0, newerTake)];
+      } else if (forward) {
+        const afterSeq = after ? decodeSeqCursor(after, 'after') : 0;
+        const rows = await store.messagesAfter(room.id, afterSeq, count + 1);
+        hasPreviousPage = afterSeq > 0;
+        hasNextPage = rows.length > count;
+        page = rows.slice(0, count);
+      } else {
+        const beforeSeq = before ? decodeSeqCursor(before) : null;
+        const rows = await store.messagesBefore(room.id, beforeSeq, count + 1);
+        hasPreviousPage = rows.length > count;
+        hasNextPage = beforeSeq !== null;
+        page = hasPreviousPage ? rows.slice(1) : rows;
+      }
       const edges = page.map((node) => ({ cursor: encodeSeqCursor(node.seq), node }));
       return {
         edges,
         pageInfo: {
           hasPreviousPage,
-          hasNextPage: beforeSeq !== null,
+          hasNextPage,
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges.at(-1)?.cursor ?? null,
         },

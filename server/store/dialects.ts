@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import type { SearchTerm } from './types.js';
 
 /**
  * What SQLite and PostgreSQL do differently, in one place: the store's SQL is their
@@ -16,6 +17,40 @@ export interface DialectTraits {
   lockRoom(trx: Kysely<Database>, roomId: string): Promise<void>;
   /** The schema Kysely's migration tables belong in (undefined: the database's only one). */
   migrationSchema(db: Kysely<Database>): Promise<string | undefined>;
+  /**
+   * Columns of a message row that hold its search words (`null`: none, deleted):
+   * PostgreSQL keeps a tsvector in the row, under a GIN index.
+   */
+  wordColumns(words: string | null): { words?: RawBuilder<unknown> | null };
+  /**
+   * Indexes message `id`'s search words where they are kept apart from the row
+   * (SQLite's FTS5 table), replacing what it had; `null` forgets them.
+   */
+  indexWords(trx: Kysely<Database>, id: number, words: string | null, replacing: boolean): Promise<void>;
+  /** The condition on `messages` that its words match all of `terms`. */
+  matches(terms: readonly SearchTerm[]): RawBuilder<boolean>;
+}
+
+/** A token as FTS5 and tsquery take it: tokens are letters and digits, but never trust that. */
+const letters = (token: string): string => token.replace(/[^\p{L}\p{N}]/gu, '');
+
+/** FTS5's query syntax: "word"* for a word or its start, "a b c" for a phrase; AND between. */
+export function fts5Query(terms: readonly SearchTerm[]): string {
+  return terms
+    .map((t) => {
+      const quoted = `"${t.tokens.map(letters).join(' ')}"`;
+      return t.phrase ? quoted : `${quoted}*`;
+    })
+    .join(' ');
+}
+
+/** PostgreSQL's tsquery: 'word':* for a word or its start, 'a' <-> 'b' for a phrase; & between. */
+export function tsQuery(terms: readonly SearchTerm[]): string {
+  return terms
+    .map((t) =>
+      t.phrase ? `(${t.tokens.map((token) => `'${letters(token)}'`).join(' <-> ')})` : `'${letters(t.tokens[0]!)}':*`,
+    )
+    .join(' & ');
 }
 
 const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
@@ -29,6 +64,14 @@ export const SQLITE: DialectTraits = {
   // writes already holds the database's one write lock, so there is nothing to take.
   lockRoom: async () => {},
   migrationSchema: async () => undefined,
+  wordColumns: () => ({}),
+  async indexWords(trx, id, words, replacing) {
+    // A contentless FTS5 table (contentless_delete): it keeps the index, not the text.
+    if (replacing) await sql`delete from message_words where rowid = ${id}`.execute(trx);
+    if (words) await sql`insert into message_words (rowid, words) values (${id}, ${words})`.execute(trx);
+  },
+  matches: (terms) =>
+    sql<boolean>`messages.id in (select rowid from message_words where message_words match ${fts5Query(terms)})`,
 };
 
 export const POSTGRES: DialectTraits = {
@@ -44,4 +87,7 @@ export const POSTGRES: DialectTraits = {
   async migrationSchema(db) {
     return (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   },
+  wordColumns: (words) => ({ words: words ? sql`to_tsvector('simple', ${words})` : null }),
+  indexWords: async () => {}, // in the row (wordColumns)
+  matches: (terms) => sql<boolean>`messages.words @@ to_tsquery('simple', ${tsQuery(terms)})`,
 };

@@ -13,6 +13,7 @@ import type { Store } from './types.js';
 export type {
   Membership,
   MessageChange,
+  MessageSearch,
   MessageRow,
   NewMessage,
   NotificationLevel,
@@ -23,6 +24,7 @@ export type {
   RoomKind,
   RoomRole,
   RoomRow,
+  SearchTerm,
   Store,
   UserRow,
 } from './types.js';

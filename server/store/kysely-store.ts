@@ -2,9 +2,11 @@ import { type Compilable, type CompiledQuery, type Kysely, Migrator, sql } from 
 import type { Database } from './schema.js';
 import type { DialectTraits } from './dialects.js';
 import { migrations } from './migrations.js';
+import { searchWords } from './search-words.js';
 import {
   type Membership,
   type MessageChange,
+  type MessageSearch,
   type MessageRow,
   type NewMessage,
   type NotificationLevel,
@@ -478,6 +480,7 @@ export class KyselyStore implements Store {
   async appendMessage(m: NewMessage): Promise<{ message: MessageRow; created: boolean; change?: RoomChange }> {
     const existing = await this.byClientId(m);
     if (existing) return { message: existing, created: false };
+    const words = searchWords(m.text);
     try {
       return await this.db.transaction().execute(async (trx) => {
         // The message's seq and the change's seq, both under the room's lock (see
@@ -501,9 +504,11 @@ export class KyselyStore implements Store {
             deleted_at: null,
             reply_to_id: m.replyToId === null ? null : Number(m.replyToId),
             mentions: JSON.stringify(m.mentions),
+            ...this.dialect.wordColumns(words),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
+        await this.dialect.indexWords(trx, Number(id), words, false);
         const message: MessageRow = {
           id: String(id),
           roomId: m.roomId,
@@ -592,6 +597,9 @@ export class KyselyStore implements Store {
         await trx.deleteFrom('message_mentions').where('message_id', '=', id).execute();
         await this.recordMentions(trx, message);
       }
+      // Search finds a message by its current text only, and never once deleted.
+      const reindex = message.text !== current.text || message.deletedAt !== current.deletedAt;
+      const words = message.deletedAt === null ? searchWords(message.text) : null;
       await trx
         .updateTable('messages')
         .set({
@@ -600,9 +608,11 @@ export class KyselyStore implements Store {
           deleted_at: message.deletedAt,
           reactions: JSON.stringify(message.reactions),
           mentions: JSON.stringify(message.mentions),
+          ...(reindex && this.dialect.wordColumns(words)),
         })
         .where('id', '=', id)
         .execute();
+      if (reindex) await this.dialect.indexWords(trx, id, words, true);
       const seq = await this.nextChangeSeq(trx, roomId);
       await this.recordChange(trx, roomId, seq, decided.kind, message.id, null, now);
       const change: RoomChange = { roomId, seq, kind: decided.kind, message, user: null, createdAt: now };
@@ -710,6 +720,22 @@ export class KyselyStore implements Store {
       .limit(limit)
       .execute();
     return rows.map((r) => ({ id: String(r.id), name: r.name }));
+  }
+
+  async search(search: MessageSearch): Promise<MessageRow[]> {
+    let query = this.messages().where('messages.deleted_at', 'is', null);
+    if (search.terms.length > 0) query = query.where(this.dialect.matches(search.terms));
+    query =
+      search.roomId !== null
+        ? query.where('messages.room_id', '=', search.roomId)
+        : query.where('messages.room_id', 'in', (eb) =>
+            eb.selectFrom('room_members').select('room_id').where('user_id', '=', Number(search.userId)),
+          );
+    if (search.authorId !== null) query = query.where('messages.author_id', '=', Number(search.authorId));
+    const before = search.beforeId === null ? null : numericId(search.beforeId);
+    if (before !== null) query = query.where('messages.id', '<', before);
+    const rows = await query.orderBy('messages.id', 'desc').limit(search.limit).execute();
+    return rows.map(toMessage);
   }
 
   async readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>> {

@@ -1,4 +1,8 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { searchWords } from './search-words.js';
+
+/** Messages read at a time while a migration indexes what is there. */
+const MIGRATION_BATCH = 1_000;
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -186,6 +190,43 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // What each member hears of a room; null keeps the room kind's default.
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('room_members').addColumn('notification_level', 'text').execute();
+      },
+    },
+    '0005_search': {
+      // Full-text search of messages, each store with its own engine. The words are
+      // folded here (store/search-words.ts), the same for both and for queries.
+      async up(db: Kysely<unknown>) {
+        if (dialect === 'sqlite') {
+          await sql`create virtual table message_words using fts5(
+                      words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`.execute(
+            db,
+          );
+        } else {
+          await sql`alter table messages add column words tsvector`.execute(db);
+        }
+        // What is there already, in batches.
+        let after = 0;
+        for (;;) {
+          const rows = (
+            await sql<{ id: number | string; text: string }>`
+              select id, text from messages where id > ${after} and deleted_at is null order by id limit ${MIGRATION_BATCH}`.execute(
+              db,
+            )
+          ).rows;
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            const words = searchWords(row.text);
+            if (!words) continue;
+            if (dialect === 'sqlite')
+              await sql`insert into message_words (rowid, words) values (${Number(row.id)}, ${words})`.execute(db);
+            else
+              await sql`update messages set words = to_tsvector('simple', ${words}) where id = ${row.id}`.execute(db);
+          }
+          after = Number(rows.at(-1)!.id);
+        }
+        if (dialect === 'postgres') await sql`create index messages_words on messages using gin (words)`.execute(db);
+        // `from:name`: an author's messages, newest first.
+        await db.schema.createIndex('messages_author').on('messages').columns(['author_id', 'id']).execute();
       },
     },
   };

@@ -55,6 +55,8 @@ export interface Database {
     reactions: Generated<string>;
     /** JSON: UserRow[]. */
     mentions: Generated<string>;
+    /** PostgreSQL only: the text's search words (store/search-words.ts) as a tsvector. */
+    words?: Generated<unknown>;
   };
   /** Who each message mentions, by seq: what mention counts are counted from. */
   message_mentions: {

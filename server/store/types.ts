@@ -125,6 +125,27 @@ export type MessageChange = {
 
 export type RoomRole = 'OWNER' | 'MODERATOR' | 'MEMBER';
 
+/** One part of a search: a word (matched as a word or its start) or a phrase. */
+export interface SearchTerm {
+  /** Folded tokens (store/search-words.ts): one for a word, several for a phrase. */
+  readonly tokens: readonly string[];
+  /** True for a quoted phrase: its words whole, in order, next to each other. */
+  readonly phrase: boolean;
+}
+
+/** What to search for, and where; the caller has authorized `roomId`. */
+export interface MessageSearch {
+  /** Without `roomId`, the rooms this user belongs to. */
+  readonly userId: string;
+  readonly roomId: string | null;
+  readonly authorId: string | null;
+  /** All must match; may be empty when `authorId` is set. */
+  readonly terms: readonly SearchTerm[];
+  /** Messages older than this one only (the previous page's last), by id. */
+  readonly beforeId: string | null;
+  readonly limit: number;
+}
+
 /** A unique key was taken (a user name, a room id). */
 export class UniqueViolation extends Error {
   override name = 'UniqueViolation';
@@ -216,4 +237,9 @@ export interface Store {
   messagesBefore(roomId: string, beforeSeq: number | null, limit: number): Promise<MessageRow[]>;
   /** Up to `limit` messages with `seq > afterSeq`, oldest first. */
   messagesAfter(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]>;
+  /**
+   * Messages that match `search`, newest first (by id): never deleted ones, and edited
+   * ones by their current text. The index is kept in the transaction of each change.
+   */
+  search(search: MessageSearch): Promise<MessageRow[]>;
 }

@@ -207,12 +207,28 @@ export type Query = {
   room?: Maybe<Room>;
   /** The public rooms and the private rooms (direct ones too) the viewer belongs to, latest activity first. */
   rooms: Array<Room>;
+  /**
+   * Messages the viewer may read now that match `query`, newest first, at most 50 a page.
+   * Every word must match, as a whole word or the start of one (`deploy` finds
+   * "deploying"), without regard to case or accents (`cafe` finds "café");
+   * `"a phrase"` matches its words in order, next to each other; `from:name` keeps one
+   * author's messages. `roomId` narrows to one room. Deleted messages are never found,
+   * and an edited one only by its current text. An empty query is BAD_USER_INPUT.
+   */
+  search: SearchConnection;
   /** People whose name starts with `prefix` (without regard to case), by name; at most 20. */
   users: Array<User>;
 };
 
 export type QueryRoomArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+  roomId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type QueryUsersArgs = {
@@ -260,8 +276,14 @@ export type Room = {
   /** Of those, the ones that mention the viewer; in a DIRECT room, all of them. */
   mentionCount: Scalars['Int']['output'];
   /**
-   * History, counted back from the newest message (or from `before`, a cursor of this
-   * connection). At most 100 a page. Deleted messages stay as tombstones.
+   * History, oldest to newest in each page, at most 100 messages a page; deleted messages
+   * stay as tombstones. Three ways in:
+   * - `last`/`before`: counted back from the newest message, or from `before`;
+   * - `first`/`after`: counted forward from the oldest, or from `after` (`last` is then
+   *   ignored);
+   * - `around` (a message id of this room, for jumping to a search result): a page of
+   *   `first` (else `last`) messages centred on it; page on from its cursors both ways.
+   * Cursors are this connection's (`before` and `after` never together).
    */
   messages: MessageConnection;
   name: Scalars['String']['output'];
@@ -288,7 +310,10 @@ export type RoomMembersArgs = {
 
 /** A place where messages are posted. Its id is a slug such as `general`. */
 export type RoomMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  around?: InputMaybe<Scalars['ID']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -330,6 +355,21 @@ export type RoomRole =
   | 'MODERATOR'
   /** Created the room; may change roles. */
   | 'OWNER';
+
+/** Messages that match, newest first. */
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  cursor: Scalars['String']['output'];
+  /** Where the query's words and phrases are in `node.text`, in order, not overlapping. */
+  highlights: Array<TextRange>;
+  node: Message;
+};
 
 /** What signing up or in returns: a bearer token and whom it proves. */
 export type Session = {
@@ -391,6 +431,13 @@ export type SubscriptionRoomEventsArgs = {
 
 export type SubscriptionUserTypingArgs = {
   roomId: Scalars['ID']['input'];
+};
+
+/** A span of a message's text, in UTF-16 code units (JavaScript string offsets): `end` excluded. */
+export type TextRange = {
+  __typename?: 'TextRange';
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
 };
 
 export type TypingEvent = {
@@ -526,9 +573,14 @@ export type ResolversTypes = {
   RoomEventKind: RoomEventKind;
   RoomKind: RoomKind;
   RoomRole: RoomRole;
+  SearchConnection: ResolverTypeWrapper<
+    Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }
+  >;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Message'] }>;
   Session: ResolverTypeWrapper<Omit<Session, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TextRange: ResolverTypeWrapper<TextRange>;
   TypingEvent: ResolverTypeWrapper<TypingState>;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
@@ -551,9 +603,12 @@ export type ResolversParentTypes = {
   Reaction: ReactionRow;
   Room: RoomModel;
   RoomEvent: RoomChange;
+  SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
+  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Message'] };
   Session: Omit<Session, 'user'> & { user: ResolversParentTypes['User'] };
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  TextRange: TextRange;
   TypingEvent: TypingState;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
@@ -717,6 +772,12 @@ export type QueryResolvers<
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   room?: Resolver<Maybe<ResolversTypes['Room']>, ParentType, ContextType, RequireFields<QueryRoomArgs, 'id'>>;
   rooms?: Resolver<Array<ResolversTypes['Room']>, ParentType, ContextType>;
+  search?: Resolver<
+    ResolversTypes['SearchConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<QuerySearchArgs, 'first' | 'query'>
+  >;
   users?: Resolver<
     Array<ResolversTypes['User']>,
     ParentType,
@@ -778,6 +839,23 @@ export type RoomEventResolvers<
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
+export type SearchConnectionResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection'],
+> = {
+  edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SearchEdgeResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge'],
+> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  highlights?: Resolver<Array<ResolversTypes['TextRange']>, ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+};
+
 export type SessionResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'],
@@ -819,6 +897,14 @@ export type SubscriptionResolvers<
     RequireFields<SubscriptionUserTypingArgs, 'roomId'>
   >;
   viewerRoomsChanged?: SubscriptionResolver<ResolversTypes['Room'], 'viewerRoomsChanged', ParentType, ContextType>;
+};
+
+export type TextRangeResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['TextRange'] = ResolversParentTypes['TextRange'],
+> = {
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type TypingEventResolvers<
@@ -865,8 +951,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Reaction?: ReactionResolvers<ContextType>;
   Room?: RoomResolvers<ContextType>;
   RoomEvent?: RoomEventResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  TextRange?: TextRangeResolvers<ContextType>;
   TypingEvent?: TypingEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
