@@ -14,13 +14,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import { createServer } from 'node:net';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { openStore } from '../../server/store/index.js';
 import { POSTGRES_URL, postgresDatabase, sqliteDatabase, type Database } from '../helpers/backends.js';
+import { agent, get, gql, percentile } from './keep-alive.js';
 
 interface Page {
   room: { messages: { edges: { cursor: string; node: { id: string } }[] } };
@@ -121,53 +121,6 @@ async function seedRooms(kind: 'sqlite' | 'postgres', url: string, userId: strin
   }
   const total = (ROOMS * ROOM_MESSAGES).toLocaleString('en');
   console.log(`  seeded ${ROOMS} rooms, ${total} messages, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-/** One keep-alive connection, as a browser or an app holds: undici's fetch adds ~1.5 ms a request here. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-/** GET on the same keep-alive connection: what a request costs here with no work in it. */
-function get(url: string, path: string): Promise<void> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    http
-      .get({ hostname, port, path, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      })
-      .on('error', reject);
-  });
-}
-
-function post(url: string, path: string, body: string, token: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const req = http.request({ hostname, port, path, method: 'POST', agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const body = JSON.parse(await post(url, '/graphql', JSON.stringify({ query, variables }), token)) as {
-    data: T;
-    errors?: unknown[];
-  };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
 }
 
 /** The server's own count of /graphql requests, and of those answered within 5 ms. */
