@@ -21,9 +21,14 @@ export function message(seq: number, change: Partial<Message> = {}): Message {
   };
 }
 
-export function page(messages: Message[], hasPreviousPage = false): MessagePage {
+export function page(messages: Message[], hasPreviousPage = false, hasNextPage = false): MessagePage {
   return {
     edges: messages.map((node) => ({ node })),
-    pageInfo: { hasPreviousPage, startCursor: messages[0] ? `c${messages[0].seq}` : null },
+    pageInfo: {
+      hasPreviousPage,
+      startCursor: messages[0] ? `c${messages[0].seq}` : null,
+      hasNextPage,
+      endCursor: messages.at(-1) ? `c${messages.at(-1)!.seq}` : null,
+    },
   };
 }

@@ -16,13 +16,16 @@ interface Props {
   roomId: string;
   renderedAt: number;
   formClientId: string;
+  /** Opened at this message (`?around=`). */
+  around?: string | null;
+  aroundMissing?: boolean;
 }
 
 /**
  * The signed-in screen: sidebar and room. Both queries were run by the page on the
  * server; here they come out of the ssrExchange, on the server and when hydrating.
  */
-export function ChatScreen({ roomId, renderedAt, formClientId }: Props) {
+export function ChatScreen({ roomId, renderedAt, formClientId, around = null, aroundMissing = false }: Props) {
   const [sidebar] = useQuery({ query: SidebarQuery });
   const [view] = useQuery({ query: RoomViewQuery, variables: { id: roomId } });
   const [menuOpen, setMenuOpen] = useState(false);
@@ -59,6 +62,8 @@ export function ChatScreen({ roomId, renderedAt, formClientId }: Props) {
       formClientId={formClientId}
       menuOpen={menuOpen}
       setMenuOpen={setMenuOpen}
+      around={around}
+      aroundMissing={aroundMissing}
     />
   );
 }
@@ -73,9 +78,12 @@ interface SignedInProps {
   formClientId: string;
   menuOpen: boolean;
   setMenuOpen: (open: boolean | ((open: boolean) => boolean)) => void;
+  around: string | null;
+  aroundMissing: boolean;
 }
 
-function SignedIn({ viewer, listed, room, renderedAt, formClientId, menuOpen, setMenuOpen }: SignedInProps) {
+function SignedIn(props: SignedInProps) {
+  const { viewer, listed, room, renderedAt, formClientId, menuOpen, setMenuOpen, around, aroundMissing } = props;
   const [reading, setReading] = useState(false);
   const { rooms, markSeen } = useViewerRooms(listed, viewer, reading ? room.id : null);
   const entry = rooms.find((r) => r.id === room.id);
@@ -112,6 +120,8 @@ function SignedIn({ viewer, listed, room, renderedAt, formClientId, menuOpen, se
           unreadElsewhere={rooms.some((r) => r.id !== room.id && isCounted(r) && r.unreadCount > 0)}
           onSeen={onSeen}
           onReadingChange={setReading}
+          around={around}
+          aroundMissing={aroundMissing}
         />
         {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       </div>

@@ -20,7 +20,8 @@ export interface MessageControls {
   reply: (message: Message) => void;
   remove: (message: Message) => void;
   toggleReaction: (message: Message, emoji: string) => void;
-  jumpTo: (messageId: string) => void;
+  /** Scrolls to a message and highlights it, loading the stretch around it if needed. */
+  jumpTo: (messageId: string, options?: { target?: boolean }) => void;
   dismiss: (messageId: string) => void;
 }
 

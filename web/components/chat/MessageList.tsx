@@ -24,6 +24,19 @@ interface Props {
   firstUnreadId?: string | null;
   /** Placed after the last message: in view exactly when the newest messages are. */
   bottomRef?: RefObject<HTMLDivElement | null>;
+  /** The list stops short of the newest messages (an older stretch is shown). */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  onLoadNewer?: () => void;
+  /** Back to the newest messages: with JavaScript by this, without by following `newestHref`. */
+  onJumpToNewest?: () => void;
+  newestHref?: string;
+  /** Messages by others that arrived past the shown stretch. */
+  unseenNewer?: number;
+  /** Changes when the list is replaced by another stretch of the room. */
+  stretch?: number;
+  /** The room was opened at a message (a link): do not scroll to the "New" divider. */
+  openedAtMessage?: boolean;
 }
 
 /**
@@ -35,9 +48,11 @@ interface Props {
  */
 export function MessageList(props: Props) {
   const { roomName, viewer, messages, pending, hasOlder, loadingOlder, onLoadOlder, onRetry } = props;
-  const { firstUnreadId = null, bottomRef } = props;
+  const { firstUnreadId = null, bottomRef, hasNewer = false, loadingNewer = false, onLoadNewer } = props;
+  const { onJumpToNewest, newestHref, unseenNewer = 0, stretch = 0, openedAtMessage = false } = props;
   const scroller = useRef<HTMLElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
+  const bottomSentinel = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
   // Paging needs JavaScript: without it the button would be a dead control.
@@ -52,28 +67,36 @@ export function MessageList(props: Props) {
   // the page asks for a particular message (#message-…). Only on opening: a divider that
   // comes later must not move what the reader is looking at.
   const unreadWhenOpened = useRef(firstUnreadId);
+  const atMessageWhenOpened = useRef(openedAtMessage);
   useEffect(() => {
-    if (!unreadWhenOpened.current || location.hash.startsWith('#message-')) return;
+    if (!unreadWhenOpened.current || atMessageWhenOpened.current || location.hash.startsWith('#message-')) return;
     document.getElementById('new-divider')?.scrollIntoView({ block: 'start' });
   }, []);
 
   const last = messages.at(-1)?.id;
-  const previous = useRef({ last, pendingCount: pending.length, height: 0 });
+  const previous = useRef({ last, pendingCount: pending.length, height: 0, hasNewer, stretch });
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const before = previous.current;
     const grewAtEnd = last !== before.last || pending.length > before.pendingCount;
     const sentByViewer = pending.length > before.pendingCount;
-    if (grewAtEnd && sentByViewer) {
+    if (stretch !== before.stretch) {
+      // Another stretch of the room: it opens at its end (the newest messages, after a
+      // jump there; a jump to a message then scrolls to it).
       el.scrollTop = 0;
+    } else if (grewAtEnd && sentByViewer) {
+      el.scrollTop = 0;
+    } else if (grewAtEnd && before.hasNewer) {
+      // A newer page under an older stretch: what the reader sees holds still.
+      el.scrollTop -= el.scrollHeight - before.height;
     } else if (grewAtEnd && el.scrollTop < -BOTTOM_SLACK_PX) {
       el.scrollTop -= el.scrollHeight - before.height;
       const arrived = messages.slice(messages.findIndex((m) => m.id === before.last) + 1);
       setUnseen((n) => n + arrived.filter((m) => m.author.id !== viewer.id).length);
     }
-    previous.current = { last, pendingCount: pending.length, height: el.scrollHeight };
-  }, [last, pending.length, messages, viewer.id]);
+    previous.current = { last, pendingCount: pending.length, height: el.scrollHeight, hasNewer, stretch };
+  }, [last, pending.length, messages, viewer.id, hasNewer, stretch]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -99,7 +122,23 @@ export function MessageList(props: Props) {
     return () => observer.disconnect();
   }, [hasOlder, onLoadOlder]);
 
+  useEffect(() => {
+    const el = bottomSentinel.current;
+    if (!el || !hasNewer || !onLoadNewer) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && onLoadNewer(), {
+      root: scroller.current,
+      rootMargin: `0px 0px ${PREFETCH_MARGIN_PX}px 0px`,
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNewer, onLoadNewer]);
+
   const toBottom = () => scroller.current?.scrollTo({ top: 0, behavior: 'smooth' });
+  const toNewest = () => {
+    onJumpToNewest?.();
+    // The button goes away: keep keyboard focus in the list it was about.
+    scroller.current?.focus({ preventScroll: true });
+  };
 
   return (
     <div className="messages-frame">
@@ -137,15 +176,41 @@ export function MessageList(props: Props) {
               </Fragment>
             ))}
           </ol>
+          {hasNewer && (
+            <div ref={bottomSentinel} className="history-edge">
+              {hydrated && (
+                <button type="button" className="quiet-button" onClick={onLoadNewer} disabled={loadingNewer}>
+                  {loadingNewer ? 'Loading newer messages…' : 'Load newer messages'}
+                </button>
+              )}
+            </div>
+          )}
           <div ref={bottomRef} className="list-end" aria-hidden="true" />
         </div>
       </section>
-      {!atBottom && (
-        <button type="button" className="new-messages" onClick={toBottom} data-testid="new-messages">
-          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'}` : 'Jump to latest'}
-          <span aria-hidden="true"> ↓</span>
-        </button>
-      )}
+      {hasNewer
+        ? newestHref && (
+            <a
+              href={newestHref}
+              className="new-messages"
+              data-testid="jump-to-newest"
+              onClick={(event) => {
+                if (!onJumpToNewest) return;
+                event.preventDefault();
+                toNewest();
+              }}
+            >
+              Jump to newest
+              {unseenNewer > 0 && ` · ${unseenNewer} new message${unseenNewer === 1 ? '' : 's'}`}
+              <span aria-hidden="true"> ↓</span>
+            </a>
+          )
+        : !atBottom && (
+            <button type="button" className="new-messages" onClick={toBottom} data-testid="new-messages">
+              {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'}` : 'Jump to latest'}
+              <span aria-hidden="true"> ↓</span>
+            </button>
+          )}
     </div>
   );
 }

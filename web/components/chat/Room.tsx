@@ -1,6 +1,7 @@
 'use client';
 
 import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
 import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { Message, RoomView, User } from '@/lib/chat/types';
 import { dividerMessageId } from '@/lib/chat/unread';
@@ -36,10 +37,16 @@ interface Props {
   onSeen: (seq: number) => void;
   /** Whether the viewer is looking at the newest messages (tab visible, list at its end). */
   onReadingChange: (reading: boolean) => void;
+  /** The message the page was opened at (`?around=`): the server rendered the stretch around it. */
+  around?: string | null;
+  /** `?around=` named a message this room does not have (or no longer shows). */
+  aroundMissing?: boolean;
 }
 
 export function Room(props: Props) {
   const { room, viewer, formClientId, menuOpen, onMenu, level, unreadElsewhere, onSeen, onReadingChange } = props;
+  const { around = null, aroundMissing = false } = props;
+  const [missingShown, setMissingShown] = useState(aroundMissing);
   const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
   const announce = useCallback(
     (message: Message) => {
@@ -56,6 +63,7 @@ export function Room(props: Props) {
     viewerId: viewer.id,
     onLiveMessage: announce,
     onMembersChanged: members.invalidate,
+    around,
   });
   const controls = useMessageControlsFor(chat, room, viewer);
 
@@ -74,16 +82,38 @@ export function Room(props: Props) {
     opened,
     bottom,
     onSeen,
+    olderStretch: chat.hasNewer,
   });
   const firstUnreadId = dividerMessageId(chat.messages, read.dividerSeq, viewer.id, chat.hasOlder);
   useEffect(() => onReadingChange(read.reading), [read.reading, onReadingChange]);
 
-  // A link to a message (a notification's, say): /rooms/<id>#message-<messageId>.
+  // A link to a message: /rooms/<id>?around=<messageId>#message-<messageId> (a search
+  // result: the server rendered the stretch around it) or /rooms/<id>#message-<messageId>
+  // (a notification's: held, or loaded around it here). Both end the same way, the
+  // message in view and highlighted; so does a later change of the hash.
   const { jumpTo } = controls.value;
   useEffect(() => {
-    const match = /^#message-(.+)$/.exec(location.hash);
-    if (match?.[1]) jumpTo(decodeURIComponent(match[1]));
-  }, [jumpTo]);
+    const fromHash = () => {
+      const match = /^#message-(.+)$/.exec(location.hash);
+      return match?.[1] ? decodeURIComponent(match[1]) : null;
+    };
+    const target = fromHash() ?? around;
+    if (target) jumpTo(target, { target: true });
+    const onHashChange = () => {
+      const id = fromHash();
+      if (id) jumpTo(id, { target: true });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [jumpTo, around]);
+  const { jumpToNewest: showNewest } = chat;
+  const router = useRouter();
+  const jumpToNewest = useCallback(() => {
+    // Opened at `?around=`: the room's own address renders the newest messages (and the
+    // address no longer names a message). Else the list is replaced here, the feed kept.
+    if (new URLSearchParams(location.search).has('around')) router.replace(location.pathname, { scroll: false });
+    else void showNewest();
+  }, [router, showNewest]);
   const typists = useTypingUsers(room.id);
   const typing = useTypingNotifier(room.id);
   const status = useConnectionStatus();
@@ -115,10 +145,17 @@ export function Room(props: Props) {
           Live updates stopped: {chat.streamError} Reload the page to try again.
         </p>
       )}
-      {controls.jumpFailed && (
+      {(controls.jumpFailed || missingShown) && (
         <p className="banner" role="alert">
-          The original message is too far back to show here.{' '}
-          <button type="button" className="link-button" onClick={controls.dismissJumpFailed}>
+          That message could not be found: it may have been deleted.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              controls.dismissJumpFailed();
+              setMissingShown(false);
+            }}
+          >
             Dismiss
           </button>
         </p>
@@ -134,6 +171,14 @@ export function Room(props: Props) {
           hasOlder={chat.hasOlder}
           loadingOlder={chat.loadingOlder}
           onLoadOlder={chat.loadOlder}
+          hasNewer={chat.hasNewer}
+          loadingNewer={chat.loadingNewer}
+          onLoadNewer={chat.loadNewer}
+          onJumpToNewest={jumpToNewest}
+          newestHref={`/rooms/${encodeURIComponent(room.id)}`}
+          unseenNewer={chat.unseenNewer}
+          stretch={chat.stretch}
+          openedAtMessage={around !== null}
           onRetry={chat.retry}
         />
       </MessageControlsProvider>

@@ -18,12 +18,7 @@ export function useMessageControlsFor(chat: ReturnType<typeof useRoomMessages>, 
   const actions = useMessageActions(chat.dispatch, viewer);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [replyTo, setReplyTo] = useState<QuotedMessage | null>(null);
-  const jump = useJumpToMessage({
-    ids: chat.ids,
-    hasOlder: chat.hasOlder,
-    loadingOlder: chat.loadingOlder,
-    loadOlder: chat.loadOlder,
-  });
+  const jump = useJumpToMessage({ ids: chat.ids, loadAround: chat.loadAround });
   const notices = useMemo(() => new Map(chat.notices.map((n) => [n.messageId, n.text])), [chat.notices]);
   const canModerate = room.viewerRole === 'OWNER' || room.viewerRole === 'MODERATOR';
 

@@ -28,12 +28,30 @@ export interface MessageState {
   notices: MessageNotice[];
   olderCursor: string | null;
   hasOlder: boolean;
+  /** Where the next newer page starts, while an older stretch of the room is shown. */
+  newerCursor: string | null;
+  /**
+   * The list stops short of the room's newest messages (opened at a search result, say):
+   * new messages are not appended (they would stand after a gap), and reading stops.
+   */
+  hasNewer: boolean;
+  /**
+   * The highest seq of a message the change feed announced past the shown stretch (and
+   * so did not add): a page that ends before it is not the newest, whatever it says.
+   */
+  droppedSeq: number;
+  /** Messages by others the feed announced past the shown stretch, not in the list yet. */
+  unseenNewer: number;
+  /** Counts the times the list was replaced by another stretch of the room. */
+  stretch: number;
 }
 
 export type MessageAction =
   | { type: 'event'; kind: RoomEventKind; message: Message | null | undefined; viewerId: string }
   | { type: 'older'; page: MessagePage }
+  | { type: 'newer'; page: MessagePage }
   | { type: 'latest'; page: MessagePage }
+  | { type: 'replace'; page: MessagePage }
   | { type: 'sending'; pending: PendingMessage }
   | { type: 'sent'; clientId: string; id: string }
   | { type: 'failed'; clientId: string; error: string }
@@ -55,6 +73,26 @@ export function initialMessageState(page: MessagePage): MessageState {
     notices: [],
     olderCursor: page.pageInfo.startCursor ?? null,
     hasOlder: page.pageInfo.hasPreviousPage,
+    newerCursor: page.pageInfo.endCursor ?? null,
+    hasNewer: page.pageInfo.hasNextPage ?? false,
+    droppedSeq: 0,
+    unseenNewer: 0,
+    stretch: 0,
+  };
+}
+
+/**
+ * After a page that reaches forward: more is newer while the server says so, or while
+ * the feed announced a message past what is held (committed after the page was read,
+ * and dropped as beyond the stretch when it arrived).
+ */
+function newerAfter(state: MessageState, messages: readonly Message[], page: MessagePage) {
+  const newest = messages.at(-1)?.seq ?? 0;
+  const hasNewer = (page.pageInfo.hasNextPage ?? false) || state.droppedSeq > newest;
+  return {
+    hasNewer,
+    newerCursor: page.pageInfo.endCursor ?? state.newerCursor,
+    unseenNewer: hasNewer ? state.unseenNewer : 0,
   };
 }
 
@@ -77,11 +115,15 @@ function dropShown(optimistic: Optimistic[], message: Message): Optimistic[] {
 
 /**
  * Whether a message not held belongs in the list: it does unless it is older than the
- * oldest held one while there is older history to load (then it comes with that page).
+ * oldest held one while there is older history to load, or newer than the newest held
+ * one while newer history is still to load (then it comes with that page).
  */
-function withinReach(state: MessageState, message: Message): boolean {
+export function withinReach(state: MessageState, message: Message): boolean {
   const oldest = state.messages[0];
-  return !state.hasOlder || (oldest !== undefined && message.seq > oldest.seq);
+  const newest = state.messages.at(-1);
+  if (state.hasOlder && (oldest === undefined || message.seq < oldest.seq)) return false;
+  if (state.hasNewer && (newest === undefined || message.seq > newest.seq)) return false;
+  return true;
 }
 
 /**
@@ -92,7 +134,7 @@ function withinReach(state: MessageState, message: Message): boolean {
  * edited" may bring only the edit. Quotes of it follow either way.
  */
 function applyEvent(state: MessageState, kind: RoomEventKind, message: Message, viewerId: string): MessageState {
-  let { pending, messages, ids } = state;
+  let { pending, messages, ids, droppedSeq, unseenNewer } = state;
   if (kind === 'MESSAGE_ADDED') {
     const index = confirms(pending, message, viewerId);
     if (index !== -1) pending = pending.filter((_, i) => i !== index);
@@ -102,10 +144,22 @@ function applyEvent(state: MessageState, kind: RoomEventKind, message: Message, 
   } else if (withinReach(state, message)) {
     messages = upsertBySeq(messages, message);
     ids = new Set(ids).add(message.id);
+  } else if (kind === 'MESSAGE_ADDED' && state.hasNewer) {
+    droppedSeq = Math.max(droppedSeq, message.seq);
+    if (message.author.id !== viewerId && !message.deletedAt) unseenNewer += 1;
   }
   messages = refreshQuotes(messages, message);
-  if (messages === state.messages && pending === state.pending) return state;
-  return { ...state, messages, ids, pending, optimistic: dropShown(state.optimistic, message) };
+  const counted = droppedSeq !== state.droppedSeq || unseenNewer !== state.unseenNewer;
+  if (messages === state.messages && pending === state.pending && !counted) return state;
+  return {
+    ...state,
+    messages,
+    ids,
+    pending,
+    droppedSeq,
+    unseenNewer,
+    optimistic: dropShown(state.optimistic, message),
+  };
 }
 
 /**
@@ -132,12 +186,48 @@ export function messageReducer(state: MessageState, action: MessageAction): Mess
         hasOlder: action.page.pageInfo.hasPreviousPage,
       };
     }
+    case 'newer': {
+      const newer = action.page.edges.map((e) => e.node);
+      const messages = mergeBySeq(state.messages, newer);
+      return {
+        ...state,
+        messages,
+        ids: new Set(messages.map((m) => m.id)),
+        ...newerAfter(state, messages, action.page),
+      };
+    }
+    case 'replace': {
+      // Another stretch of the room (the newest messages, or those around one): what is
+      // held goes, what this tab is sending and changing stays, and so does the feed's
+      // position (its events keep coming, whatever is shown).
+      const page = initialMessageState(action.page);
+      return {
+        ...state,
+        messages: page.messages,
+        ids: page.ids,
+        olderCursor: page.olderCursor,
+        hasOlder: page.hasOlder,
+        ...newerAfter(state, page.messages, action.page),
+        stretch: state.stretch + 1,
+      };
+    }
     case 'latest': {
       // Only used when the page knew no cursor to resume after: the fresh page wins over
       // what the feed delivered meanwhile, and keeps what it did not have.
       const page = initialMessageState(action.page);
       const messages = mergeBySeq(page.messages, state.messages);
-      return { ...state, ...page, messages, ids: new Set(messages.map((m) => m.id)), pending: state.pending };
+      return {
+        ...state,
+        ...page,
+        messages,
+        ids: new Set(messages.map((m) => m.id)),
+        pending: state.pending,
+        optimistic: state.optimistic,
+        notices: state.notices,
+        droppedSeq: state.droppedSeq,
+        unseenNewer: 0,
+        stretch: state.stretch,
+      };
     }
     case 'sending':
       return { ...state, pending: [...state.pending, action.pending] };

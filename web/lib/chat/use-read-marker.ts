@@ -20,6 +20,11 @@ interface Options {
   bottom: RefObject<HTMLElement | null>;
   /** The viewer has now seen the room up to `seq` (called before the server hears of it). */
   onSeen: (seq: number) => void;
+  /**
+   * An older stretch of the room is shown (opened at a search result): the end of the
+   * list is not the newest message, so nothing is read and nothing is marked.
+   */
+  olderStretch?: boolean;
 }
 
 function usePageVisible(): boolean {
@@ -42,13 +47,14 @@ function usePageVisible(): boolean {
  * Also where the "New" divider goes: above the first message unread when the room was
  * opened, or, once those are read, above the first of those that arrive unseen.
  */
-export function useReadMarker({ roomId, viewerId, isMember, messages, opened, bottom, onSeen }: Options) {
+export function useReadMarker(options: Options) {
+  const { roomId, viewerId, isMember, messages, opened, bottom, onSeen, olderStretch = false } = options;
   const client = useClient();
   const marked = useRef(readMarkerSeq(opened));
   const [dividerSeq, setDividerSeq] = useState(() => firstUnreadSeq(opened));
   const [atBottom, setAtBottom] = useState(false);
   const visible = usePageVisible();
-  const reading = atBottom && visible;
+  const reading = atBottom && visible && !olderStretch;
   const seen = useRef(onSeen);
   useEffect(() => {
     seen.current = onSeen;
@@ -74,10 +80,10 @@ export function useReadMarker({ roomId, viewerId, isMember, messages, opened, bo
   // unless one already marks messages still unread. (A reader scrolled up in a visible
   // tab has the "new messages" button instead, and their view must hold still.)
   useEffect(() => {
-    if (visible || targetSeq === undefined || !fromOthers) return;
+    if (visible || olderStretch || targetSeq === undefined || !fromOthers) return;
     const from = marked.current + 1;
     setDividerSeq((seq) => (seq !== null && seq > marked.current ? seq : from));
-  }, [visible, targetSeq, fromOthers]);
+  }, [visible, olderStretch, targetSeq, fromOthers]);
 
   useEffect(() => {
     if (!reading || !isMember || targetId === undefined || targetSeq === undefined) return;

@@ -3,7 +3,13 @@
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useClient, useQuery } from '@urql/next';
 import { errorMessage } from '../errors';
-import { MessagePageQuery, RoomEventsSubscription, SendMessageMutation } from '../operations/messages';
+import {
+  MessagePageQuery,
+  MessagesAroundQuery,
+  NewerMessagesQuery,
+  RoomEventsSubscription,
+  SendMessageMutation,
+} from '../operations/messages';
 import type { ResumeAfter } from '../urql/page-client';
 import { onReconnected } from '../urql/ws';
 import { newClientId } from './client-id';
@@ -11,7 +17,10 @@ import { type MessageAction, initialMessageState, messageReducer } from './messa
 import { withOptimistic } from './optimistic';
 import type { Message, MessagePage, QuotedMessage } from './types';
 
-const EMPTY_PAGE: MessagePage = { edges: [], pageInfo: { hasPreviousPage: false, startCursor: null } };
+const EMPTY_PAGE: MessagePage = {
+  edges: [],
+  pageInfo: { hasPreviousPage: false, startCursor: null, hasNextPage: false, endCursor: null },
+};
 
 interface Options {
   roomId: string;
@@ -20,6 +29,11 @@ interface Options {
   onLiveMessage?: (message: Message) => void;
   /** Called when someone joins or leaves the room. */
   onMembersChanged?: () => void;
+  /**
+   * Open at this message (`?around=`): the page rendered on the server is the stretch
+   * around it, and the list reaches the newest messages by paging forward or jumping.
+   */
+  around?: string | null;
 }
 
 export type MessageDispatch = Dispatch<MessageAction>;
@@ -29,19 +43,30 @@ export type MessageDispatch = Dispatch<MessageAction>;
  * change feed (resumed after the last change applied, on first subscribe and on every
  * reconnect), and this tab's sends, shown at once as pending and confirmed by the feed.
  */
-export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChanged }: Options) {
+export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChanged, around = null }: Options) {
   const client = useClient();
-  // The latest page, as the server rendered it (out of the ssrExchange, no refetch). Read
-  // once, then paused: the reducer owns the list from here, and an active query would be
-  // refetched by the document cache after every mutation (its results are Messages).
+  // The page the server rendered, the latest or the one around a message (out of the
+  // ssrExchange, no refetch). Read once, then paused: the reducer owns the list from
+  // here, and an active query would be refetched by the document cache after every
+  // mutation (its results are Messages).
   const [paused, setPaused] = useState(false);
-  const [latest] = useQuery({ query: MessagePageQuery, variables: { id: roomId, before: null }, pause: paused });
-  const firstPage = latest.data?.room?.messages;
+  const [latest] = useQuery({
+    query: MessagePageQuery,
+    variables: { id: roomId, before: null },
+    pause: paused || around !== null,
+  });
+  const [centred] = useQuery({
+    query: MessagesAroundQuery,
+    variables: { id: roomId, around: around ?? '' },
+    pause: paused || around === null,
+  });
+  const opening = around === null ? latest : centred;
+  const firstPage = opening.data?.room?.messages;
   const [state, dispatch] = useReducer(messageReducer, firstPage ?? EMPTY_PAGE, initialMessageState);
   // The feed's position: the page's eventCursor, then the cursor of each event applied.
   // Set during the first render, so the first subscribe resumes exactly after the page.
   const cursor = useRef<string | undefined>(undefined);
-  cursor.current ??= latest.data?.room?.eventCursor;
+  cursor.current ??= opening.data?.room?.eventCursor;
   const hadFirstPage = useRef(firstPage !== undefined);
   useEffect(() => {
     if (!firstPage) return;
@@ -51,6 +76,11 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
   }, [firstPage]);
   const [streamError, setStreamError] = useState<string>();
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [loadingNewer, setLoadingNewer] = useState(false);
+  // Each request that replaces the list gets a number; an answer that is not the latest
+  // request's is dropped (a jump overtaken by another).
+  const replacing = useRef(0);
+  const [replacingList, setReplacingList] = useState(false);
 
   const held = useRef(state.ids);
   const live = useRef(onLiveMessage);
@@ -125,18 +155,97 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
   const loadOlder = useCallback(async () => {
     if (loadingOlder || !state.hasOlder || !state.olderCursor) return false;
     setLoadingOlder(true);
+    const request = replacing.current;
     try {
       const { data } = await client
         .query(MessagePageQuery, { id: roomId, before: state.olderCursor }, { requestPolicy: 'network-only' })
         .toPromise();
-      if (data?.room) dispatch({ type: 'older', page: data.room.messages });
+      if (data?.room && request === replacing.current) dispatch({ type: 'older', page: data.room.messages });
       return Boolean(data?.room);
     } finally {
       setLoadingOlder(false);
     }
   }, [client, roomId, loadingOlder, state.hasOlder, state.olderCursor]);
 
+  const loadNewer = useCallback(async () => {
+    if (loadingNewer || !state.hasNewer || !state.newerCursor) return false;
+    setLoadingNewer(true);
+    const request = replacing.current;
+    try {
+      const { data } = await client
+        .query(NewerMessagesQuery, { id: roomId, after: state.newerCursor }, { requestPolicy: 'network-only' })
+        .toPromise();
+      if (data?.room && request === replacing.current) dispatch({ type: 'newer', page: data.room.messages });
+      return Boolean(data?.room);
+    } finally {
+      setLoadingNewer(false);
+    }
+  }, [client, roomId, loadingNewer, state.hasNewer, state.newerCursor]);
+
+  /** Replaces the list with another stretch of the room; true once it is shown. */
+  const replaceWith = useCallback(async (read: () => Promise<MessagePage | undefined>) => {
+    const request = ++replacing.current;
+    setReplacingList(true);
+    try {
+      const page = await read();
+      if (request !== replacing.current) return false;
+      if (page) dispatch({ type: 'replace', page });
+      return page !== undefined;
+    } finally {
+      if (request === replacing.current) setReplacingList(false);
+    }
+  }, []);
+
+  /** Back to the room's newest messages, from an older stretch. */
+  const jumpToNewest = useCallback(
+    () =>
+      replaceWith(async () => {
+        const { data } = await client
+          .query(MessagePageQuery, { id: roomId, before: null }, { requestPolicy: 'network-only' })
+          .toPromise();
+        return data?.room?.messages;
+      }),
+    [client, roomId, replaceWith],
+  );
+
+  /** The stretch around one message of the room; true once it is shown (false: not found). */
+  const loadAround = useCallback(
+    (messageId: string) =>
+      replaceWith(async () => {
+        const { data } = await client
+          .query(MessagesAroundQuery, { id: roomId, around: messageId }, { requestPolicy: 'network-only' })
+          .toPromise();
+        const page = data?.room?.messages;
+        return page?.edges.some((e) => e.node.id === messageId) ? page : undefined;
+      }),
+    [client, roomId, replaceWith],
+  );
+
+  // Sending from an older stretch: the message goes where the newest ones are, so go there.
+  const { hasNewer } = state;
+  const sendAtEnd = useCallback(
+    (text: string, replyTo?: QuotedMessage) => {
+      if (hasNewer) void jumpToNewest();
+      return send(text, replyTo);
+    },
+    [hasNewer, jumpToNewest, send],
+  );
+
   const messages = useMemo(() => withOptimistic(state.messages, state.optimistic), [state.messages, state.optimistic]);
 
-  return { ...state, messages, streamError, loadingOlder, send, retry, loadOlder, dispatch };
+  return {
+    ...state,
+    messages,
+    streamError,
+    loadingOlder,
+    loadingNewer,
+    replacingList,
+    send: sendAtEnd,
+    retry,
+    loadOlder,
+    loadNewer,
+    jumpToNewest,
+    loadAround,
+    dispatch,
+  };
 }

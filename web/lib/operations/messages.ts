@@ -80,7 +80,8 @@ export const RoomViewQuery = graphql(`
 `);
 
 /**
- * A page of history: the latest 50 without `before`, else the 50 before that cursor.
+ * A page of history: the latest 50 without `before`, else the 50 before that cursor
+ * (`hasNextPage`/`endCursor` matter when it is read to leave an older stretch).
  * `eventCursor` comes in the same read as the page (the server keeps the pair
  * consistent), so the change feed resumed from it misses nothing the page lacks.
  */
@@ -98,6 +99,58 @@ export const MessagePageQuery = graphql(`
         pageInfo {
           hasPreviousPage
           startCursor
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+/**
+ * The page that opens a room at one message (a search result, a notification): 50
+ * messages centred on it, with the room's `eventCursor` read in the same request, as for
+ * MessagePage. Paged on backward with MessagePage (`before`) and forward with
+ * NewerMessages (`after`).
+ */
+export const MessagesAroundQuery = graphql(`
+  query MessagesAround($id: ID!, $around: ID!) {
+    room(id: $id) {
+      id
+      eventCursor
+      messages(around: $around, last: 50) {
+        edges {
+          node {
+            ...ChatMessage
+          }
+        }
+        pageInfo {
+          hasPreviousPage
+          startCursor
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+/** The 50 messages after `after`, while an older stretch of the room is shown. */
+export const NewerMessagesQuery = graphql(`
+  query NewerMessages($id: ID!, $after: String!) {
+    room(id: $id) {
+      id
+      messages(first: 50, after: $after) {
+        edges {
+          node {
+            ...ChatMessage
+          }
+        }
+        pageInfo {
+          hasPreviousPage
+          startCursor
+          hasNextPage
+          endCursor
         }
       }
     }
