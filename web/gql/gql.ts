@@ -45,6 +45,7 @@ type Documents = {
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n': typeof types.CreateRoomDocument;
   '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n': typeof types.JoinRoomDocument;
   '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n': typeof types.InviteDocument;
+  '\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n': typeof types.SearchDocument;
 };
 const documents: Documents = {
   '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n':
@@ -106,6 +107,8 @@ const documents: Documents = {
     types.JoinRoomDocument,
   '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n':
     types.InviteDocument,
+  '\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n':
+    types.SearchDocument,
 };
 
 /**
@@ -308,6 +311,12 @@ export function graphql(
 export function graphql(
   source: '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n',
 ): (typeof documents)['\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n'];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@urql/next';
 import { ClockProvider } from '@/lib/chat/clock';
 import { type SidebarRoom, isCounted, roomLabel, totalUnread } from '@/lib/chat/sidebar';
@@ -9,6 +9,7 @@ import { useDocumentTitle } from '@/lib/chat/use-document-title';
 import { useViewerRooms } from '@/lib/chat/use-viewer-rooms';
 import { RoomViewQuery } from '@/lib/operations/messages';
 import { SidebarQuery } from '@/lib/operations/rooms';
+import { roomChoices } from '@/lib/search/results';
 import { Sidebar } from '../rooms/Sidebar';
 import { Room } from './Room';
 
@@ -90,6 +91,7 @@ function SignedIn(props: SignedInProps) {
   const label = room.kind === 'DIRECT' ? roomLabel(room, viewer.name) : `#${room.name}`;
   useDocumentTitle(`${label} · Parley`, totalUnread(rooms));
   const onSeen = useCallback((seq: number) => markSeen(room.id, seq), [markSeen, room.id]);
+  const searchRooms = useMemo(() => roomChoices(rooms, viewer.name), [rooms, viewer.name]);
 
   return (
     <ClockProvider renderedAt={renderedAt}>
@@ -122,6 +124,7 @@ function SignedIn(props: SignedInProps) {
           onReadingChange={setReading}
           around={around}
           aroundMissing={aroundMissing}
+          searchRooms={searchRooms}
         />
         {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       </div>

@@ -12,6 +12,7 @@ import { useRoomMembers } from '@/lib/chat/use-room-members';
 import { useRoomMessages } from '@/lib/chat/use-room-messages';
 import { useTypingUsers } from '@/lib/chat/use-typing';
 import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
+import type { RoomChoice } from '@/lib/search/query';
 import { Composer } from './Composer';
 import { LiveRegion } from './LiveRegion';
 import { MessageControlsProvider } from './MessageControls';
@@ -19,6 +20,8 @@ import { MessageList } from './MessageList';
 import { RoomHeader } from './RoomHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useMessageControlsFor } from './use-message-controls';
+
+const NO_ROOMS: RoomChoice[] = [];
 
 /** How many announcements stay in the live region. */
 const ANNOUNCEMENTS_KEPT = 5;
@@ -41,11 +44,13 @@ interface Props {
   around?: string | null;
   /** `?around=` named a message this room does not have (or no longer shows). */
   aroundMissing?: boolean;
+  /** The viewer's rooms, for the header's search (`in:` and result labels). */
+  searchRooms?: readonly RoomChoice[];
 }
 
 export function Room(props: Props) {
   const { room, viewer, formClientId, menuOpen, onMenu, level, unreadElsewhere, onSeen, onReadingChange } = props;
-  const { around = null, aroundMissing = false } = props;
+  const { around = null, aroundMissing = false, searchRooms = NO_ROOMS } = props;
   const [missingShown, setMissingShown] = useState(aroundMissing);
   const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
   const announce = useCallback(
@@ -139,6 +144,7 @@ export function Room(props: Props) {
         menuOpen={menuOpen}
         unreadElsewhere={unreadElsewhere}
         onMenu={onMenu}
+        searchRooms={searchRooms}
       />
       {chat.streamError && (
         <p className="banner" role="alert">

@@ -1,11 +1,13 @@
 import type { MouseEvent } from 'react';
-import type { NotificationLevel } from '@/lib/chat/sidebar';
+import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { RoomView } from '@/lib/chat/types';
 import type { OnlineUser } from '@/lib/chat/use-presence';
+import { type RoomChoice, roomDisplay } from '@/lib/search/query';
 import type { ConnectionStatus } from '@/lib/urql/connection';
 import { InviteForm } from '../rooms/InviteForm';
 import { JoinButton } from '../rooms/JoinButton';
 import { NotificationLevelSelect } from '../rooms/NotificationLevelSelect';
+import { SearchBox } from '../search/SearchBox';
 import { RoomName } from '../rooms/RoomLink';
 import { ConnectionBadge } from './ConnectionBadge';
 import { OnlineList } from './OnlineList';
@@ -22,10 +24,18 @@ interface Props {
   /** Other rooms have unread messages: the phone's menu button says so. */
   unreadElsewhere?: boolean;
   onMenu: (event: MouseEvent<HTMLAnchorElement>) => void;
+  /** The viewer's rooms, for the search field. */
+  searchRooms: readonly RoomChoice[];
 }
 
+const toChoice = (room: RoomView, viewerName: string): RoomChoice => ({
+  id: room.id,
+  name: roomLabel(room, viewerName),
+  direct: room.kind === 'DIRECT',
+});
+
 export function RoomHeader(props: Props) {
-  const { room, level, online, viewerId, viewerName, status, menuOpen, unreadElsewhere, onMenu } = props;
+  const { room, level, online, viewerId, viewerName, status, menuOpen, unreadElsewhere, onMenu, searchRooms } = props;
   const direct = room.kind === 'DIRECT';
   return (
     <header className="room-header">
@@ -43,6 +53,7 @@ export function RoomHeader(props: Props) {
       <h1 className="room-title">
         <RoomName room={room} viewerName={viewerName} />
       </h1>
+      <SearchBox roomId={room.id} roomName={roomDisplay(toChoice(room, viewerName))} rooms={searchRooms} />
       <div className="room-tools">
         <ConnectionBadge status={status} />
         <OnlineList users={online} viewerId={viewerId} />
