@@ -88,6 +88,10 @@ describe('search', () => {
     await field.fill('in:general zyzzyva');
     await page.getByTestId('search-status').filter({ hasText: 'No messages match in #General' }).waitFor();
     expect(await results.count()).toBe(0);
+    // A query the API refuses (no letters or digits) says why, as does an unknown room.
+    await field.fill('--');
+    await page.getByTestId('search-status').filter({ hasText: 'at least one word' }).waitFor();
+    expect(await page.getByTestId('search-status').getAttribute('data-error')).toBe('true');
     await field.fill('in:nowhere zyzzyva');
     await page.getByTestId('search-status').filter({ hasText: 'None of your rooms is called “nowhere”' }).waitFor();
     // "This room only", with the shortcut Ctrl+K from the composer.
@@ -219,6 +223,10 @@ describe('search', () => {
     await page.waitForURL(/after=/);
     expect(await link.count()).toBe(20);
     expect(await link.first().textContent()).toContain('Filler message number 100');
+
+    // A refused query is said so.
+    await page.goto(`${server.url}/search?q=--`);
+    expect(await page.getByTestId('search-problem').textContent()).toContain('at least one word');
 
     // The form is a plain GET.
     await page.getByLabel('Words').fill('qwxzzy');

@@ -26,7 +26,8 @@ export function searchErrorMessage(error: CombinedError | undefined): string {
   if (errorCode(error) === 'BAD_USER_INPUT') {
     const first = error?.graphQLErrors[0];
     const field = first?.extensions.field;
-    if (field === 'query') return `That search cannot be run: ${first?.message ?? 'check the words and quotes.'}`;
+    // The API says what is wrong with the words ("Search for at least one word…").
+    if (field === 'query') return first?.message ?? 'That search cannot be run: check its words and quotes.';
     if (field === 'after') return 'Those results are out of date: search again.';
     if (field === 'roomId') return 'That room cannot be searched.';
     return first?.message ?? errorMessage(error);
