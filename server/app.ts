@@ -17,7 +17,8 @@ import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
 import { RedisPresence } from './presence/redis-presence.js';
-import { openPubSub } from './pubsub/index.js';
+import { ACCESS_TOPIC, openPubSub } from './pubsub/index.js';
+import { applyAccessEvent, onRoomChange } from './rooms/revoke.js';
 import { connectRedis } from './pubsub/redis-client.js';
 import { RateLimiter } from './rate-limit.js';
 import { attachGraphQLWs } from './transport/graphql-ws.js';
@@ -115,6 +116,11 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     metrics,
     internal: new InternalCalls(),
   };
+
+  // Access taken back on any node, here too: through the pub/sub at once, and through
+  // each served room's own changes (gaps filled from the store) should a notice be lost.
+  const stopAccessEvents = await pubsub.subscribe(ACCESS_TOPIC, (event) => applyAccessEvent(services, event));
+  hub.observeChanges((change) => onRoomChange(services, change));
 
   const yoga = createParleyYoga(services);
   const web = config.web ? await loadWeb(config) : undefined;
@@ -260,6 +266,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       server.closeAllConnections();
       await closed;
       await web?.close();
+      await stopAccessEvents();
       await services.hub.close();
       await services.presence.close();
       await services.sessions.close();

@@ -6,6 +6,9 @@
 // --- Input -----------------------------------------------------------------------
 export const MESSAGE_MAX_CHARS = 4_000; // after trimming
 export const ROOM_NAME_MAX_CHARS = 64;
+export const ROOM_TOPIC_MAX_CHARS = 250;
+/** `updateRoom(slowModeSeconds:)` at most: six hours. */
+export const SLOW_MODE_MAX_SECONDS = 21_600; // seconds
 export const USER_NAME_PATTERN = /^[A-Za-z0-9_.-]{2,32}$/;
 export const PASSWORD_MIN_CHARS = 8;
 export const PASSWORD_MAX_CHARS = 256;

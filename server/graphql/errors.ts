@@ -30,7 +30,7 @@ export const conflict = (message: string, field?: string) => domainError('CONFLI
 
 export const forbidden = (message: string) => domainError('FORBIDDEN', message);
 
-export const rateLimited = (retryAfterMs: number) =>
-  domainError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
-    retryAfterMs,
-  });
+export const rateLimited = (
+  retryAfterMs: number,
+  message = `Too many requests; try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+) => domainError('RATE_LIMITED', message, { retryAfterMs });

@@ -36,7 +36,7 @@ export function roomSubscription<T>(
         push,
         stopped,
         live: async (listener) => {
-          cleanups.push(await hub.listen(roomId, listener));
+          cleanups.push(await hub.listen(roomId, { ...listener, viewerId: viewer.id, revoked: () => stop() }));
           cleanups.push(await presence.enter(roomId, viewer));
         },
       });

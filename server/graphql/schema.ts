@@ -6,6 +6,7 @@ import { authResolvers } from '../auth/resolvers.js';
 import { eventResolvers } from '../events/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { presenceResolvers } from '../presence/resolvers.js';
+import { moderationResolvers } from '../rooms/moderation.js';
 import { roomResolvers } from '../rooms/resolvers.js';
 import { searchResolvers } from '../search/resolvers.js';
 import { projectRoot } from '../paths.js';
@@ -33,6 +34,7 @@ export function buildSchema(): GraphQLSchema {
         { DateTime },
         authResolvers,
         roomResolvers,
+        moderationResolvers,
         messageResolvers,
         eventResolvers,
         typingResolvers,

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { badInput, forbidden, notFound } from '../graphql/errors.js';
+import { badInput, forbidden, notFound, rateLimited } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
 import {
   CLIENT_ID_MAX_CHARS,
@@ -13,6 +13,7 @@ import {
   REACTION_USERS_MAX,
 } from '../limits.js';
 import { announce } from '../realtime/announce.js';
+import { may } from '../rooms/rules.js';
 import type { MessageChange, MessageRow, ReactionRow, UserRow } from '../store/index.js';
 import { charCount } from '../text.js';
 import { changeSeqSnapshot, operationSelectsEventCursor } from '../events/snapshot.js';
@@ -188,6 +189,10 @@ export const messageResolvers: Resolvers = {
         throw badInput(`clientId is 1–${CLIENT_ID_MAX_CHARS} characters.`, 'clientId');
       }
       const room = await requireRoom(ctx, roomId);
+      if (room.slowModeSeconds > 0 && !may(await store.roleIn(room.id, viewer.id), 'skipSlowMode')) {
+        const waitMs = await store.slowModeWaitMs(room.id, viewer.id, room.slowModeSeconds, Date.now());
+        if (waitMs > 0) throw rateLimited(waitMs, `Slow mode: one message every ${room.slowModeSeconds} s here.`);
+      }
       if (replyToId != null && (await store.messageSeq(room.id, replyToId)) === undefined)
         throw badInput(`"${replyToId}" is not a message of room "${room.id}".`, 'replyToId');
       const { message, change } = await store.appendMessage({
@@ -226,7 +231,7 @@ export const messageResolvers: Resolvers = {
       const message = await readableMessage(ctx, id);
       if (message.author.id !== viewer.id) {
         const role = await ctx.services.store.roleIn(message.roomId, viewer.id);
-        if (role !== 'OWNER' && role !== 'MODERATOR')
+        if (!may(role, 'deleteOthersMessage'))
           throw forbidden("Only its author or the room's moderators may delete a message.");
       }
       return changeMessage(ctx, message, (current) =>

@@ -1,4 +1,4 @@
-import type { NotificationLevel, RoomChange, UserRow } from '../store/types.js';
+import type { NotificationLevel, RoomChange, RoomRole, UserRow } from '../store/types.js';
 
 /**
  * Everything that happens in one room, on one topic per room: the stored changes (in
@@ -16,7 +16,14 @@ export type RoomSignal =
 export type ViewerSignal =
   | { readonly kind: 'read'; readonly roomId: string; readonly readSeq: number }
   | { readonly kind: 'membership'; readonly roomId: string; readonly member: boolean }
-  | { readonly kind: 'level'; readonly roomId: string; readonly level: NotificationLevel | null };
+  | { readonly kind: 'level'; readonly roomId: string; readonly level: NotificationLevel | null }
+  | { readonly kind: 'role'; readonly roomId: string; readonly role: RoomRole };
+
+/**
+ * Access taken back or a room changed, for every node's caches and live subscriptions:
+ * `userId`'s access to the room (null: the room's row, renamed or reconfigured).
+ */
+export type AccessEvent = { readonly kind: 'revoked'; readonly roomId: string; readonly userId: string | null };
 
 /** Cluster-wide notices about sessions. */
 export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: string };
@@ -27,6 +34,7 @@ export type Topic<E> = string & { readonly __event?: E };
 export const roomTopic = (roomId: string): Topic<RoomSignal> => `room:${roomId}`;
 export const viewerTopic = (userId: string): Topic<ViewerSignal> => `viewer:${userId}`;
 export const SESSIONS_TOPIC: Topic<SessionEvent> = 'sessions';
+export const ACCESS_TOPIC: Topic<AccessEvent> = 'access';
 
 export type Listener<E> = (event: E) => void;
 

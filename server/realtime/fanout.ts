@@ -56,6 +56,11 @@ const REPLAY_POLL_MS = 10;
 
 const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });
 
+/** What a subscriber whose access was taken back gets last. */
+const REVOKED_PAYLOAD = JSON.stringify({
+  errors: [{ message: 'You are no longer a member of this room.', extensions: { code: 'FORBIDDEN' } }],
+});
+
 /**
  * One live subscriber, and the iterator graphql-ws holds for it: it never yields (its
  * group writes the frames) and ends on `return()`. Idle subscribers are what a chat node
@@ -93,6 +98,18 @@ class Subscriber extends ReplaySeam<string> implements AsyncIterableIterator<nev
 
   socketClosed(): void {
     this.leave();
+  }
+
+  /**
+   * Access to the room was taken back: a last `next` with the error, then the end (on
+   * which graphql-ws sends `complete`).
+   */
+  revoke(): void {
+    if (this.closed) return;
+    if (isOpen(this.socket)) this.socket.send(frame(this.prefix, REVOKED_PAYLOAD));
+    this.leave();
+    this.finish?.(DONE);
+    this.ended ??= Promise.resolve(DONE);
   }
 
   next(): Promise<IteratorResult<never>> {
@@ -388,6 +405,14 @@ export class FanoutRegistry {
     }
     // No await from here on: the switch to live is atomic with respect to broadcasts.
     sub.goLive((payload) => isOpen(socket) && socket.send(frame(sub.prefix, payload)));
+  }
+
+  /** Ends `userId`'s subscriptions to the room on this node (their access was taken back). */
+  revoke(roomId: string, userId: string): void {
+    for (const group of [...this.groups.values()]) {
+      if (group.roomId !== roomId) continue;
+      for (const sub of [...group.subscribers]) if (sub.viewer.id === userId) sub.revoke();
+    }
   }
 
   /** Groups live on this node; for tests and metrics. */

@@ -13,6 +13,10 @@ export interface PresenceState {
 
 /** What a local subscriber hears from a room; each callback is optional. */
 export interface RoomListener {
+  /** Whose subscription this is, for `revoke`. */
+  readonly viewerId?: string;
+  /** Their access to the room was taken back: end the subscription. */
+  revoked?(): void;
   /** Every change to the room, exactly once and in the room's change order. */
   change?(change: RoomChange): void;
   typing?(event: TypingState): void;
@@ -44,6 +48,8 @@ class RoomFeed {
     private readonly log: Logger,
     /** A typist not refreshing within this time is reported stopped (TYPING_EXPIRY_MS). */
     private readonly typingExpiryMs: number,
+    /** Sees every change this node delivers, after the room's listeners. */
+    private readonly observe: (change: RoomChange) => void,
   ) {
     this.ready = this.start(pubsub);
   }
@@ -130,6 +136,7 @@ class RoomFeed {
     this.lastSeq = change.seq;
     if (change.kind === 'MESSAGE_ADDED') this.setTyping(change.message!.author, false);
     for (const listener of this.listeners) listener.change?.(change);
+    this.observe(change);
   }
 
   /** Delivers queued changes in seq order; fetches from the store across a gap. */
@@ -182,6 +189,7 @@ class RoomFeed {
 /** This node's live rooms: a feed exists while at least one local listener needs it. */
 export class RoomHub {
   private readonly feeds = new Map<string, RoomFeed>();
+  private readonly observers = new Set<(change: RoomChange) => void>();
 
   constructor(
     private readonly store: Store,
@@ -197,7 +205,9 @@ export class RoomHub {
   async listen(roomId: string, listener: RoomListener): Promise<() => void> {
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      feed = new RoomFeed(roomId, this.store, this.pubsub, this.log, this.typingExpiryMs);
+      feed = new RoomFeed(roomId, this.store, this.pubsub, this.log, this.typingExpiryMs, (change) => {
+        for (const observer of this.observers) observer(change);
+      });
       this.feeds.set(roomId, feed);
     }
     const active = feed;
@@ -214,6 +224,22 @@ export class RoomHub {
       throw error;
     }
     return stop;
+  }
+
+  /**
+   * Calls `observer` with every change any room's feed delivers here, in each room's
+   * order and with gaps filled: what must happen on every node that serves the room
+   * (access taken back) hears it even when its pub/sub notice was lost.
+   */
+  observeChanges(observer: (change: RoomChange) => void): void {
+    this.observers.add(observer);
+  }
+
+  /** Ends `userId`'s subscriptions to the room that listen here (SSE, typing, presence). */
+  revoke(roomId: string, userId: string): void {
+    const feed = this.feeds.get(roomId);
+    if (!feed) return;
+    for (const listener of [...feed.listeners]) if (listener.viewerId === userId) listener.revoked?.();
   }
 
   /** Rooms this node holds a feed (and a pub/sub subscription) for; for tests and metrics. */

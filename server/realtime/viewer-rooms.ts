@@ -484,6 +484,8 @@ export class ViewerRooms {
         return;
       }
       case 'ROOM_UPDATED':
+        // Someone's role: told on their own topic (`role`).
+        if (change.user) return;
         this.store
           .room(room.row.id)
           .then((row) => {
@@ -515,6 +517,11 @@ export class ViewerRooms {
       case 'level':
         if (!standing || standing.level === signal.level) return;
         standing.level = signal.level;
+        this.notify(roomId, [userId]);
+        return;
+      case 'role':
+        if (!standing || standing.role === signal.role) return;
+        standing.role = signal.role;
         this.notify(roomId, [userId]);
         return;
       case 'membership':

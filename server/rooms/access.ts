@@ -8,15 +8,15 @@ import type { RoomModel } from './model.js';
  * than on every history page and subscription (on PostgreSQL that is one of a page's
  * two round trips).
  *
- * Only what cannot be taken back is remembered: a room never changes its name or
- * privacy and is never deleted, and a membership, once granted (createRoom, joinRoom,
- * invite), is never removed. So a "yes" is kept, with `isMember` only when it is true
- * (a public room's non-member may join on another node meanwhile: `Room.isMember`
- * then asks the store). A "no" is always asked again, so an invitation counts at once,
- * and a private room answers a non-member exactly as a missing room does (same store
- * call, same time).
- * An API that removes access (leave, kick, delete, make private) must forget the
- * entries it affects on every node, as signing out does with the sessions topic.
+ * A "yes" is kept, with `isMember` only when it is true (a public room's non-member
+ * may join on another node meanwhile: `Room.isMember` then asks the store). A "no" and a
+ * ban are always asked again, so an invitation counts at once, and a private room answers
+ * a non-member exactly as a missing room does (same store call, same time).
+ * What takes access back or changes the room (leaving, removal, a ban, a rename) is
+ * forgotten on every node at once through ACCESS_TOPIC (`forget`), and again when the
+ * room's MEMBER_LEFT change reaches a node through its feed, which fills gaps from the
+ * store after a pub/sub outage; a node that heard neither stops believing an entry after
+ * ROOM_ACCESS_CACHE_MS.
  */
 export class RoomAccess {
   private readonly granted = new ExpiringMap<string, RoomModel>(ROOM_ACCESS_CACHE_MAX, ROOM_ACCESS_CACHE_MS);
@@ -33,8 +33,23 @@ export class RoomAccess {
       this.granted.delete(key);
       return undefined;
     }
-    const { isMember, ...row } = room;
-    this.granted.set(key, isMember ? room : row);
-    return room;
+    const { isMember, isBanned, ...row } = room;
+    // A ban is asked again each time, as a "no" is.
+    if (isBanned) {
+      this.granted.delete(key);
+      return { ...row, isMember, isBanned };
+    }
+    this.granted.set(key, isMember ? { ...row, isMember } : row);
+    return { ...row, isMember };
+  }
+
+  /**
+   * Forgets what this node believed of `userId`'s access to the room (every user's when
+   * null: the room itself changed). Every node does it on ACCESS_TOPIC and on the
+   * room's MEMBER_LEFT changes.
+   */
+  forget(roomId: string, userId: string | null): void {
+    if (userId !== null) this.granted.delete(`${userId} ${roomId}`);
+    else this.granted.deleteWhere((key) => key.endsWith(` ${roomId}`));
   }
 }

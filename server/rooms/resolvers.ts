@@ -1,5 +1,5 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
+import { badInput, conflict, forbidden, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
 import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
 import { announce } from '../realtime/announce.js';
@@ -119,7 +119,9 @@ export const roomResolvers: Resolvers = {
         throw badInput('A direct conversation is between its people: open another with openDirect.', 'roomId');
       const invitee = await ctx.services.store.userByName(userName);
       if (!invitee) throw notFound(`No user named "${userName}".`);
-      const change = await ctx.services.store.addMember(room.id, invitee.id);
+      if (await ctx.services.store.isBanned(room.id, invitee.id))
+        throw forbidden(`${invitee.name} was banned from "${room.name}".`);
+      const change = await ctx.services.store.addMember(room.id, invitee.id, requireViewer(ctx).id);
       if (change) {
         await announce(ctx.services, ctx.log, change);
         await tellViewer(ctx.services, ctx.log, invitee.id, { kind: 'membership', roomId: room.id, member: true });

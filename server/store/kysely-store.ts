@@ -76,16 +76,25 @@ const toRoom = (r: {
   is_private: number | boolean;
   kind: string;
   topic: string | null;
+  slow_mode_seconds: number | string;
 }): RoomRow => ({
   id: r.id,
   name: r.name,
   isPrivate: Boolean(r.is_private),
   kind: r.kind as RoomKind,
   topic: r.topic,
+  slowModeSeconds: Number(r.slow_mode_seconds),
 });
 
 /** The columns `toRoom` reads. */
-const ROOM_COLUMNS = ['rooms.id', 'rooms.name', 'rooms.is_private', 'rooms.kind', 'rooms.topic'] as const;
+const ROOM_COLUMNS = [
+  'rooms.id',
+  'rooms.name',
+  'rooms.is_private',
+  'rooms.kind',
+  'rooms.topic',
+  'rooms.slow_mode_seconds',
+] as const;
 
 /** Ids are opaque strings outside; inside they are integers. Anything else matches nothing. */
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
@@ -143,6 +152,7 @@ export class KyselyStore implements Store {
       .leftJoin('messages', 'messages.id', 'e.message_id')
       .leftJoin('users', 'users.id', 'messages.author_id')
       .leftJoin('users as eu', 'eu.id', 'e.user_id')
+      .leftJoin('users as ea', 'ea.id', 'e.actor_id')
       .select(MESSAGE_COLUMNS)
       .select([
         'e.seq as event_seq',
@@ -150,6 +160,8 @@ export class KyselyStore implements Store {
         'e.created_at as event_created_at',
         'e.user_id as event_user_id',
         'eu.name as event_user_name',
+        'e.actor_id as event_actor_id',
+        'ea.name as event_actor_name',
       ])
       .where('e.room_id', '=', roomId)
       .where('e.seq', '>', seq)
@@ -162,7 +174,10 @@ export class KyselyStore implements Store {
       .leftJoin('room_members', (join) =>
         join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', userId),
       )
-      .select([...ROOM_COLUMNS, 'room_members.user_id as member'])
+      .leftJoin('room_bans', (join) =>
+        join.onRef('room_bans.room_id', '=', 'rooms.id').on('room_bans.user_id', '=', userId),
+      )
+      .select([...ROOM_COLUMNS, 'room_members.user_id as member', 'room_bans.user_id as banned'])
       .where('rooms.id', '=', roomId),
   );
 
@@ -296,13 +311,13 @@ export class KyselyStore implements Store {
         .execute();
       for (const { userId } of members) {
         const seq = await this.nextChangeSeq(trx, room.id);
-        await this.recordChange(trx, room.id, seq, 'MEMBER_JOINED', null, userId, now);
+        await this.recordChange(trx, room.id, seq, 'MEMBER_JOINED', null, userId, now, userId);
       }
     });
   }
 
   async createRoom(channel: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow> {
-    const room: RoomRow = { ...channel, kind: 'CHANNEL', topic: null };
+    const room: RoomRow = { ...channel, kind: 'CHANNEL', topic: null, slowModeSeconds: 0 };
     try {
       await this.insertRoom(room, [{ userId: creatorId, role: 'OWNER' }]);
     } catch (error) {
@@ -329,33 +344,142 @@ export class KyselyStore implements Store {
 
   async roomFor(roomId: string, userId: string) {
     const [row] = await this.access.run(this.db, roomId, Number(userId));
-    return row && { ...toRoom(row), isMember: row.member !== null };
+    return row && { ...toRoom(row), isMember: row.member !== null, isBanned: row.banned !== null };
   }
 
-  async addMember(roomId: string, userId: string): Promise<RoomChange | undefined> {
+  async isBanned(roomId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('room_bans')
+      .select('room_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', Number(userId))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** A user as a change names them. */
+  private async userRow(trx: Transaction, userId: string): Promise<UserRow> {
+    const row = await trx
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', '=', Number(userId))
+      .executeTakeFirstOrThrow();
+    return { id: String(row.id), name: row.name };
+  }
+
+  /** Records a member or room change by `actorId` under the room's lock, and returns it. */
+  private async memberChange(
+    trx: Transaction,
+    roomId: string,
+    kind: RoomChangeKind,
+    userId: string | null,
+    actorId: string,
+  ): Promise<RoomChange> {
     const now = Date.now();
+    const seq = await this.nextChangeSeq(trx, roomId);
+    await this.recordChange(trx, roomId, seq, kind, null, userId, now, actorId);
+    const actor = await this.userRow(trx, actorId);
+    const user = userId === null ? null : userId === actorId ? actor : await this.userRow(trx, userId);
+    return { roomId, seq, kind, message: null, user, actor, createdAt: now };
+  }
+
+  async setRole(roomId: string, userId: string, role: RoomRole, actorId: string): Promise<RoomChange | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.dialect.lockRoom(trx, roomId);
+      const result = await trx
+        .updateTable('room_members')
+        .set({ role })
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', Number(userId))
+        .where('role', '<>', role)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return this.memberChange(trx, roomId, 'ROOM_UPDATED', userId, actorId);
+    });
+  }
+
+  async updateRoom(
+    roomId: string,
+    patch: { readonly name?: string; readonly topic?: string | null; readonly slowModeSeconds?: number },
+    actorId: string,
+  ): Promise<{ room: RoomRow; change?: RoomChange } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.dialect.lockRoom(trx, roomId);
+      const before = await trx.selectFrom('rooms').select(ROOM_COLUMNS).where('id', '=', roomId).executeTakeFirst();
+      if (!before) return undefined;
+      const current = toRoom(before);
+      const room: RoomRow = {
+        ...current,
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.topic !== undefined && { topic: patch.topic }),
+        ...(patch.slowModeSeconds !== undefined && { slowModeSeconds: patch.slowModeSeconds }),
+      };
+      if (
+        room.name === current.name &&
+        room.topic === current.topic &&
+        room.slowModeSeconds === current.slowModeSeconds
+      )
+        return { room };
+      await trx
+        .updateTable('rooms')
+        .set({ name: room.name, topic: room.topic, slow_mode_seconds: room.slowModeSeconds })
+        .where('id', '=', roomId)
+        .execute();
+      return { room, change: await this.memberChange(trx, roomId, 'ROOM_UPDATED', null, actorId) };
+    });
+  }
+
+  async removeMember(roomId: string, userId: string, actorId: string, ban: boolean): Promise<RoomChange | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.dialect.lockRoom(trx, roomId);
+      if (ban)
+        await trx
+          .insertInto('room_bans')
+          .values({ room_id: roomId, user_id: Number(userId), banned_by: Number(actorId), created_at: Date.now() })
+          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+          .execute();
+      const result = await trx
+        .deleteFrom('room_members')
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', Number(userId))
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) return undefined;
+      return this.memberChange(trx, roomId, 'MEMBER_LEFT', userId, actorId);
+    });
+  }
+
+  async ownerCount(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('room_id', '=', roomId)
+      .where('role', '=', 'OWNER')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async slowModeWaitMs(roomId: string, authorId: string, seconds: number, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select('created_at')
+      .where('author_id', '=', Number(authorId))
+      .where('room_id', '=', roomId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) return 0;
+    return Math.max(0, Number(row.created_at) + seconds * 1000 - now);
+  }
+
+  async addMember(roomId: string, userId: string, actorId: string = userId): Promise<RoomChange | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('room_members')
-        .values({ room_id: roomId, user_id: Number(userId), joined_at: now })
+        .values({ room_id: roomId, user_id: Number(userId), joined_at: Date.now() })
         .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
-      const seq = await this.nextChangeSeq(trx, roomId);
-      await this.recordChange(trx, roomId, seq, 'MEMBER_JOINED', null, userId, now);
-      const user = await trx
-        .selectFrom('users')
-        .select(['id', 'name'])
-        .where('id', '=', Number(userId))
-        .executeTakeFirstOrThrow();
-      return {
-        roomId,
-        seq,
-        kind: 'MEMBER_JOINED',
-        message: null,
-        user: { id: String(user.id), name: user.name },
-        createdAt: now,
-      };
+      return this.memberChange(trx, roomId, 'MEMBER_JOINED', userId, actorId);
     });
   }
 
@@ -463,6 +587,7 @@ export class KyselyStore implements Store {
     messageId: string | null,
     userId: string | null,
     createdAt: number,
+    actorId: string | null = null,
   ): Promise<void> {
     await trx
       .insertInto('room_events')
@@ -472,6 +597,7 @@ export class KyselyStore implements Store {
         kind,
         message_id: messageId === null ? null : Number(messageId),
         user_id: userId === null ? null : Number(userId),
+        ...(actorId !== null && { actor_id: Number(actorId) }),
         created_at: createdAt,
       })
       .execute();
@@ -637,7 +763,7 @@ export class KyselyStore implements Store {
   }
 
   async openDirect(id: string, name: string, memberIds: readonly string[]) {
-    const room: RoomRow = { id, name, isPrivate: true, kind: 'DIRECT', topic: null };
+    const room: RoomRow = { id, name, isPrivate: true, kind: 'DIRECT', topic: null, slowModeSeconds: 0 };
     try {
       await this.insertRoom(
         room,
@@ -819,6 +945,10 @@ export class KyselyStore implements Store {
       kind: r.event_kind as RoomChangeKind,
       message: r.id === null ? null : toMessage(r as MessageSelection),
       user: r.event_user_id === null ? null : { id: String(r.event_user_id), name: r.event_user_name! },
+      actor:
+        r.event_actor_id === null || r.event_actor_id === undefined
+          ? null
+          : { id: String(r.event_actor_id), name: r.event_actor_name! },
       createdAt: Number(r.event_created_at),
     }));
   }

@@ -229,5 +229,23 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('messages_author').on('messages').columns(['author_id', 'id']).execute();
       },
     },
+    '0006_moderation': {
+      // Slow mode, who made each member or room change, and bans.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('rooms')
+          .addColumn('slow_mode_seconds', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable('room_events').addColumn('actor_id', ref).execute();
+        await db.schema
+          .createTable('room_bans')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('user_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('banned_by', ref)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_bans_pk', ['room_id', 'user_id'])
+          .execute();
+      },
+    },
   };
 }

@@ -28,6 +28,7 @@ export interface Database {
     topic: string | null;
     /** When its newest message was posted (or it was created): the order of `rooms`. */
     last_activity_at: Generated<number | string>;
+    slow_mode_seconds: Generated<number | string>;
     created_at: number | string;
   };
   room_members: {
@@ -71,6 +72,15 @@ export interface Database {
     kind: string;
     message_id: number | string | null;
     user_id: number | string | null;
+    /** Who made a member or room change. */
+    actor_id?: number | string | null;
+    created_at: number | string;
+  };
+  /** Who may not come back to a room, and who decided it. */
+  room_bans: {
+    room_id: string;
+    user_id: number | string;
+    banned_by: number | string | null;
     created_at: number | string;
   };
 }

@@ -17,6 +17,8 @@ export interface RoomRow {
   readonly isPrivate: boolean;
   readonly kind: RoomKind;
   readonly topic: string | null;
+  /** Seconds a member (not a moderator or owner) waits between messages; 0: no slow mode. */
+  readonly slowModeSeconds: number;
 }
 
 /** Where a member stands in a room: how far they read, and what is there to read. */
@@ -104,8 +106,10 @@ export interface RoomChange {
   readonly kind: RoomChangeKind;
   /** For the message kinds: the message after the change (when read back later: now). */
   readonly message: MessageRow | null;
-  /** For the member kinds. */
+  /** For the member kinds, and for ROOM_UPDATED when it changed someone's role. */
   readonly user: UserRow | null;
+  /** Who made a member or room change (the member themselves when they joined or left). */
+  readonly actor?: UserRow | null;
   readonly createdAt: number;
 }
 
@@ -173,10 +177,32 @@ export interface Store {
   createRoom(room: Pick<RoomRow, 'id' | 'name' | 'isPrivate'>, creatorId: string): Promise<RoomRow>;
   room(id: string): Promise<RoomRow | undefined>;
   isMember(roomId: string, userId: string): Promise<boolean>;
-  /** The room and whether `userId` belongs to it, in one query. */
-  roomFor(roomId: string, userId: string): Promise<(RoomRow & { isMember: boolean }) | undefined>;
-  /** Idempotent: the change (MEMBER_JOINED) only when the user was not a member. */
-  addMember(roomId: string, userId: string): Promise<RoomChange | undefined>;
+  /** The room, whether `userId` belongs to it and whether they are banned from it, in one query. */
+  roomFor(roomId: string, userId: string): Promise<(RoomRow & { isMember: boolean; isBanned: boolean }) | undefined>;
+  /** Whether `userId` is banned from the room. */
+  isBanned(roomId: string, userId: string): Promise<boolean>;
+  /** Sets a member's role (the change, ROOM_UPDATED naming them, unless it was theirs already). */
+  setRole(roomId: string, userId: string, role: RoomRole, actorId: string): Promise<RoomChange | undefined>;
+  /** Changes what is given of the room's name, topic and slow mode; undefined for no such room. */
+  updateRoom(
+    roomId: string,
+    patch: { readonly name?: string; readonly topic?: string | null; readonly slowModeSeconds?: number },
+    actorId: string,
+  ): Promise<{ room: RoomRow; change?: RoomChange } | undefined>;
+  /**
+   * Takes `userId` out of the room (MEMBER_LEFT, by `actorId`: themselves when leaving),
+   * and with `ban` keeps them out. The change only when they were a member.
+   */
+  removeMember(roomId: string, userId: string, actorId: string, ban: boolean): Promise<RoomChange | undefined>;
+  /** How many owners the room has. */
+  ownerCount(roomId: string): Promise<number>;
+  /**
+   * When `authorId` may send in the room again under slow mode: 0 when now (their last
+   * message there is older than `seconds`).
+   */
+  slowModeWaitMs(roomId: string, authorId: string, seconds: number, now: number): Promise<number>;
+  /** Idempotent: the change (MEMBER_JOINED, by `actorId`: themselves unless invited) only when the user was not a member. */
+  addMember(roomId: string, userId: string, actorId?: string): Promise<RoomChange | undefined>;
   /** Public rooms and the private rooms `userId` belongs to, latest activity first. */
   roomsVisibleTo(userId: string): Promise<(RoomRow & { isMember: boolean })[]>;
   /**

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, createRoom, gqlOk, history, sendMessage, signUp } from '../helpers/http.js';
-import { waitUntil } from '../helpers/wait.js';
+import { type Events, ROOM_EVENTS } from '../helpers/events.js';
+import { waitOnline, waitUntil } from '../helpers/wait.js';
+import { errorsOf } from '../helpers/ws.js';
 import { CLUSTER_BACKENDS, type NodeProcess, type RedisProcess, startRedis } from './harness.js';
 import {
   type Added,
@@ -22,6 +24,9 @@ import {
 
 /** How long a node may take to notice Redis has gone, or is back (its reconnection backs off to 1 s). */
 const NOTICE_MS = 5_000;
+const INVITE = 'mutation($r: ID!, $u: String!) { invite(roomId: $r, userName: $u) { id } }';
+const REMOVE = 'mutation($r: ID!, $u: String!) { removeMember(roomId: $r, userName: $u) { id } }';
+const ROOM = 'query($r: ID!) { room(id: $r) { id } }';
 const RECOVER_MS = 15_000;
 
 async function readyStatus(node: NodeProcess): Promise<{ status: number; body: string }> {
@@ -149,5 +154,36 @@ describe.runIf(CLUSTER_BACKENDS)('a Redis outage', () => {
       `Redis outage: ${acknowledged.length} of ${outage.length} sends acknowledged during it; ` +
         `both nodes ready ${readyAfterMs} ms after Redis restarted`,
     );
+  }, 90_000);
+
+  it('takes access back during an outage: the other node forgets it within the cache time, and ends its subscription once Redis is back', async () => {
+    const roomId = await createRoom(A().url, alice.token, true);
+    await gqlOk(A().url, INVITE, { r: roomId, u: bob.user.name }, { token: alice.token });
+    // B remembers bob's access (a read) and serves his subscription.
+    expect((await gqlOk<{ room: unknown }>(B().url, ROOM, { r: roomId }, { token: bob.token })).room).not.toBeNull();
+    const feed = socketOn(B(), bob).subscribe<Events>(ROOM_EVENTS, { roomId });
+    await waitOnline(B().url, bob.token, roomId, bob.user.name, 10_000);
+
+    await redis!.kill('SIGKILL');
+    await Promise.all([waitReady(A(), 503, NOTICE_MS), waitReady(B(), 503, NOTICE_MS)]);
+    // Stored on A; the notice to B is lost with Redis.
+    await gqlOk(A().url, REMOVE, { r: roomId, u: bob.user.name }, { token: alice.token });
+    const removedAt = Date.now();
+    // B stops believing what it remembered within ROOM_ACCESS_CACHE_MS (5 s).
+    await waitUntil(
+      async () => (await gqlOk<{ room: unknown }>(B().url, ROOM, { r: roomId }, { token: bob.token })).room === null,
+      {
+        timeoutMs: 7_000,
+        intervalMs: 200,
+        what: 'node B to answer NOT_FOUND during the outage',
+      },
+    );
+    expect(Date.now() - removedAt).toBeLessThan(5_000 + 1_000);
+
+    // Once Redis is back, B's feed of the room fills the gap from the store: the
+    // MEMBER_LEFT ends bob's subscription there.
+    await redis!.restart();
+    expect(errorsOf(await feed.waitForError(RECOVER_MS))[0]?.extensions?.code).toBe('FORBIDDEN');
+    await Promise.all([waitReady(A(), 200, RECOVER_MS), waitReady(B(), 200, RECOVER_MS)]);
   }, 90_000);
 });

@@ -173,7 +173,8 @@ async function churn(tally: Tally, seconds: number): Promise<void> {
 async function leftovers() {
   const { hub, fanout, presence, pubsub } = server.app.services;
   const online = (await Promise.all(rooms.map((r) => presence.online(r.id)))).flat();
-  // The in-process pub/sub shows its topics; only the sessions topic (signOut) stays.
+  // The in-process pub/sub shows its topics; only the sessions (signOut) and access
+  // (access taken back) topics stay.
   const topics =
     pubsub instanceof MemoryPubSub ? [...(pubsub as unknown as { topics: Map<string, unknown> }).topics.keys()] : null;
   return { feeds: hub.feedCount, groups: fanout.groupCount, online: online.length, topics, ...(await gauges(server)) };
@@ -223,7 +224,7 @@ describe('soak', () => {
         feeds: 0,
         groups: 0,
         online: 0,
-        topics: server.app.services.pubsub instanceof MemoryPubSub ? ['sessions'] : null,
+        topics: server.app.services.pubsub instanceof MemoryPubSub ? ['sessions', 'access'] : null,
         sockets: 0,
         subscriptions: 0,
       });

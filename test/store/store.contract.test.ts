@@ -35,6 +35,7 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
       isPrivate: false,
       kind: 'CHANNEL',
       topic: null,
+      slowModeSeconds: 0,
     });
   });
 
@@ -74,7 +75,9 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
       isPrivate: true,
       kind: 'CHANNEL',
       topic: null,
+      slowModeSeconds: 0,
       isMember: false,
+      isBanned: false,
     });
     expect(await store.roomFor('secret', alice.id)).toMatchObject({ id: 'secret', isMember: true });
     expect(await store.roomFor('nowhere', alice.id)).toBeUndefined();
@@ -155,6 +158,53 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
     const seqs = (await Promise.all(writes)).map((r) => r.message.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect((await store.messagesAfter('busy', 0, 100)).map((m) => m.seq)).toEqual(seqs);
+  });
+
+  it('records roles, room changes, removals and bans in the feed, with who made them', async () => {
+    await store.createRoom({ id: 'modded', name: 'Modded', isPrivate: false }, alice.id);
+    await store.addMember('modded', bob.id);
+    const promoted = await store.setRole('modded', bob.id, 'MODERATOR', alice.id);
+    expect(promoted).toMatchObject({ kind: 'ROOM_UPDATED', user: { id: bob.id }, actor: { id: alice.id } });
+    expect(await store.setRole('modded', bob.id, 'MODERATOR', alice.id)).toBeUndefined(); // already
+    expect(await store.ownerCount('modded')).toBe(1);
+
+    const updated = await store.updateRoom('modded', { topic: 'Be nice', slowModeSeconds: 30 }, bob.id);
+    expect(updated?.room).toMatchObject({ name: 'Modded', topic: 'Be nice', slowModeSeconds: 30 });
+    expect(updated?.change).toMatchObject({ kind: 'ROOM_UPDATED', user: null, actor: { id: bob.id } });
+    expect((await store.updateRoom('modded', { topic: 'Be nice' }, bob.id))?.change).toBeUndefined();
+
+    const removed = await store.removeMember('modded', bob.id, alice.id, true);
+    expect(removed).toMatchObject({ kind: 'MEMBER_LEFT', user: { id: bob.id }, actor: { id: alice.id } });
+    expect(await store.removeMember('modded', bob.id, alice.id, true)).toBeUndefined();
+    expect(await store.isBanned('modded', bob.id)).toBe(true);
+    expect(await store.roomFor('modded', bob.id)).toMatchObject({ isMember: false, isBanned: true });
+
+    // Read back from the feed, each change names who made it.
+    const feed = await store.changesAfter('modded', 0, 100);
+    expect(feed.map((c) => [c.kind, c.user?.id ?? null, c.actor?.id ?? null])).toEqual([
+      ['MEMBER_JOINED', alice.id, alice.id],
+      ['MEMBER_JOINED', bob.id, bob.id],
+      ['ROOM_UPDATED', bob.id, alice.id],
+      ['ROOM_UPDATED', null, bob.id],
+      ['MEMBER_LEFT', bob.id, alice.id],
+    ]);
+  });
+
+  it('says how long slow mode keeps an author waiting', async () => {
+    await store.createRoom({ id: 'slow', name: 'Slow', isPrivate: false }, alice.id);
+    expect(await store.slowModeWaitMs('slow', alice.id, 10, 1_000)).toBe(0);
+    await store.appendMessage({
+      roomId: 'slow',
+      author: alice,
+      text: 'first',
+      clientId: null,
+      replyToId: null,
+      mentions: [],
+      createdAt: 1_000,
+    });
+    expect(await store.slowModeWaitMs('slow', alice.id, 10, 4_000)).toBe(7_000);
+    expect(await store.slowModeWaitMs('slow', alice.id, 10, 11_000)).toBe(0);
+    expect(await store.slowModeWaitMs('slow', bob.id, 10, 4_000)).toBe(0);
   });
 
   it('answers ping', async () => {

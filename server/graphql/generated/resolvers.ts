@@ -76,6 +76,11 @@ export type Mutation = {
   /** Joins a public room. */
   joinRoom: Room;
   /**
+   * Leaves a room: false when the viewer was not in it. `general`'s last owner cannot
+   * leave it, and nobody leaves a direct room. Leaving a private room ends access to it.
+   */
+  leaveRoom: Scalars['Boolean']['output'];
+  /**
    * Moves the viewer's read marker in the room forward to `messageId` (never back). Sending
    * a message moves it to that message: the viewer's own messages are never unread.
    */
@@ -85,6 +90,13 @@ export type Mutation = {
    * people, in any order, opened by any of them, always gets the same room.
    */
   openDirect: Room;
+  /**
+   * Owner or moderator: takes someone out of the room, never an owner (and a moderator, only
+   * members). With `ban` they stay out: they cannot join, be invited, send or read it again
+   * (FORBIDDEN), and someone not in the room can be banned too. Their live subscriptions to
+   * the room end on every node within a second.
+   */
+  removeMember: Room;
   /** Removes the viewer's reaction; removing one that is not there changes nothing. */
   removeReaction: Message;
   /**
@@ -96,6 +108,11 @@ export type Mutation = {
   /** Sets what the viewer hears of a room they belong to. */
   setNotificationLevel: Room;
   /**
+   * Owner only: gives a member of the room a role (another OWNER too). A room keeps at least
+   * one owner. Direct rooms have no roles to give.
+   */
+  setRole: Room;
+  /**
    * Tells the room the viewer is (or stopped) typing. Without a fresh `true` the viewer
    * is reported as stopped after 6 seconds; sending a message stops it at once.
    */
@@ -105,6 +122,11 @@ export type Mutation = {
   signOut: Scalars['Boolean']['output'];
   /** Creates an account. A taken name (ignoring case) is `CONFLICT`. */
   signUp: Session;
+  /**
+   * Owner or moderator: renames the room (its id stays), sets its topic (empty clears it)
+   * or its slow mode (0 to 21,600 seconds). What is not given stays.
+   */
+  updateRoom: Room;
 };
 
 export type MutationAddReactionArgs = {
@@ -135,6 +157,10 @@ export type MutationJoinRoomArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type MutationLeaveRoomArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type MutationMarkReadArgs = {
   messageId: Scalars['ID']['input'];
   roomId: Scalars['ID']['input'];
@@ -142,6 +168,12 @@ export type MutationMarkReadArgs = {
 
 export type MutationOpenDirectArgs = {
   userNames: Array<Scalars['String']['input']>;
+};
+
+export type MutationRemoveMemberArgs = {
+  ban?: InputMaybe<Scalars['Boolean']['input']>;
+  roomId: Scalars['ID']['input'];
+  userName: Scalars['String']['input'];
 };
 
 export type MutationRemoveReactionArgs = {
@@ -161,6 +193,12 @@ export type MutationSetNotificationLevelArgs = {
   roomId: Scalars['ID']['input'];
 };
 
+export type MutationSetRoleArgs = {
+  role: RoomRole;
+  roomId: Scalars['ID']['input'];
+  userName: Scalars['String']['input'];
+};
+
 export type MutationSetTypingArgs = {
   isTyping: Scalars['Boolean']['input'];
   roomId: Scalars['ID']['input'];
@@ -174,6 +212,13 @@ export type MutationSignInArgs = {
 export type MutationSignUpArgs = {
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+export type MutationUpdateRoomArgs = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  slowModeSeconds?: InputMaybe<Scalars['Int']['input']>;
+  topic?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How much of a room reaches a member who is not looking at it. */
@@ -295,6 +340,8 @@ export type Room = {
    * (`viewerRoomsChanged`) counts too.
    */
   online: Array<User>;
+  /** Seconds a member waits between messages (owners and moderators never do); 0: no slow mode. */
+  slowModeSeconds: Scalars['Int']['output'];
   topic?: Maybe<Scalars['String']['output']>;
   /** Messages by others after the viewer's read marker; 0 for non-members. */
   unreadCount: Scalars['Int']['output'];
@@ -325,6 +372,11 @@ export type RoomOnlineArgs = {
 /** One change to a room, in the room's one order of changes. */
 export type RoomEvent = {
   __typename?: 'RoomEvent';
+  /**
+   * Who made a member or room change: the member themselves when they joined or left, else
+   * who invited, removed or banned them, changed their role or changed the room.
+   */
+  actor?: Maybe<User>;
   /** Pass it back as `roomEvents(after:)` to resume right after this event. */
   cursor: Scalars['String']['output'];
   kind: RoomEventKind;
@@ -696,6 +748,7 @@ export type MutationResolvers<
     RequireFields<MutationInviteArgs, 'roomId' | 'userName'>
   >;
   joinRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationJoinRoomArgs, 'id'>>;
+  leaveRoom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLeaveRoomArgs, 'id'>>;
   markRead?: Resolver<
     ResolversTypes['Room'],
     ParentType,
@@ -707,6 +760,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationOpenDirectArgs, 'userNames'>
+  >;
+  removeMember?: Resolver<
+    ResolversTypes['Room'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveMemberArgs, 'ban' | 'roomId' | 'userName'>
   >;
   removeReaction?: Resolver<
     ResolversTypes['Message'],
@@ -725,6 +784,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationSetNotificationLevelArgs, 'level' | 'roomId'>
+  >;
+  setRole?: Resolver<
+    ResolversTypes['Room'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSetRoleArgs, 'role' | 'roomId' | 'userName'>
   >;
   setTyping?: Resolver<
     ResolversTypes['Boolean'],
@@ -745,6 +810,7 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationSignUpArgs, 'name' | 'password'>
   >;
+  updateRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationUpdateRoomArgs, 'id'>>;
 };
 
 export type PageInfoResolvers<
@@ -823,6 +889,7 @@ export type RoomResolvers<
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   notificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, Partial<RoomOnlineArgs>>;
+  slowModeSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
@@ -832,6 +899,7 @@ export type RoomEventResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['RoomEvent'] = ResolversParentTypes['RoomEvent'],
 > = {
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['RoomEventKind'], ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
