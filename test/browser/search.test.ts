@@ -190,6 +190,18 @@ describe('search', () => {
     const jump = page.getByTestId('jump-to-newest');
     await jump.waitFor();
 
+    // Back to the newest here, the feed kept (no navigation: the address has no ?around=).
+    await jump.click();
+    await expect.poll(async () => (await deliveredMessages(page)).texts.at(-1)).toBe('still there?');
+    await expect.poll(() => jump.count()).toBe(0);
+    expect(await page.locator(`[data-message-id="${id}"]`).count()).toBe(0);
+
+    // A later link to it in the same page (a new hash) loads the stretch around it again.
+    await page.evaluate(() => (location.hash = ''));
+    await page.evaluate((messageId) => (location.hash = `#message-${messageId}`), id);
+    await page.locator(`[data-highlighted][data-message-id="${id}"]`).waitFor();
+    await jump.waitFor();
+
     // Scrolling down loads newer pages, the view holding still, until the newest.
     const scroller = page.getByTestId('messages');
     const first = page.locator('.message-text', { hasText: /^Filler message number 1$/ });
