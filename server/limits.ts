@@ -31,6 +31,11 @@ export const USERS_PAGE_MAX = 20; // users
 export const SEARCH_QUERY_MAX_CHARS = 256; // characters
 /** Words (phrases' words included) in one search query. */
 export const SEARCH_MAX_WORDS = 16; // words
+/**
+ * Shorter search words match whole words only: "i" is the word "i", not every word that
+ * starts with an i (which would be most of them, and the slowest query there is).
+ */
+export const SEARCH_PREFIX_MIN_CHARS = 2; // characters
 /** `search(first:)` at most. */
 export const SEARCH_PAGE_MAX = 50; // messages
 /** `Reaction.users(first:)` at most. */

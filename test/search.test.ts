@@ -64,6 +64,11 @@ describe('search', () => {
     // "deploy" is not the start of "redeploy": whole words and prefixes only.
     expect(texts(await search(bob, 'redeploy'))).toEqual(['nothing about animals here: redeploy']);
     expect(texts(await search(bob, 'eploy'))).toEqual([]);
+    // A one-letter word is that word: not every word that starts with it.
+    await send(server.url, alice.token, roomId, 'x marks the spot');
+    await send(server.url, alice.token, roomId, 'xylophone practice');
+    expect(texts(await search(bob, 'x'))).toEqual(['x marks the spot']);
+    expect(texts(await search(bob, 'xy'))).toEqual(['xylophone practice']);
     expect(marked(found)).toEqual([
       ['zebra', 'deploy'],
       ['deploying', 'zebra'],

@@ -1,5 +1,5 @@
 import type { SearchTerm } from '../store/index.js';
-import { wordSpans } from '../store/search-words.js';
+import { matchesPrefix, wordSpans } from '../store/search-words.js';
 
 export interface TextRange {
   readonly start: number;
@@ -18,8 +18,9 @@ export function highlights(text: string, terms: readonly SearchTerm[]): TextRang
   const ranges: TextRange[] = [];
   for (const term of terms) {
     if (!term.phrase) {
-      const prefix = term.tokens[0]!;
-      for (const { token, span } of tokens) if (token.startsWith(prefix)) ranges.push(span);
+      const word = term.tokens[0]!;
+      const prefix = matchesPrefix(term);
+      for (const { token, span } of tokens) if (prefix ? token.startsWith(word) : token === word) ranges.push(span);
       continue;
     }
     const n = term.tokens.length;

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
+import { matchesPrefix } from './search-words.js';
 import type { SearchTerm } from './types.js';
 
 /**
@@ -39,7 +40,7 @@ export function fts5Query(terms: readonly SearchTerm[]): string {
   return terms
     .map((t) => {
       const quoted = `"${t.tokens.map(letters).join(' ')}"`;
-      return t.phrase ? quoted : `${quoted}*`;
+      return matchesPrefix(t) ? `${quoted}*` : quoted;
     })
     .join(' ');
 }
@@ -48,7 +49,9 @@ export function fts5Query(terms: readonly SearchTerm[]): string {
 export function tsQuery(terms: readonly SearchTerm[]): string {
   return terms
     .map((t) =>
-      t.phrase ? `(${t.tokens.map((token) => `'${letters(token)}'`).join(' <-> ')})` : `'${letters(t.tokens[0]!)}':*`,
+      t.phrase
+        ? `(${t.tokens.map((token) => `'${letters(token)}'`).join(' <-> ')})`
+        : `'${letters(t.tokens[0]!)}'${matchesPrefix(t) ? ':*' : ''}`,
     )
     .join(' & ');
 }

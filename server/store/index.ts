@@ -73,6 +73,12 @@ function openSqlite(url: string): Store {
 
 /** Statements worth preparing: the store's queries, not DDL or transaction control. */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * A search's best plan depends on its words (a rare one: the GIN index; a common one:
+ * newest first, filtered), so it is planned with its values each time, never from the
+ * generic plan a prepared statement falls back to.
+ */
+const PLANNED_PER_VALUES = /to_tsquery\(/;
 /** Longer SQL (a long `in (…)` list) is planned each time rather than kept per connection. */
 const PG_PREPARE_MAX_CHARS = 2_000;
 /** Statement names kept, so a name is not hashed again for every query. */
@@ -94,7 +100,11 @@ function preparingStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((text: unknown, values?: unknown) =>
-      typeof text === 'string' && Array.isArray(values) && text.length <= PG_PREPARE_MAX_CHARS && PREPARABLE.test(text)
+      typeof text === 'string' &&
+      Array.isArray(values) &&
+      text.length <= PG_PREPARE_MAX_CHARS &&
+      PREPARABLE.test(text) &&
+      !PLANNED_PER_VALUES.test(text)
         ? query({ name: nameOf(text), text, values })
         : query(text, values)) as typeof client.query;
   });

@@ -1,6 +1,6 @@
 import { type Compilable, type CompiledQuery, type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
-import type { DialectTraits } from './dialects.js';
+import { type DialectTraits, fts5Query } from './dialects.js';
 import { migrations } from './migrations.js';
 import { searchWords } from './search-words.js';
 import {
@@ -849,6 +849,7 @@ export class KyselyStore implements Store {
   }
 
   async search(search: MessageSearch): Promise<MessageRow[]> {
+    if (search.terms.length > 0 && this.dialect.name === 'sqlite') return this.searchFts5(search);
     let query = this.messages().where('messages.deleted_at', 'is', null);
     if (search.terms.length > 0) query = query.where(this.dialect.matches(search.terms));
     query =
@@ -862,6 +863,31 @@ export class KyselyStore implements Store {
     if (before !== null) query = query.where('messages.id', '<', before);
     const rows = await query.orderBy('messages.id', 'desc').limit(search.limit).execute();
     return rows.map(toMessage);
+  }
+
+  /**
+   * SQLite: walk the FTS5 matches newest first (its rowid is the message id) and stop at
+   * the page's end, instead of collecting every match first: a common word matches
+   * hundreds of thousands of messages. CROSS JOIN keeps the FTS table the outer loop.
+   */
+  private async searchFts5(search: MessageSearch): Promise<MessageRow[]> {
+    const before = search.beforeId === null ? null : numericId(search.beforeId);
+    const rows = await sql<MessageSelection>`
+      select ${sql.raw(MESSAGE_COLUMNS.join(', '))}
+      from message_words cross join messages on messages.id = message_words.rowid
+      join users on users.id = messages.author_id
+      where message_words match ${fts5Query(search.terms)}
+        and messages.deleted_at is null
+        and ${
+          search.roomId !== null
+            ? sql`messages.room_id = ${search.roomId}`
+            : sql`messages.room_id in (select room_id from room_members where user_id = ${Number(search.userId)})`
+        }
+        ${search.authorId !== null ? sql`and messages.author_id = ${Number(search.authorId)}` : sql``}
+        ${before !== null ? sql`and message_words.rowid < ${before}` : sql``}
+      order by message_words.rowid desc
+      limit ${search.limit}`.execute(this.db);
+    return rows.rows.map(toMessage);
   }
 
   async readStates(roomIds: readonly string[], userId: string): Promise<Map<string, ReadState>> {

@@ -197,10 +197,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // folded here (store/search-words.ts), the same for both and for queries.
       async up(db: Kysely<unknown>) {
         if (dialect === 'sqlite') {
+          // prefix: 2- and 3-character prefixes indexed as themselves, so a short prefix
+          // is one list to walk rather than a merge of every word it starts.
           await sql`create virtual table message_words using fts5(
-                      words, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`.execute(
-            db,
-          );
+                      words, content = '', contentless_delete = 1, prefix = '2 3',
+                      tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
         } else {
           await sql`alter table messages add column words tsvector`.execute(db);
         }

@@ -7,6 +7,8 @@
  * whole run of characters is one word.
  */
 
+import { SEARCH_PREFIX_MIN_CHARS } from '../limits.js';
+
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const MARKS = /\p{M}+/gu;
 /** Folding may leave other characters in a word ("¼" is "1⁄4"): they separate tokens too. */
@@ -38,6 +40,10 @@ export function wordSpans(text: string): WordSpan[] {
 export function searchTokens(text: string): string[] {
   return wordSpans(text).flatMap((span) => span.tokens);
 }
+
+/** Whether a search term matches the starts of words (else whole words only). */
+export const matchesPrefix = (term: { readonly tokens: readonly string[]; readonly phrase: boolean }): boolean =>
+  !term.phrase && term.tokens[0]!.length >= SEARCH_PREFIX_MIN_CHARS;
 
 /** What the index holds of a message: its tokens, separated by spaces. */
 export const searchWords = (text: string): string => searchTokens(text).join(' ');
