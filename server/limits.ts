@@ -49,6 +49,10 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
  * another node may still take a signed-out token for at most this long.
  */
 export const SESSION_CACHE_MS = 5_000; // 5 seconds
+/** A session's "last used" is kept to this resolution: at most one write per session per interval. */
+export const SESSION_TOUCH_MS = 60_000; // 1 minute
+/** What a session keeps of its client's User-Agent. */
+export const SESSION_DEVICE_MAX_CHARS = 160; // characters
 /** Tokens remembered at most, per node. */
 export const SESSION_CACHE_MAX = 10_000; // tokens
 

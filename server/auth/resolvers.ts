@@ -1,5 +1,5 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
-import { badInput, conflict, unauthenticated } from '../graphql/errors.js';
+import { badInput, conflict, forbidden, unauthenticated } from '../graphql/errors.js';
 import { requireViewer } from '../graphql/guards.js';
 import { charCount } from '../text.js';
 import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, RATE_SIGN_IN, RATE_SIGN_UP, USER_NAME_PATTERN } from '../limits.js';
@@ -14,12 +14,16 @@ function checkName(name: string): void {
   }
 }
 
-function checkPassword(password: string): void {
+function checkPassword(password: string, field = 'password'): void {
   const length = charCount(password);
   if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
-    throw badInput(`Passwords are ${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters.`, 'password');
+    throw badInput(`Passwords are ${PASSWORD_MIN_CHARS}–${PASSWORD_MAX_CHARS} characters.`, field);
   }
 }
+
+/** Characters of a session's token hash that name it to its user (`AccountSession.id`). */
+const SESSION_ID_CHARS = 16;
+const sessionId = (tokenHash: string): string => tokenHash.slice(0, SESSION_ID_CHARS);
 
 /** The public room every account belongs to from the start. */
 const GENERAL_ROOM = 'general';
@@ -27,6 +31,17 @@ const GENERAL_ROOM = 'general';
 export const authResolvers: Resolvers = {
   Query: {
     me: (_root, _args, ctx) => ctx.viewer,
+    async sessions(_root, _args, ctx) {
+      const viewer = requireViewer(ctx);
+      const rows = await ctx.services.store.sessionsOf(viewer.id, Date.now());
+      return rows.map((row) => ({
+        id: sessionId(row.tokenHash),
+        device: row.device ?? 'Unknown device',
+        createdAt: row.createdAt,
+        lastUsedAt: row.lastUsedAt,
+        current: row.tokenHash === ctx.tokenHash,
+      }));
+    },
   },
   Mutation: {
     async signUp(_root, { name, password }, ctx) {
@@ -43,7 +58,7 @@ export const authResolvers: Resolvers = {
           const change = await store.addMember(GENERAL_ROOM, user.id);
           if (change) await announce(ctx.services, ctx.log, change);
         }
-        return { token: await sessions.issue(user), user };
+        return { token: await sessions.issue(user, ctx.device), user };
       } catch (error) {
         if (error instanceof UniqueViolation) throw conflict(`The name "${name}" is taken.`, 'name');
         throw error;
@@ -58,7 +73,7 @@ export const authResolvers: Resolvers = {
       const ok = await verifyPassword(password, credentials?.passwordHash ?? (await decoyHash()));
       if (!credentials || !ok) throw unauthenticated('Wrong name or password.');
       const user = { id: credentials.id, name: credentials.name };
-      return { token: await sessions.issue(user), user };
+      return { token: await sessions.issue(user, ctx.device), user };
     },
 
     async signOut(_root, _args, ctx) {
@@ -69,6 +84,36 @@ export const authResolvers: Resolvers = {
       // Every node closes the sockets that were opened with this token.
       await pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash: ctx.tokenHash });
       return revoked;
+    },
+
+    async changePassword(_root, { currentPassword, newPassword }, ctx) {
+      const viewer = requireViewer(ctx);
+      const { limiter, store, sessions } = ctx.services;
+      // As guessable as signing in: the same limit, per person.
+      await limiter.consume('changePassword', RATE_SIGN_IN, viewer.id);
+      const credentials = await store.userCredentials(viewer.name);
+      if (!credentials || !(await verifyPassword(currentPassword, credentials.passwordHash)))
+        throw forbidden('That is not your current password.');
+      checkPassword(newPassword, 'newPassword');
+      await store.setPasswordHash(viewer.id, await hashPassword(newPassword));
+      // Whoever knew the old password is signed out everywhere but here.
+      await sessions.revokeAllOf(viewer.id, ctx.tokenHash);
+      return true;
+    },
+
+    async revokeSession(_root, { id }, ctx) {
+      const viewer = requireViewer(ctx);
+      const { store, sessions, pubsub } = ctx.services;
+      const target = (await store.sessionsOf(viewer.id, Date.now())).find((row) => sessionId(row.tokenHash) === id);
+      if (!target) return false;
+      const revoked = await sessions.revoke(target.tokenHash);
+      await pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash: target.tokenHash });
+      return revoked;
+    },
+
+    async signOutOthers(_root, _args, ctx) {
+      const viewer = requireViewer(ctx);
+      return ctx.services.sessions.revokeAllOf(viewer.id, ctx.tokenHash);
     },
   },
 };

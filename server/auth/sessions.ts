@@ -1,5 +1,11 @@
 import { ExpiringMap } from '../bounded-map.js';
-import { SESSION_CACHE_MAX, SESSION_CACHE_MS, SESSION_TTL_MS } from '../limits.js';
+import {
+  SESSION_CACHE_MAX,
+  SESSION_CACHE_MS,
+  SESSION_DEVICE_MAX_CHARS,
+  SESSION_TOUCH_MS,
+  SESSION_TTL_MS,
+} from '../limits.js';
 import { type PubSub, SESSIONS_TOPIC } from '../pubsub/index.js';
 import type { Store, UserRow } from '../store/index.js';
 import { hashToken, newToken } from './tokens.js';
@@ -20,7 +26,7 @@ export class Sessions {
 
   constructor(
     private readonly store: Store,
-    pubsub?: PubSub,
+    private readonly pubsub?: PubSub,
   ) {
     this.stopListening = pubsub?.subscribe(SESSIONS_TOPIC, (event) => {
       if (event.kind === 'revoked') this.proven.delete(event.tokenHash);
@@ -34,9 +40,11 @@ export class Sessions {
     this.proven.clear();
   }
 
-  async issue(user: UserRow): Promise<string> {
+  /** A new token for `user`, on `device` (the client's User-Agent). */
+  async issue(user: UserRow, device?: string): Promise<string> {
     const token = newToken();
-    await this.store.createSession(hashToken(token), user.id, Date.now() + SESSION_TTL_MS);
+    const shortened = device?.trim().slice(0, SESSION_DEVICE_MAX_CHARS) || undefined;
+    await this.store.createSession(hashToken(token), user.id, Date.now() + SESSION_TTL_MS, shortened);
     return token;
   }
 
@@ -53,7 +61,20 @@ export class Sessions {
     }
     const auth = { user, tokenHash };
     this.proven.set(tokenHash, auth, now);
+    // "Last used", for the person's list of sessions: not worth failing a request over.
+    this.store.touchSession(tokenHash, now, SESSION_TOUCH_MS).catch(() => {});
     return auth;
+  }
+
+  /**
+   * Signs out `userId`'s sessions but `keep` (every one with null), here and, through the
+   * sessions topic, on every node (their sockets close); how many there were.
+   */
+  async revokeAllOf(userId: string, keep: string | null): Promise<number> {
+    const hashes = await this.store.deleteSessionsOf(userId, keep);
+    for (const tokenHash of hashes) this.proven.delete(tokenHash);
+    await Promise.all(hashes.map((tokenHash) => this.pubsub?.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash })));
+    return hashes.length;
   }
 
   async revoke(tokenHash: string): Promise<boolean> {

@@ -18,6 +18,8 @@ export interface GraphQLContext {
   /** Hash of the token that proved `viewer`; what `signOut` revokes. */
   readonly tokenHash: string | null;
   readonly clientAddress: string;
+  /** What the client says it is (User-Agent), for the sessions it signs in. */
+  readonly device?: string;
   /** The WebSocket the operation came in on, if it did. */
   readonly socket?: WebSocket;
   /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
@@ -90,6 +92,8 @@ export async function createContext(services: Services, initial: InitialContext)
     viewer: identity?.user ?? null,
     tokenHash: identity?.tokenHash ?? null,
     clientAddress: address,
+    // A socket keeps only the upgrade's headers it needs: no device for what it signs in.
+    device: 'user-agent' in headers ? headers['user-agent'] : undefined,
     ...(initial.wsOperation && { socket: ws, fanout: initial.wsOperation.fanout }),
     get log() {
       return (log ??= services.log.child(

@@ -159,7 +159,7 @@ export const roomResolvers: Resolvers = {
       // One extra row tells whether a next page exists.
       const rows = await ctx.services.store.members(room.id, afterKey, count + 1);
       const page = rows.slice(0, count);
-      const edges = page.map((node) => ({ cursor: encodeNameCursor(node.name), node }));
+      const edges = page.map(({ role, ...node }) => ({ cursor: encodeNameCursor(node.name), node, role }));
       return {
         edges,
         pageInfo: {

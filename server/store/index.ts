@@ -25,6 +25,7 @@ export type {
   RoomRole,
   RoomRow,
   SearchTerm,
+  SessionRow,
   Store,
   UserRow,
 } from './types.js';

@@ -16,6 +16,7 @@ import {
   type RoomKind,
   type RoomRole,
   type RoomRow,
+  type SessionRow,
   type Store,
   UniqueViolation,
   type UserRow,
@@ -258,11 +259,56 @@ export class KyselyStore implements Store {
 
   // --- sessions ------------------------------------------------------------------
 
-  async createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void> {
+  async createSession(tokenHash: string, userId: string, expiresAt: number, device?: string): Promise<void> {
+    const now = Date.now();
     await this.db
       .insertInto('sessions')
-      .values({ token_hash: tokenHash, user_id: Number(userId), expires_at: expiresAt, created_at: Date.now() })
+      .values({
+        token_hash: tokenHash,
+        user_id: Number(userId),
+        expires_at: expiresAt,
+        created_at: now,
+        device: device ?? null,
+        last_used_at: now,
+      })
       .execute();
+  }
+
+  async sessionsOf(userId: string, now: number): Promise<SessionRow[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['token_hash', 'device', 'created_at', 'last_used_at'])
+      .where('user_id', '=', Number(userId))
+      .where('expires_at', '>', now)
+      .execute();
+    return rows
+      .map((r) => ({
+        tokenHash: r.token_hash,
+        device: r.device ?? null,
+        createdAt: Number(r.created_at),
+        lastUsedAt: Number(r.last_used_at ?? r.created_at),
+      }))
+      .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+  }
+
+  async touchSession(tokenHash: string, now: number, resolutionMs: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ last_used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - resolutionMs)]))
+      .execute();
+  }
+
+  async deleteSessionsOf(userId: string, keep: string | null): Promise<string[]> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', Number(userId));
+    if (keep !== null) query = query.where('token_hash', '<>', keep);
+    const rows = await query.returning('token_hash').execute();
+    return rows.map((r) => r.token_hash);
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', Number(userId)).execute();
   }
 
   async sessionUser(tokenHash: string, now: number): Promise<UserRow | undefined> {
@@ -492,15 +538,15 @@ export class KyselyStore implements Store {
     return Number(row.count);
   }
 
-  async members(roomId: string, afterKey: string | null, limit: number): Promise<UserRow[]> {
+  async members(roomId: string, afterKey: string | null, limit: number): Promise<(UserRow & { role: RoomRole })[]> {
     let query = this.db
       .selectFrom('room_members')
       .innerJoin('users', 'users.id', 'room_members.user_id')
-      .select(['users.id', 'users.name'])
+      .select(['users.id', 'users.name', 'room_members.role'])
       .where('room_members.room_id', '=', roomId);
     if (afterKey !== null) query = query.where('users.name_key', '>', afterKey);
     const rows = await query.orderBy('users.name_key').limit(limit).execute();
-    return rows.map((r) => ({ id: String(r.id), name: r.name }));
+    return rows.map((r) => ({ id: String(r.id), name: r.name, role: r.role as RoomRole }));
   }
 
   async roleIn(roomId: string, userId: string): Promise<RoomRole | undefined> {

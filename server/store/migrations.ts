@@ -248,5 +248,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_account_sessions': {
+      // Which device each session is, and when it was last used: for "your sessions".
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('sessions').addColumn('device', 'text').execute();
+        await db.schema.alterTable('sessions').addColumn('last_used_at', 'bigint').execute();
+      },
+    },
   };
 }

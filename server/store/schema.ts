@@ -15,6 +15,10 @@ export interface Database {
     user_id: number | string;
     expires_at: number | string;
     created_at: number | string;
+    /** What the client said it is (User-Agent), shortened. */
+    device?: string | null;
+    /** When it was last proven, to SESSION_TOUCH_MS. */
+    last_used_at?: number | string | null;
   };
   rooms: {
     id: string;

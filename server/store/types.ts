@@ -11,6 +11,14 @@ export interface UserRow {
 
 export type RoomKind = 'CHANNEL' | 'DIRECT';
 
+/** One signed-in session, as its user may see it. */
+export interface SessionRow {
+  readonly tokenHash: string;
+  readonly device: string | null;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+}
+
 export interface RoomRow {
   readonly id: string;
   readonly name: string;
@@ -168,7 +176,14 @@ export interface Store {
   usersByIds(ids: readonly string[]): Promise<UserRow[]>;
   userByName(name: string): Promise<UserRow | undefined>;
 
-  createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void>;
+  createSession(tokenHash: string, userId: string, expiresAt: number, device?: string): Promise<void>;
+  /** `userId`'s sessions not expired at `now`, most recently used first. */
+  sessionsOf(userId: string, now: number): Promise<SessionRow[]>;
+  /** Records that the session was used at `now`, unless it was within `resolutionMs`. */
+  touchSession(tokenHash: string, now: number, resolutionMs: number): Promise<void>;
+  /** Deletes `userId`'s sessions but `keep`; returns the hashes it deleted. */
+  deleteSessionsOf(userId: string, keep: string | null): Promise<string[]>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   /** The session's user while it exists and has not expired at `now`. */
   sessionUser(tokenHash: string, now: number): Promise<UserRow | undefined>;
   deleteSession(tokenHash: string): Promise<boolean>;
@@ -252,7 +267,7 @@ export interface Store {
   /** How many members the room has. */
   memberCount(roomId: string): Promise<number>;
   /** Up to `limit` members whose name (lowercased) sorts after `afterKey`, by name. */
-  members(roomId: string, afterKey: string | null, limit: number): Promise<UserRow[]>;
+  members(roomId: string, afterKey: string | null, limit: number): Promise<(UserRow & { role: RoomRole })[]>;
   /** `userId`'s role in the room, or undefined for a non-member. */
   roleIn(roomId: string, userId: string): Promise<RoomRole | undefined>;
   /** The room's newest `seq` (0 when empty). */

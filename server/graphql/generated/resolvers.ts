@@ -22,6 +22,20 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string | number };
 };
 
+/** One signed-in device or browser of the viewer's. */
+export type AccountSession = {
+  __typename?: 'AccountSession';
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether it is the one this request was made with. */
+  current: Scalars['Boolean']['output'];
+  /** What the browser or client said it is (its User-Agent), shortened. */
+  device: Scalars['String']['output'];
+  /** Opaque; pass it to `revokeSession`. */
+  id: Scalars['ID']['output'];
+  /** When it was last used, to the minute. */
+  lastUsedAt: Scalars['DateTime']['output'];
+};
+
 export type Message = {
   __typename?: 'Message';
   author: User;
@@ -62,6 +76,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds the viewer's reaction; adding it again changes nothing. At most 20 distinct emoji a message. */
   addReaction: Message;
+  /**
+   * Changes the viewer's password (`currentPassword` must be right, else FORBIDDEN; the new
+   * one follows the sign-up rules). Every other session of theirs is signed out.
+   */
+  changePassword: Scalars['Boolean']['output'];
   /** Creates a room named `name` whose id is the slug of that name; the creator joins it. */
   createRoom: Room;
   /**
@@ -99,6 +118,8 @@ export type Mutation = {
   removeMember: Room;
   /** Removes the viewer's reaction; removing one that is not there changes nothing. */
   removeReaction: Message;
+  /** Signs out one of the viewer's sessions (its sockets close); false if there is none by that id. */
+  revokeSession: Scalars['Boolean']['output'];
   /**
    * Posts `text` (1–4000 characters after trimming). Sending the same `clientId` again
    * returns the first message instead of posting a duplicate. `replyToId` names a message
@@ -120,6 +141,8 @@ export type Mutation = {
   signIn: Session;
   /** Revokes the token this request was made with; sockets opened with it are closed. */
   signOut: Scalars['Boolean']['output'];
+  /** Signs out every session of the viewer's but this one; how many there were. */
+  signOutOthers: Scalars['Int']['output'];
   /** Creates an account. A taken name (ignoring case) is `CONFLICT`. */
   signUp: Session;
   /**
@@ -132,6 +155,11 @@ export type Mutation = {
 export type MutationAddReactionArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
+};
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 export type MutationCreateRoomArgs = {
@@ -179,6 +207,10 @@ export type MutationRemoveMemberArgs = {
 export type MutationRemoveReactionArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
+};
+
+export type MutationRevokeSessionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type MutationSendMessageArgs = {
@@ -261,6 +293,8 @@ export type Query = {
    * and an edited one only by its current text. An empty query is BAD_USER_INPUT.
    */
   search: SearchConnection;
+  /** The viewer's signed-in sessions, most recently used first. */
+  sessions: Array<AccountSession>;
   /** People whose name starts with `prefix` (without regard to case), by name; at most 20. */
   users: Array<User>;
 };
@@ -517,6 +551,8 @@ export type UserEdge = {
   __typename?: 'UserEdge';
   cursor: Scalars['String']['output'];
   node: User;
+  /** In `Room.members`: the member's role in the room. */
+  role?: Maybe<RoomRole>;
 };
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -605,6 +641,7 @@ export type DirectiveResolverFn<
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccountSession: ResolverTypeWrapper<AccountSession>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -641,6 +678,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccountSession: AccountSession;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
@@ -675,6 +713,17 @@ export type PerViewerDirectiveResolver<
   ContextType = GraphQLContext,
   Args = PerViewerDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccountSessionResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['AccountSession'] = ResolversParentTypes['AccountSession'],
+> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  device?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -722,6 +771,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationAddReactionArgs, 'emoji' | 'messageId'>
+  >;
+  changePassword?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>
   >;
   createRoom?: Resolver<
     ResolversTypes['Room'],
@@ -773,6 +828,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationRemoveReactionArgs, 'emoji' | 'messageId'>
   >;
+  revokeSession?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRevokeSessionArgs, 'id'>
+  >;
   sendMessage?: Resolver<
     ResolversTypes['Message'],
     ParentType,
@@ -804,6 +865,7 @@ export type MutationResolvers<
     RequireFields<MutationSignInArgs, 'name' | 'password'>
   >;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  signOutOthers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   signUp?: Resolver<
     ResolversTypes['Session'],
     ParentType,
@@ -844,6 +906,7 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QuerySearchArgs, 'first' | 'query'>
   >;
+  sessions?: Resolver<Array<ResolversTypes['AccountSession']>, ParentType, ContextType>;
   users?: Resolver<
     Array<ResolversTypes['User']>,
     ParentType,
@@ -1005,9 +1068,11 @@ export type UserEdgeResolvers<
 > = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AccountSession?: AccountSessionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
