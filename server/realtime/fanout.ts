@@ -9,7 +9,8 @@ import type { RoomHub } from './room-hub.js';
 import { textFrame, writeFrames } from './frames.js';
 import { ReplaySeam } from './seam.js';
 import { dropSlowConsumer as dropSocket } from './slow-consumer.js';
-import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
+import { Parked } from './parked.js';
+import { offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
  * The hot path: room subscriptions (`messageAdded`, `roomEvents`) over graphql-ws.
@@ -54,8 +55,6 @@ const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
 /** How often a waiting replay looks at the socket again. */
 const REPLAY_POLL_MS = 10;
 
-const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });
-
 /** What a subscriber whose access was taken back gets last. */
 const REVOKED_PAYLOAD = JSON.stringify({
   errors: [{ message: 'You are no longer a member of this room.', extensions: { code: 'FORBIDDEN' } }],
@@ -67,12 +66,9 @@ const REVOKED_PAYLOAD = JSON.stringify({
  * holds by the thousand, so this is one object with its methods on the prototype, and
  * it keeps only what delivery needs: not the operation's context or document.
  */
-class Subscriber extends ReplaySeam<string> implements AsyncIterableIterator<never>, SocketCloseWatcher {
-  closed = false;
+class Subscriber extends Parked(ReplaySeam<string>) {
   /** Ends its presence in the room, once it has entered. */
   leavePresence: (() => void) | undefined = undefined;
-  private ended: Promise<IteratorResult<never>> | undefined = undefined;
-  private finish: ((result: IteratorResult<never>) => void) | undefined = undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -96,39 +92,11 @@ class Subscriber extends ReplaySeam<string> implements AsyncIterableIterator<nev
     this.registry.left(this.group, this);
   }
 
-  socketClosed(): void {
-    this.leave();
-  }
-
-  /**
-   * Access to the room was taken back: a last `next` with the error, then the end (on
-   * which graphql-ws sends `complete`).
-   */
+  /** Access to the room was taken back: a last `next` with the error, then the end. */
   revoke(): void {
     if (this.closed) return;
     if (isOpen(this.socket)) this.socket.send(frame(this.prefix, REVOKED_PAYLOAD));
-    this.leave();
-    this.finish?.(DONE);
-    this.ended ??= Promise.resolve(DONE);
-  }
-
-  next(): Promise<IteratorResult<never>> {
-    return (this.ended ??= new Promise((resolve) => (this.finish = resolve)));
-  }
-
-  async return(): Promise<IteratorResult<never>> {
-    this.leave();
-    this.finish?.(DONE);
-    return DONE;
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<never>> {
-    await this.return();
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+    this.end();
   }
 }
 

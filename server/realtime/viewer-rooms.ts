@@ -14,7 +14,8 @@ import type {
 } from '../store/index.js';
 import { type FanoutRegistry, type FanoutTarget, Frames, framePrefix, isOpen, payloadsFor } from './fanout.js';
 import type { RoomHub } from './room-hub.js';
-import { type SocketCloseWatcher, offSocketClose, onSocketClose } from './socket-close.js';
+import { Parked } from './parked.js';
+import { offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
  * `viewerRoomsChanged`: each person's rooms as their sidebar shows them, kept live.
@@ -47,20 +48,16 @@ export interface KnownStanding {
   readonly level: NotificationLevel | null;
 }
 
-const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });
-
-/** A graphql-ws subscriber: a parked iterator (its frames are written here) that ends on `return()`. */
-class SocketSubscriber implements AsyncIterableIterator<never>, SocketCloseWatcher {
-  closed = false;
+/** A graphql-ws subscriber: a parked iterator (its frames are written here). */
+class SocketSubscriber extends Parked(Object) {
   readonly prefix: string;
-  private ended: Promise<IteratorResult<never>> | undefined;
-  private finish: ((result: IteratorResult<never>) => void) | undefined;
 
   constructor(
     readonly viewer: UserRow,
     readonly target: FanoutTarget,
     private readonly onLeave: (sub: SocketSubscriber) => void,
   ) {
+    super();
     this.prefix = framePrefix(target.id);
   }
 
@@ -69,29 +66,6 @@ class SocketSubscriber implements AsyncIterableIterator<never>, SocketCloseWatch
     this.closed = true;
     offSocketClose(this.target.socket, this);
     this.onLeave(this);
-  }
-
-  socketClosed(): void {
-    this.leave();
-  }
-
-  next(): Promise<IteratorResult<never>> {
-    return (this.ended ??= new Promise((resolve) => (this.finish = resolve)));
-  }
-
-  async return(): Promise<IteratorResult<never>> {
-    this.leave();
-    this.finish?.(DONE);
-    return DONE;
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<never>> {
-    await this.return();
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }
 
