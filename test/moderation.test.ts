@@ -281,7 +281,33 @@ describe('moderation', () => {
     const roomId = await moderatedRoom();
     const message = await send(server.url, owner.token, roomId, 'moderate me');
     expect(codes(await change(server.url, member.token, DELETE, { id: message.id }))).toEqual(['FORBIDDEN']);
-    const deleted = await change(server.url, mod.token, DELETE, { id: message.id });
-    expect(deleted.data?.deleteMessage?.deletedAt).not.toBeNull();
+    const DELETED_BY = 'mutation($id: ID!) { deleteMessage(id: $id) { deletedAt deletedBy { name } } }';
+    const deleted = await gqlOk<{ deleteMessage: { deletedAt: string; deletedBy: { name: string } } }>(
+      server.url,
+      DELETED_BY,
+      { id: message.id },
+      { token: mod.token },
+    );
+    // The tombstone says who removed it: here a moderator, not its author.
+    expect(deleted.deleteMessage.deletedAt).not.toBeNull();
+    expect(deleted.deleteMessage.deletedBy).toEqual({ name: mod.user.name });
+    const own = await send(server.url, member.token, roomId, 'my own');
+    const mine = await gqlOk<{ deleteMessage: { deletedBy: { name: string } } }>(
+      server.url,
+      DELETED_BY,
+      { id: own.id },
+      { token: member.token },
+    );
+    expect(mine.deleteMessage.deletedBy).toEqual({ name: member.user.name });
+    const live = await send(server.url, member.token, roomId, 'still here');
+    const history = await gqlOk<{ room: { messages: { edges: { node: { id: string; deletedBy: unknown } }[] } } }>(
+      server.url,
+      'query($r: ID!) { room(id: $r) { messages(last: 5) { edges { node { id deletedBy { name } } } } } }',
+      { r: roomId },
+      { token: member.token },
+    );
+    const by = new Map(history.room.messages.edges.map((e) => [e.node.id, e.node.deletedBy]));
+    expect(by.get(message.id)).toEqual({ name: mod.user.name });
+    expect(by.get(live.id)).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import type { MessageChange, MessageRow, ReactionRow, UserRow } from '../store/i
 import { charCount } from '../text.js';
 import { changeSeqSnapshot, operationSelectsEventCursor } from '../events/snapshot.js';
 import { decodeSeqCursor, encodeSeqCursor } from './cursor.js';
-import { loadMessage } from './loader.js';
+import { loadMessage, userById } from './loader.js';
 import { subscribeToMessages } from './subscribe.js';
 import { isEmoji, mentionCandidates, messageText, pickMentions } from './text.js';
 
@@ -163,6 +163,11 @@ export const messageResolvers: Resolvers = {
 
   Message: {
     createdAt: (message) => message.createdAt,
+    async deletedBy(message, _args, ctx) {
+      const id = message.deletedById;
+      if (!id) return null;
+      return id === message.author.id ? message.author : ((await userById(ctx, id)) ?? null);
+    },
     replyTo: (message, _args, ctx) => (message.replyToId === null ? null : loadMessage(ctx, message.replyToId)),
   },
 
@@ -237,7 +242,14 @@ export const messageResolvers: Resolvers = {
       return changeMessage(ctx, message, (current) =>
         current.deletedAt !== null
           ? null
-          : { kind: 'MESSAGE_DELETED', text: '', deletedAt: Date.now(), reactions: [], mentions: [] },
+          : {
+              kind: 'MESSAGE_DELETED',
+              text: '',
+              deletedAt: Date.now(),
+              deletedBy: viewer.id,
+              reactions: [],
+              mentions: [],
+            },
       );
     },
 

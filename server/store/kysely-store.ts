@@ -32,6 +32,7 @@ type MessageSelection = {
   author_name: string;
   edited_at: number | string | null;
   deleted_at: number | string | null;
+  deleted_by?: number | string | null;
   reply_to_id: number | string | null;
   reactions: string;
   mentions: string;
@@ -48,6 +49,7 @@ const toMessage = (r: MessageSelection): MessageRow => ({
   createdAt: Number(r.created_at),
   editedAt: orNull(r.edited_at),
   deletedAt: orNull(r.deleted_at),
+  deletedById: r.deleted_by === null || r.deleted_by === undefined ? null : String(r.deleted_by),
   replyToId: r.reply_to_id === null ? null : String(r.reply_to_id),
   reactions: JSON.parse(r.reactions) as MessageRow['reactions'],
   mentions: JSON.parse(r.mentions) as MessageRow['mentions'],
@@ -64,6 +66,7 @@ const MESSAGE_COLUMNS = [
   'users.name as author_name',
   'messages.edited_at',
   'messages.deleted_at',
+  'messages.deleted_by',
   'messages.reply_to_id',
   'messages.reactions',
   'messages.mentions',
@@ -762,6 +765,7 @@ export class KyselyStore implements Store {
         ...(decided.text !== undefined && { text: decided.text }),
         ...(decided.editedAt !== undefined && { editedAt: decided.editedAt }),
         ...(decided.deletedAt !== undefined && { deletedAt: decided.deletedAt }),
+        ...(decided.deletedBy !== undefined && { deletedById: decided.deletedBy }),
         ...(decided.reactions !== undefined && { reactions: decided.reactions }),
         ...(decided.mentions !== undefined && { mentions: decided.mentions }),
       };
@@ -778,6 +782,8 @@ export class KyselyStore implements Store {
           text: message.text,
           edited_at: message.editedAt,
           deleted_at: message.deletedAt,
+          deleted_by:
+            message.deletedById === null || message.deletedById === undefined ? null : Number(message.deletedById),
           reactions: JSON.stringify(message.reactions),
           mentions: JSON.stringify(message.mentions),
           ...(reindex && this.dialect.wordColumns(words)),

@@ -255,5 +255,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('sessions').addColumn('last_used_at', 'bigint').execute();
       },
     },
+    '0008_deleted_by': {
+      // Who deleted a message: its author, or a moderator whose tombstone says so.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('messages').addColumn('deleted_by', ref).execute();
+      },
+    },
   };
 }

@@ -55,6 +55,8 @@ export interface Database {
     created_at: number | string;
     edited_at: number | string | null;
     deleted_at: number | string | null;
+    /** Who deleted it (0008). */
+    deleted_by?: number | string | null;
     reply_to_id: number | string | null;
     /** JSON: ReactionRow[]. */
     reactions: Generated<string>;

@@ -77,6 +77,8 @@ export interface MessageRow {
   readonly createdAt: number;
   readonly editedAt: number | null;
   readonly deletedAt: number | null;
+  /** Who deleted it: its author, or a moderator or owner of the room. */
+  readonly deletedById?: string | null;
   readonly replyToId: string | null;
   /** In order of each emoji's first use; empty once deleted. */
   readonly reactions: readonly ReactionRow[];
@@ -131,6 +133,7 @@ export type MessageChange = {
   readonly text?: string;
   readonly editedAt?: number;
   readonly deletedAt?: number;
+  readonly deletedBy?: string;
   readonly reactions?: readonly ReactionRow[];
   readonly mentions?: readonly UserRow[];
 } | null;

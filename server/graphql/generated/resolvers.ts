@@ -42,6 +42,8 @@ export type Message = {
   createdAt: Scalars['DateTime']['output'];
   /** When the message was deleted; it stays in history as a tombstone with empty text. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted it: its author, or a moderator or owner of the room (null while it is not deleted). */
+  deletedBy?: Maybe<User>;
   /** When the text was last edited; null if never. */
   editedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque; pass it back as `after` to resume a subscription. */
@@ -736,6 +738,7 @@ export type MessageResolvers<
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   editedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mentions?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
