@@ -1,6 +1,8 @@
 import type { PendingMessage } from './message-state';
 import type { Message, User } from './types';
 
+const NO_BREAKS: ReadonlySet<string> = new Set();
+
 /** Consecutive messages by one author this close together share one header. */
 const GROUP_WINDOW_MS = 5 * 60_000; // 5 minutes
 
@@ -19,13 +21,15 @@ export interface ChatGroup {
 
 /**
  * Groups delivered messages, then this tab's pending ones, into runs by author. A run is
- * cut at `firstUnreadId`, so the "New" divider can go between two groups.
+ * cut at `firstUnreadId`, so the "New" divider can go between two groups, and after each
+ * message of `breakAfter`, so a timeline line can follow it.
  */
 export function groupMessages(
   messages: readonly Message[],
   pending: readonly PendingMessage[],
   viewer: User,
   firstUnreadId: string | null = null,
+  breakAfter: ReadonlySet<string> = NO_BREAKS,
 ): ChatGroup[] {
   const items = [
     ...messages.map((message) => ({
@@ -41,16 +45,19 @@ export function groupMessages(
   ];
   const groups: ChatGroup[] = [];
   let previousAt = 0;
+  let broken = false;
   for (const { author, createdAt, item } of items) {
     const at = Date.parse(createdAt);
     const current = groups.at(-1);
     const startsUnread = item.kind === 'message' && item.key === firstUnreadId;
-    if (current && !startsUnread && current.author.id === author.id && at - previousAt <= GROUP_WINDOW_MS) {
+    const joins = current && !startsUnread && !broken && current.author.id === author.id;
+    if (joins && at - previousAt <= GROUP_WINDOW_MS) {
       current.items.push(item);
     } else {
       groups.push({ key: item.key, author, createdAt, items: [item], ...(startsUnread && { startsUnread }) });
     }
     previousAt = at;
+    broken = breakAfter.has(item.key);
   }
   return groups;
 }
