@@ -23,7 +23,7 @@ type Documents = {
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': typeof types.ChatUserFragmentDoc;
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  query MessagesAround($id: ID!, $around: ID!) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(around: $around, last: 50) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagesAroundDocument;
   '\n  query NewerMessages($id: ID!, $after: String!) {\n    room(id: $id) {\n      id\n      messages(first: 50, after: $after) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.NewerMessagesDocument;
@@ -32,8 +32,13 @@ type Documents = {
   '\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n': typeof types.DeleteMessageDocument;
   '\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.AddReactionDocument;
   '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.RemoveReactionDocument;
-  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
+  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.RoomMembersDocument;
+  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MembersPanelDocument;
+  '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n': typeof types.SetRoleDocument;
+  '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n': typeof types.RemoveMemberDocument;
+  '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n': typeof types.UpdateRoomDocument;
+  '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': typeof types.LeaveRoomDocument;
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.SidebarDocument;
   '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.ViewerRoomsChangedDocument;
   '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n': typeof types.MarkReadDocument;
@@ -63,7 +68,7 @@ const documents: Documents = {
   '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': types.ChatUserFragmentDoc,
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    author {\n      id\n      name\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.MessagePageDocument,
@@ -81,10 +86,19 @@ const documents: Documents = {
     types.AddReactionDocument,
   '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n':
     types.RemoveReactionDocument,
-  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n':
+  '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n':
     types.RoomEventsDocument,
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.RoomMembersDocument,
+  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.MembersPanelDocument,
+  '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n':
+    types.SetRoleDocument,
+  '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n':
+    types.RemoveMemberDocument,
+  '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n':
+    types.UpdateRoomDocument,
+  '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': types.LeaveRoomDocument,
   '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
     types.SidebarDocument,
   '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
@@ -183,8 +197,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -237,14 +251,44 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n'];
+  source: '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
   source: '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
 ): (typeof documents)['\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n',
+): (typeof documents)['\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n',
+): (typeof documents)['\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n',
+): (typeof documents)['\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

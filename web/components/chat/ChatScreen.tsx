@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@urql/next';
 import { ClockProvider } from '@/lib/chat/clock';
+import { DEFAULT_ROOM } from '@/lib/cookies';
 import { type SidebarRoom, isCounted, roomLabel, totalUnread } from '@/lib/chat/sidebar';
 import type { RoomView, User } from '@/lib/chat/types';
 import { useDocumentTitle } from '@/lib/chat/use-document-title';
@@ -45,7 +46,12 @@ export function ChatScreen({ roomId, renderedAt, formClientId, around = null, ar
   }, [menuOpen]);
 
   const viewer = sidebar.data?.me;
-  const room = view.data?.room;
+  // Read again after the viewer lost the room, it is null (NOT_FOUND): the page keeps the
+  // last copy to explain what happened.
+  const [kept, setKept] = useState(view.data?.room);
+  const current = view.data?.room;
+  if (current && current !== kept) setKept(current);
+  const room = current ?? kept;
   if (!viewer || !room) {
     return (
       <p className="banner" role="alert">
@@ -92,6 +98,9 @@ function SignedIn(props: SignedInProps) {
   useDocumentTitle(`${label} · Parley`, totalUnread(rooms));
   const onSeen = useCallback((seq: number) => markSeen(room.id, seq), [markSeen, room.id]);
   const searchRooms = useMemo(() => roomChoices(rooms, viewer.name), [rooms, viewer.name]);
+  // After leaving: general, or (leaving general) the newest other room joined.
+  const leaveTo =
+    room.id !== DEFAULT_ROOM ? DEFAULT_ROOM : (rooms.find((r) => r.id !== room.id && r.isMember)?.id ?? DEFAULT_ROOM);
 
   return (
     <ClockProvider renderedAt={renderedAt}>
@@ -125,6 +134,8 @@ function SignedIn(props: SignedInProps) {
           around={around}
           aroundMissing={aroundMissing}
           searchRooms={searchRooms}
+          sidebarMember={entry?.isMember}
+          leaveTo={leaveTo}
         />
         {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       </div>

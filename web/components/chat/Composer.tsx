@@ -1,10 +1,19 @@
 'use client';
 
-import { type FormEvent, type KeyboardEvent, useActionState, useLayoutEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  useActionState,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { sendMessageForm } from '@/lib/actions/send';
 import { initialSendState } from '@/lib/actions/form-state';
 import type { QuotedMessage, User } from '@/lib/chat/types';
 import { useMentionCombobox } from '@/lib/chat/use-mention-combobox';
+import type { SlowModeRefusal } from '@/lib/chat/use-room-messages';
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from './MentionList';
 import { ReplyBar } from './ReplyBar';
 
@@ -25,6 +34,27 @@ interface Props {
   onSend: (text: string, replyTo?: QuotedMessage) => void;
   onTextChange: (text: string) => void;
   onStopTyping: () => void;
+  /** Why the viewer cannot send here any more (removed, left); the composer is disabled. */
+  disabled?: string;
+  /** The last send refused by slow mode: its text comes back, and a countdown runs. */
+  slowMode?: SlowModeRefusal | null;
+}
+
+/** Whole seconds left until `until`, ticking once a second; 0 once it has passed. */
+function useSecondsLeft(until: number | undefined): number {
+  const left = () => (until === undefined ? 0 : Math.max(0, Math.ceil((until - Date.now()) / 1000)));
+  const [seconds, setSeconds] = useState(left);
+  useEffect(() => {
+    setSeconds(left());
+    if (until === undefined) return;
+    const timer = setInterval(() => {
+      const next = left();
+      setSeconds(next);
+      if (next === 0) clearInterval(timer);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [until]); // `left` reads only `until`
+  return seconds;
 }
 
 /**
@@ -34,6 +64,8 @@ interface Props {
  */
 export function Composer(props: Props) {
   const { roomId, roomName, viewerId, formClientId, replyTo, members, onSend, onTextChange, onStopTyping } = props;
+  const { disabled, slowMode = null } = props;
+  const waitSeconds = useSecondsLeft(slowMode?.until);
   const [formState, formAction, posting] = useActionState(sendMessageForm, initialSendState);
   const [text, setText] = useState(formState.text);
   const [caret, setCaret] = useState(0);
@@ -66,9 +98,16 @@ export function Composer(props: Props) {
     placeCaret.current = null;
   });
 
+  // A send refused by slow mode gives its text back, unless something new was typed since.
+  useEffect(() => {
+    if (!slowMode) return;
+    setText((current) => (current.trim() === '' ? slowMode.text : current));
+  }, [slowMode]);
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (text.trim() === '') return;
+    // Still waiting out slow mode: the text stays, the countdown says how long.
+    if (text.trim() === '' || disabled || waitSeconds > 0) return;
     onSend(text, replyTo ?? undefined);
     setText('');
     setCaret(0);
@@ -109,14 +148,23 @@ export function Composer(props: Props) {
           rows={1}
           required
           maxLength={MESSAGE_MAX_CHARS}
-          placeholder={`Message ${roomName}`}
+          placeholder={disabled ? 'You cannot send messages here' : `Message ${roomName}`}
+          disabled={Boolean(disabled)}
           value={text}
           role="combobox"
           aria-autocomplete="list"
           aria-expanded={suggesting}
           aria-controls={suggesting ? MENTION_LIST_ID : undefined}
           aria-activedescendant={activeUser ? mentionOptionId(activeUser) : undefined}
-          aria-describedby={formState.error ? 'composer-error' : 'composer-hint'}
+          aria-describedby={
+            disabled
+              ? 'composer-disabled'
+              : formState.error
+                ? 'composer-error'
+                : waitSeconds > 0
+                  ? 'composer-slow'
+                  : 'composer-hint'
+          }
           aria-invalid={formState.error ? true : undefined}
           onChange={(event) => {
             change(event.target.value);
@@ -131,10 +179,22 @@ export function Composer(props: Props) {
           }}
         />
       </div>
-      <button type="submit" className="send-button" disabled={posting}>
+      <button type="submit" className="send-button" disabled={posting || Boolean(disabled)}>
         Send
       </button>
-      {formState.error ? (
+      {disabled ? (
+        <p id="composer-disabled" className="composer-note">
+          {disabled}
+        </p>
+      ) : waitSeconds > 0 ? (
+        <p id="composer-slow" className="composer-note slow-mode-note" data-testid="slow-mode">
+          <span aria-hidden="true">Slow mode: you can send again in {waitSeconds} s</span>
+          {/* Said once, not every second. */}
+          <span className="visually-hidden" role="status">
+            Slow mode: you can send again in {Math.ceil((slowMode?.waitMs ?? 0) / 1000)} seconds.
+          </span>
+        </p>
+      ) : formState.error ? (
         <p id="composer-error" className="field-error composer-note" role="alert">
           {formState.error}
         </p>

@@ -3,6 +3,7 @@
 import { Fragment, type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { groupMessages } from '@/lib/chat/groups';
 import type { PendingMessage } from '@/lib/chat/message-state';
+import type { TimelineLine } from '@/lib/chat/moderation';
 import type { Message, User } from '@/lib/chat/types';
 import { MessageGroup } from './MessageGroup';
 
@@ -37,6 +38,18 @@ interface Props {
   stretch?: number;
   /** The room was opened at a message (a link): do not scroll to the "New" divider. */
   openedAtMessage?: boolean;
+  /** Changes to the room while the page is open ("maya joined"), each after its message. */
+  timeline?: readonly TimelineLine[];
+}
+
+const NO_LINES: readonly TimelineLine[] = [];
+
+function TimelineLines({ lines }: { lines: readonly TimelineLine[] | undefined }) {
+  return lines?.map((line) => (
+    <li key={line.key} className="timeline-line" data-testid="timeline-line">
+      <span>{line.text}</span>
+    </li>
+  ));
 }
 
 /**
@@ -50,6 +63,7 @@ export function MessageList(props: Props) {
   const { roomName, viewer, messages, pending, hasOlder, loadingOlder, onLoadOlder, onRetry } = props;
   const { firstUnreadId = null, bottomRef, hasNewer = false, loadingNewer = false, onLoadNewer } = props;
   const { onJumpToNewest, newestHref, unseenNewer = 0, stretch = 0, openedAtMessage = false } = props;
+  const { timeline = NO_LINES } = props;
   const scroller = useRef<HTMLElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const bottomSentinel = useRef<HTMLDivElement>(null);
@@ -58,10 +72,21 @@ export function MessageList(props: Props) {
   // Paging needs JavaScript: without it the button would be a dead control.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const groups = useMemo(
-    () => groupMessages(messages, pending, viewer, firstUnreadId),
-    [messages, pending, viewer, firstUnreadId],
-  );
+  // Each line goes after the message that was newest when it happened; before the first
+  // message when there was none; at the end when that message is not in the list.
+  const { groups, linesAfter, leading, trailing } = useMemo(() => {
+    const held = new Set(messages.map((m) => m.id));
+    const linesAfter = new Map<string, TimelineLine[]>();
+    const leading: TimelineLine[] = [];
+    const trailing: TimelineLine[] = [];
+    for (const line of timeline) {
+      if (line.afterId === null) leading.push(line);
+      else if (held.has(line.afterId)) linesAfter.set(line.afterId, [...(linesAfter.get(line.afterId) ?? []), line]);
+      else if (!hasNewer) trailing.push(line);
+    }
+    const groups = groupMessages(messages, pending, viewer, firstUnreadId, new Set(linesAfter.keys()));
+    return { groups, linesAfter, leading, trailing };
+  }, [messages, pending, viewer, firstUnreadId, timeline, hasNewer]);
 
   // On opening a room with unread messages, the reader starts at the first of them, unless
   // the page asks for a particular message (#message-…). Only on opening: a divider that
@@ -163,6 +188,7 @@ export function MessageList(props: Props) {
             )}
           </div>
           <ol className="groups">
+            <TimelineLines lines={leading} />
             {groups.map((group) => (
               <Fragment key={group.key}>
                 {group.startsUnread && (
@@ -173,8 +199,10 @@ export function MessageList(props: Props) {
                   </li>
                 )}
                 <MessageGroup group={group} own={group.author.id === viewer.id} onRetry={onRetry} />
+                <TimelineLines lines={linesAfter.get(group.items.at(-1)?.key ?? '')} />
               </Fragment>
             ))}
+            <TimelineLines lines={trailing} />
           </ol>
           {hasNewer && (
             <div ref={bottomSentinel} className="history-edge">

@@ -10,6 +10,8 @@ import { useOnlineUsers } from '@/lib/chat/use-presence';
 import { useReadMarker } from '@/lib/chat/use-read-marker';
 import { useRoomMembers } from '@/lib/chat/use-room-members';
 import { useRoomMessages } from '@/lib/chat/use-room-messages';
+import { useRoomTimeline } from '@/lib/chat/use-room-timeline';
+import { accessLossText } from '@/lib/chat/moderation';
 import { useTypingUsers } from '@/lib/chat/use-typing';
 import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
 import type { RoomChoice } from '@/lib/search/query';
@@ -46,11 +48,15 @@ interface Props {
   aroundMissing?: boolean;
   /** The viewer's rooms, for the header's search (`in:` and result labels). */
   searchRooms?: readonly RoomChoice[];
+  /** Whether the sidebar lists the viewer as a member of this room (live). */
+  sidebarMember?: boolean;
+  /** Where to go after leaving this room (a room id). */
+  leaveTo?: string;
 }
 
 export function Room(props: Props) {
   const { room, viewer, formClientId, menuOpen, onMenu, level, unreadElsewhere, onSeen, onReadingChange } = props;
-  const { around = null, aroundMissing = false, searchRooms = NO_ROOMS } = props;
+  const { around = null, aroundMissing = false, searchRooms = NO_ROOMS, sidebarMember, leaveTo = 'general' } = props;
   const [missingShown, setMissingShown] = useState(aroundMissing);
   const [announcements, setAnnouncements] = useState<{ key: string; text: string }[]>([]);
   const announce = useCallback(
@@ -63,13 +69,18 @@ export function Room(props: Props) {
   );
 
   const members = useRoomMembers(room.id);
+  const timeline = useRoomTimeline(room, viewer, sidebarMember);
   const chat = useRoomMessages({
     roomId: room.id,
     viewerId: viewer.id,
     onLiveMessage: announce,
     onMembersChanged: members.invalidate,
+    onRoomChange: timeline.onRoomChange,
+    onAccessLost: timeline.onAccessLost,
     around,
   });
+  const lost = timeline.loss;
+  const label = room.kind === 'DIRECT' ? roomLabel(room, viewer.name) : `#${room.name}`;
   const controls = useMessageControlsFor(chat, room, viewer);
 
   // Where the viewer's reading stood when the room was opened (later answers of RoomView,
@@ -132,10 +143,22 @@ export function Room(props: Props) {
     [others, status.kind, viewer],
   );
 
+  const onLeft = useCallback(
+    (left: boolean) => {
+      if (!left) return timeline.leaveFailed();
+      router.push(`/rooms/${encodeURIComponent(leaveTo)}`);
+    },
+    [router, leaveTo, timeline],
+  );
+
   return (
-    <main className="room" id="main" data-room-id={room.id}>
+    <main className="room" id="main" data-room-id={room.id} data-access-lost={lost ? true : undefined}>
       <RoomHeader
         room={room}
+        viewer={viewer}
+        lost={lost !== null}
+        onLeaving={timeline.leaving}
+        onLeft={onLeft}
         level={level}
         online={online}
         viewerId={viewer.id}
@@ -146,7 +169,20 @@ export function Room(props: Props) {
         onMenu={onMenu}
         searchRooms={searchRooms}
       />
-      {chat.streamError && (
+      {lost && (
+        <div className="banner banner-lost" role="alert" data-testid="access-lost">
+          <p>
+            <strong>{accessLossText(lost, label)}</strong>{' '}
+            {room.isPrivate || room.kind === 'DIRECT'
+              ? 'You can no longer read or send messages here.'
+              : 'You can no longer send messages here.'}
+          </p>
+          <a className="button button-small" href="/rooms/general">
+            Go to #general
+          </a>
+        </div>
+      )}
+      {chat.streamError && !lost && (
         <p className="banner" role="alert">
           Live updates stopped: {chat.streamError} Reload the page to try again.
         </p>
@@ -186,6 +222,7 @@ export function Room(props: Props) {
           stretch={chat.stretch}
           openedAtMessage={around !== null}
           onRetry={chat.retry}
+          timeline={timeline.lines}
         />
       </MessageControlsProvider>
       <TypingIndicator names={typists} />
@@ -202,6 +239,8 @@ export function Room(props: Props) {
         onSend={controls.send}
         onTextChange={typing.changed}
         onStopTyping={typing.stopped}
+        disabled={lost ? accessLossText(lost, label) : undefined}
+        slowMode={chat.slowMode}
       />
       <LiveRegion announcements={announcements} />
     </main>

@@ -1,12 +1,13 @@
 import type { MouseEvent } from 'react';
 import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
-import type { RoomView } from '@/lib/chat/types';
+import type { RoomView, User } from '@/lib/chat/types';
 import type { OnlineUser } from '@/lib/chat/use-presence';
 import { type RoomChoice, roomDisplay } from '@/lib/search/query';
 import type { ConnectionStatus } from '@/lib/urql/connection';
 import { InviteForm } from '../rooms/InviteForm';
 import { JoinButton } from '../rooms/JoinButton';
 import { NotificationLevelSelect } from '../rooms/NotificationLevelSelect';
+import { RoomActions } from '../rooms/RoomActions';
 import { SearchBox } from '../search/SearchBox';
 import { RoomName } from '../rooms/RoomLink';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -14,6 +15,11 @@ import { OnlineList } from './OnlineList';
 
 interface Props {
   room: RoomView;
+  viewer: User;
+  /** The viewer lost the room (left, removed, banned): nothing to do here any more. */
+  lost?: boolean;
+  onLeaving: () => void;
+  onLeft: (left: boolean) => void;
   /** The viewer's notification level here, kept live by the sidebar's events. */
   level: NotificationLevel;
   online: readonly OnlineUser[];
@@ -36,7 +42,10 @@ const toChoice = (room: RoomView, viewerName: string): RoomChoice => ({
 
 export function RoomHeader(props: Props) {
   const { room, level, online, viewerId, viewerName, status, menuOpen, unreadElsewhere, onMenu, searchRooms } = props;
+  const { viewer, lost = false, onLeaving, onLeft } = props;
   const direct = room.kind === 'DIRECT';
+  const member = room.isMember && !lost;
+  const label = direct ? roomLabel(room, viewerName) : `#${room.name}`;
   return (
     <header className="room-header">
       <a
@@ -50,16 +59,33 @@ export function RoomHeader(props: Props) {
         <span aria-hidden="true">☰</span>
         {unreadElsewhere && <span className="menu-dot" aria-hidden="true" />}
       </a>
-      <h1 className="room-title">
-        <RoomName room={room} viewerName={viewerName} />
-      </h1>
+      <div className="room-heading">
+        <h1 className="room-title">
+          <RoomName room={room} viewerName={viewerName} />
+        </h1>
+        {room.topic && (
+          <p className="room-topic" data-testid="room-topic" title={room.topic}>
+            {room.topic}
+          </p>
+        )}
+      </div>
       <SearchBox roomId={room.id} roomName={roomDisplay(toChoice(room, viewerName))} rooms={searchRooms} />
       <div className="room-tools">
         <ConnectionBadge status={status} />
         <OnlineList users={online} viewerId={viewerId} />
-        {room.isMember && <NotificationLevelSelect roomId={room.id} level={level} />}
-        {!room.isMember && !room.isPrivate && <JoinButton roomId={room.id} />}
-        {room.isPrivate && !direct && <InviteForm roomId={room.id} roomName={room.name} />}
+        {member && <NotificationLevelSelect roomId={room.id} level={level} />}
+        {!room.isMember && !room.isPrivate && !lost && <JoinButton roomId={room.id} />}
+        {member && room.isPrivate && !direct && <InviteForm roomId={room.id} roomName={room.name} />}
+        {member && (
+          <RoomActions
+            room={room}
+            roomLabel={label}
+            viewer={viewer}
+            online={online}
+            onLeaving={onLeaving}
+            onLeft={onLeft}
+          />
+        )}
       </div>
     </header>
   );

@@ -84,6 +84,9 @@ export function Sidebar({ viewer, rooms, activeRoomId, open, onClose }: Props) {
         <span className="account-name" data-testid="viewer-name">
           {viewer.name}
         </span>
+        <a href="/account" className="account-link">
+          Account
+        </a>
         <form action={signOut}>
           <button type="submit" className="quiet-button">
             Sign out

@@ -56,6 +56,8 @@ export type MessageAction =
   | { type: 'sent'; clientId: string; id: string }
   | { type: 'failed'; clientId: string; error: string }
   | { type: 'retrying'; clientId: string }
+  /** A send the server refused for now (slow mode): it goes back to the composer. */
+  | { type: 'withdrawn'; clientId: string }
   | { type: 'optimistic'; optimistic: Optimistic }
   | { type: 'settled'; key: string }
   | { type: 'refused'; key: string; error: string }
@@ -241,6 +243,8 @@ export function messageReducer(state: MessageState, action: MessageAction): Mess
       return updatePending(state, action.clientId, { failed: action.error });
     case 'retrying':
       return updatePending(state, action.clientId, { failed: undefined });
+    case 'withdrawn':
+      return { ...state, pending: state.pending.filter((p) => p.clientId !== action.clientId) };
     case 'optimistic': {
       const { messageId } = action.optimistic;
       return {

@@ -2,7 +2,7 @@
 
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useClient, useQuery } from '@urql/next';
-import { errorMessage } from '../errors';
+import { errorCode, errorMessage } from '../errors';
 import {
   MessagePageQuery,
   MessagesAroundQuery,
@@ -15,7 +15,7 @@ import { onReconnected } from '../urql/ws';
 import { newClientId } from './client-id';
 import { type MessageAction, initialMessageState, messageReducer } from './message-state';
 import { withOptimistic } from './optimistic';
-import type { Message, MessagePage, QuotedMessage } from './types';
+import type { Message, MessagePage, QuotedMessage, RoomEvent } from './types';
 
 const EMPTY_PAGE: MessagePage = {
   edges: [],
@@ -30,6 +30,13 @@ interface Options {
   /** Called when someone joins or leaves the room. */
   onMembersChanged?: () => void;
   /**
+   * Called for each change of membership, role or settings, with the newest message of
+   * the room when it happened (where its timeline line goes).
+   */
+  onRoomChange?: (event: RoomEvent, afterId: string | null) => void;
+  /** The viewer lost access to the room (left, removed, banned): the feed has ended. */
+  onAccessLost?: () => void;
+  /**
    * Open at this message (`?around=`): the page rendered on the server is the stretch
    * around it, and the list reaches the newest messages by paging forward or jumping.
    */
@@ -38,12 +45,28 @@ interface Options {
 
 export type MessageDispatch = Dispatch<MessageAction>;
 
+/** A send refused by slow mode: its text goes back to the composer until `until`. */
+export interface SlowModeRefusal {
+  until: number;
+  waitMs: number;
+  text: string;
+  replyTo?: QuotedMessage;
+}
+
+/** `retryAfterMs` of a RATE_LIMITED answer, if that is what it is. */
+function retryAfter(error: Parameters<typeof errorCode>[0]): number | null {
+  if (errorCode(error) !== 'RATE_LIMITED') return null;
+  const ms = error?.graphQLErrors[0]?.extensions.retryAfterMs;
+  return typeof ms === 'number' && ms > 0 ? ms : 1_000;
+}
+
 /**
  * One room's messages: the server-rendered page, older pages on demand, the room's
  * change feed (resumed after the last change applied, on first subscribe and on every
  * reconnect), and this tab's sends, shown at once as pending and confirmed by the feed.
  */
-export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChanged, around = null }: Options) {
+export function useRoomMessages(options: Options) {
+  const { roomId, viewerId, onLiveMessage, onMembersChanged, onRoomChange, onAccessLost, around = null } = options;
   const client = useClient();
   // The page the server rendered, the latest or the one around a message (out of the
   // ssrExchange, no refetch). Read once, then paused: the reducer owns the list from
@@ -85,10 +108,18 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
   const held = useRef(state.ids);
   const live = useRef(onLiveMessage);
   const membersChanged = useRef(onMembersChanged);
+  const roomChanged = useRef(onRoomChange);
+  const accessLost = useRef(onAccessLost);
+  // The newest message of the room as the feed has told it (the page's last, then each
+  // one added): a change's timeline line goes after it.
+  const newestId = useRef<string | null | undefined>(undefined);
+  newestId.current ??= firstPage?.edges.at(-1)?.node.id ?? (firstPage ? null : undefined);
   useEffect(() => {
     held.current = state.ids;
     live.current = onLiveMessage;
     membersChanged.current = onMembersChanged;
+    roomChanged.current = onRoomChange;
+    accessLost.current = onAccessLost;
   });
 
   useEffect(() => {
@@ -96,7 +127,11 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
     const { unsubscribe } = client
       .subscription(RoomEventsSubscription, { roomId, after: cursor.current ?? null }, { resumeAfter })
       .subscribe((result) => {
-        if (result.error) return setStreamError(errorMessage(result.error));
+        if (result.error) {
+          // Access taken back: the feed's last word, then it completes.
+          if (errorCode(result.error) === 'FORBIDDEN') return accessLost.current?.();
+          return setStreamError(errorMessage(result.error));
+        }
         const event = result.data?.roomEvents;
         if (!event) return;
         setStreamError(undefined);
@@ -105,7 +140,11 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
         const isNew = kind === 'MESSAGE_ADDED' && message && !held.current.has(message.id);
         dispatch({ type: 'event', kind, message, viewerId });
         if (isNew) live.current?.(message);
+        if (kind === 'MESSAGE_ADDED' && message) newestId.current = message.id;
         if (kind === 'MEMBER_JOINED' || kind === 'MEMBER_LEFT') membersChanged.current?.();
+        if (kind === 'MEMBER_JOINED' || kind === 'MEMBER_LEFT' || kind === 'ROOM_UPDATED') {
+          roomChanged.current?.(event, newestId.current ?? null);
+        }
       });
     // With no cursor to resume after, a reconnect cannot ask for what it missed: fetch
     // the latest page instead (the reducer merges it without duplicates).
@@ -122,12 +161,19 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
     };
   }, [client, roomId, viewerId]);
 
+  const [slowMode, setSlowMode] = useState<SlowModeRefusal | null>(null);
   const deliver = useCallback(
-    async (clientId: string, text: string, replyToId: string | null) => {
-      const result = await client.mutation(SendMessageMutation, { roomId, text, clientId, replyToId }).toPromise();
+    async (clientId: string, text: string, replyTo: QuotedMessage | undefined) => {
+      const variables = { roomId, text, clientId, replyToId: replyTo?.id ?? null };
+      const result = await client.mutation(SendMessageMutation, variables).toPromise();
       const sent = result.data?.sendMessage;
+      const waitMs = sent ? null : retryAfter(result.error);
       if (sent) dispatch({ type: 'sent', clientId, id: sent.id });
-      else dispatch({ type: 'failed', clientId, error: errorMessage(result.error) });
+      else if (waitMs !== null) {
+        // Slow mode: not a failure to retry but a wait; the text goes back to the composer.
+        dispatch({ type: 'withdrawn', clientId });
+        setSlowMode({ until: Date.now() + waitMs, waitMs, text, replyTo });
+      } else dispatch({ type: 'failed', clientId, error: errorMessage(result.error) });
     },
     [client, roomId],
   );
@@ -136,7 +182,7 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
     (text: string, replyTo?: QuotedMessage) => {
       const clientId = newClientId();
       dispatch({ type: 'sending', pending: { clientId, text, replyTo, createdAt: new Date().toISOString() } });
-      return deliver(clientId, text, replyTo?.id ?? null);
+      return deliver(clientId, text, replyTo);
     },
     [deliver],
   );
@@ -147,7 +193,7 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
       if (!pending) return;
       dispatch({ type: 'retrying', clientId });
       // The same clientId: if the first attempt did reach the server, this returns it.
-      return deliver(clientId, pending.text, pending.replyTo?.id ?? null);
+      return deliver(clientId, pending.text, pending.replyTo);
     },
     [deliver, state.pending],
   );
@@ -237,6 +283,7 @@ export function useRoomMessages({ roomId, viewerId, onLiveMessage, onMembersChan
     ...state,
     messages,
     streamError,
+    slowMode,
     loadingOlder,
     loadingNewer,
     replacingList,

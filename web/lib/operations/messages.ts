@@ -66,6 +66,9 @@ export const RoomViewQuery = graphql(`
       isMember
       viewerRole
       kind
+      topic
+      slowModeSeconds
+      memberCount
       unreadCount
       notificationLevel
       lastMessage {
@@ -199,7 +202,8 @@ export const RemoveReactionMutation = graphql(`
 
 /**
  * Every change to the room after `after` (replayed, possibly compacted), then live.
- * `room` is required by the schema; only its id is asked for.
+ * `user` and `actor` say who joined, left or changed role and who did it; `room` brings
+ * the settings a ROOM_UPDATED changed (for the header and the timeline's lines).
  */
 export const RoomEventsSubscription = graphql(`
   subscription RoomEvents($roomId: ID!, $after: String) {
@@ -208,6 +212,20 @@ export const RoomEventsSubscription = graphql(`
       cursor
       message {
         ...ChatMessage
+      }
+      user {
+        id
+        name
+      }
+      actor {
+        id
+        name
+      }
+      room {
+        id
+        name
+        topic
+        slowModeSeconds
       }
     }
   }

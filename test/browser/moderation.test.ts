@@ -1,0 +1,153 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type User, collectErrors, graphqlAs, launchBrowser, newUser, send, waitLive } from './support/browser.js';
+import { type RunningServer, startServer } from './support/server.js';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A room's link in one of the sidebar's sections. */
+function roomLink(page: Page, section: 'Channels' | 'Public rooms', name: string) {
+  return page
+    .getByRole('list', { name: section, exact: true })
+    .getByRole('link', { name: new RegExp(`^${escape(name)}\\b`, 'i') });
+}
+
+const timelineLine = (page: Page, text: string) => page.getByTestId('timeline-line').filter({ hasText: text });
+
+describe('moderation in the web UI', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let owner: User;
+  let member: User;
+  let memberErrors: string[];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    owner = await newUser(browser, server.url, 'owner');
+    member = await newUser(browser, server.url, 'member');
+    memberErrors = collectErrors(member.page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const api = <T>(user: User, query: string, variables: Record<string, unknown> = {}) =>
+    graphqlAs<T>(user.context, server.url, query, variables);
+
+  async function openRoom(user: User, roomId: string) {
+    await user.page.goto(`${server.url}/rooms/${roomId}`);
+    await waitLive(user.page);
+  }
+
+  it('a member removed through the members panel sees it at once: explained, composer off, room gone', async () => {
+    await api(owner, 'mutation { createRoom(name: "Ops desk", isPrivate: true) { id } }');
+    await api(owner, 'mutation($u: String!) { invite(roomId: "ops-desk", userName: $u) { id } }', { u: member.name });
+    await openRoom(member, 'ops-desk');
+    await roomLink(member.page, 'Channels', 'Ops desk').waitFor();
+    await openRoom(owner, 'ops-desk');
+
+    await owner.page.getByRole('button', { name: /^Members, 2$/ }).click();
+    const panel = owner.page.getByRole('dialog', { name: 'Members of #Ops desk' });
+    const row = panel.locator(`[data-member="${member.name}"]`);
+    await row.waitFor();
+    // The owner's own row has no actions; the member is online and has all of them.
+    expect(await panel.getByRole('button', { name: `Actions for ${owner.name}` }).count()).toBe(0);
+    expect(await panel.locator(`[data-member="${owner.name}"]`).textContent()).toContain('(you, owner)');
+    await row.getByRole('button', { name: `Actions for ${member.name}` }).click();
+    const items = await row.getByRole('menuitem').allTextContents();
+    expect(items).toEqual(['Make owner', 'Make moderator', 'Make member', 'Remove from room', 'Ban from room']);
+    // The keyboard moves through the menu; Escape closes it and focus returns to its button.
+    await owner.page.keyboard.press('ArrowDown');
+    expect(await owner.page.evaluate(() => document.activeElement?.textContent)).toBe('Make moderator');
+    await owner.page.keyboard.press('Escape');
+    expect(await row.getByRole('menuitem').count()).toBe(0);
+    expect(await owner.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      `Actions for ${member.name}`,
+    );
+
+    await row.getByRole('button', { name: `Actions for ${member.name}` }).click();
+    const started = Date.now();
+    await row.getByRole('menuitem', { name: 'Remove from room' }).click();
+
+    const notice = member.page.getByTestId('access-lost');
+    await notice.waitFor({ timeout: 2_000 });
+    expect(await notice.textContent()).toContain('You were removed from #Ops desk');
+    expect(await notice.getByRole('link', { name: 'Go to #general' }).getAttribute('href')).toBe('/rooms/general');
+    expect(await member.page.locator('#composer-text').isDisabled()).toBe(true);
+    await expect.poll(() => roomLink(member.page, 'Channels', 'Ops desk').count(), { timeout: 2_000 }).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    // The owner's panel drops the row and says so; their timeline has the line.
+    await panel
+      .getByRole('status')
+      .filter({ hasText: `${member.name} was removed from #Ops desk` })
+      .waitFor();
+    expect(await row.count()).toBe(0);
+    await owner.page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    await timelineLine(owner.page, `You removed ${member.name}`).waitFor();
+    expect(memberErrors.filter((e) => !/status of 40[34]/.test(e))).toEqual([]);
+  });
+
+  it('settings: the topic the owner sets shows in the member’s header live, with timeline lines', async () => {
+    await api(owner, 'mutation { createRoom(name: "Tea room") { id } }');
+    await api(member, 'mutation { joinRoom(id: "tea-room") { id } }');
+    await openRoom(member, 'tea-room');
+    await openRoom(owner, 'tea-room');
+    // A member has no settings, only leaving.
+    await member.page.getByRole('button', { name: 'Room options' }).click();
+    expect(await member.page.getByRole('menuitem').allTextContents()).toEqual(['Members…', 'Leave room…']);
+    await member.page.keyboard.press('Escape');
+
+    await owner.page.getByRole('button', { name: 'Room options' }).click();
+    await owner.page.getByRole('menuitem', { name: 'Room settings…' }).click();
+    const dialog = owner.page.getByRole('dialog', { name: 'Room settings' });
+    await dialog.getByLabel('Topic').fill('Oolong only');
+    await dialog.getByLabel('Slow mode').selectOption({ label: '10 s' });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await member.page.getByTestId('room-topic').filter({ hasText: 'Oolong only' }).waitFor({ timeout: 2_000 });
+    await timelineLine(member.page, `${owner.name} changed the topic to Oolong only`).waitFor();
+    await timelineLine(member.page, 'Slow mode is now 10 s').waitFor();
+    await owner.page.getByTestId('room-topic').filter({ hasText: 'Oolong only' }).waitFor();
+    await timelineLine(owner.page, `${member.name} joined`).count();
+  });
+
+  it('slow mode: a member who sends twice is told when they can send again, and keeps the text', async () => {
+    await send(member.page, 'first cup');
+    await member.page.locator('[data-message-id]', { hasText: 'first cup' }).waitFor();
+    await send(member.page, 'second cup');
+    const note = member.page.getByTestId('slow-mode');
+    await note.waitFor({ timeout: 2_000 });
+    expect(await note.textContent()).toMatch(/Slow mode: you can send again in (10|9|8) s/);
+    await expect.poll(() => member.page.locator('#composer-text').inputValue()).toBe('second cup');
+    expect(await member.page.locator('[data-message-id]', { hasText: 'second cup' }).count()).toBe(0);
+    // Enter again while waiting: nothing is sent and the text stays.
+    await member.page.locator('#composer-text').press('Enter');
+    expect(await member.page.locator('#composer-text').inputValue()).toBe('second cup');
+    // The owner never waits.
+    await send(owner.page, 'owner pours');
+    await send(owner.page, 'owner pours again');
+    await owner.page.locator('[data-message-id]', { hasText: 'owner pours again' }).waitFor();
+  });
+
+  it('leaving: confirmed in a dialog, then general, and the room is listed as not joined', async () => {
+    await member.page.getByRole('button', { name: 'Room options' }).click();
+    await member.page.getByRole('menuitem', { name: 'Leave room…' }).click();
+    const confirm = member.page.getByRole('alertdialog', { name: 'Leave #Tea room?' });
+    await confirm.waitFor();
+    // Cancel has focus first; Escape closes without leaving.
+    await member.page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await member.page.getByRole('button', { name: 'Room options' }).click();
+    await member.page.getByRole('menuitem', { name: 'Leave room…' }).click();
+    await confirm.getByRole('button', { name: 'Leave room' }).click();
+    await member.page.waitForURL(/\/rooms\/general$/);
+    await roomLink(member.page, 'Public rooms', 'Tea room').waitFor();
+    await timelineLine(owner.page, `${member.name} left`).waitFor();
+  });
+});

@@ -1,0 +1,107 @@
+'use client';
+
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+
+interface Props {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  /** `alertdialog` for a confirmation. */
+  role?: 'dialog' | 'alertdialog';
+  className?: string;
+}
+
+/**
+ * A modal dialog on the browser's <dialog>: focus stays inside while it is open, Escape
+ * and a click on the backdrop close it, and focus goes back to where it was before.
+ */
+export function Dialog({ open, onClose, title, children, role, className }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const returnTo = useRef<HTMLElement | null>(null);
+  const id = useId();
+
+  useEffect(() => {
+    const el = dialog.current;
+    if (!el) return;
+    if (open && !el.open) {
+      returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      el.showModal();
+      el.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not(.dialog-close)')?.focus();
+    } else if (!open && el.open) {
+      el.close();
+    }
+  }, [open]);
+
+  return (
+    <dialog
+      ref={dialog}
+      className={`dialog ${className ?? ''}`}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-labelledby={`${id}-title`}
+      aria-modal="true"
+      onClose={() => {
+        onClose();
+        const target = returnTo.current;
+        if (target?.isConnected) target.focus();
+      }}
+      onClick={(event) => event.target === dialog.current && dialog.current?.close()}
+    >
+      {open && (
+        <div className="dialog-body">
+          <div className="dialog-head">
+            <h2 id={`${id}-title`} className="dialog-title">
+              {title}
+            </h2>
+            <button
+              type="button"
+              className="icon-button icon-button-small dialog-close"
+              aria-label="Close"
+              onClick={() => dialog.current?.close()}
+            >
+              <span aria-hidden="true">✕</span>
+            </button>
+          </div>
+          {children}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+interface ConfirmProps {
+  open: boolean;
+  title: string;
+  /** What will happen, in a sentence or two. */
+  children: ReactNode;
+  confirmLabel: string;
+  busy?: boolean;
+  error?: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/** "Are you sure?" for something that cannot be undone with a click: Cancel has focus first. */
+export function ConfirmDialog(props: ConfirmProps) {
+  const { open, title, children, confirmLabel, busy, error, onConfirm, onCancel } = props;
+  return (
+    <Dialog open={open} onClose={onCancel} title={title} role="alertdialog">
+      <div className="stack">
+        <div>{children}</div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="button button-quiet" data-autofocus onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="button button-danger" disabled={busy} onClick={onConfirm}>
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
