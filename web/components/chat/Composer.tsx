@@ -183,7 +183,7 @@ export function Composer(props: Props) {
         Send
       </button>
       {disabled ? (
-        <p id="composer-disabled" className="composer-note">
+        <p id="composer-disabled" className="composer-note visually-hidden">
           {disabled}
         </p>
       ) : waitSeconds > 0 ? (
