@@ -1,6 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type User, collectErrors, graphqlAs, launchBrowser, newUser, send, waitLive } from './support/browser.js';
+import {
+  PASSWORD,
+  type User,
+  collectErrors,
+  graphqlAs,
+  launchBrowser,
+  newUser,
+  send,
+  waitLive,
+} from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -149,5 +158,65 @@ describe('moderation in the web UI', () => {
     await member.page.waitForURL(/\/rooms\/general$/);
     await roomLink(member.page, 'Public rooms', 'Tea room').waitFor();
     await timelineLine(owner.page, `${member.name} left`).waitFor();
+  });
+
+  it('account: the devices signed in, signing one out, a new password, and everywhere else, without JavaScript too', async () => {
+    const signIn = async (javaScriptEnabled: boolean, password = PASSWORD) => {
+      const context = await browser.newContext({
+        javaScriptEnabled,
+        userAgent: `Mozilla/5.0 (Windows NT 10.0) Firefox/140.0 ${javaScriptEnabled}`,
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/signin`);
+      await page.getByLabel('Name').fill(member.name);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/rooms\//);
+      return { context, page };
+    };
+    const laptop = await signIn(true);
+
+    await member.page.getByRole('link', { name: 'Account' }).click();
+    await member.page.waitForURL(/\/account$/);
+    const rows = member.page.getByTestId('sessions').locator('li');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.filter({ hasText: 'This device' }).count()).toBe(1);
+    const other = rows.filter({ hasNotText: 'This device' });
+    expect(await other.textContent()).toContain('Firefox on Windows');
+    await other.getByRole('button', { name: /^Sign out Firefox on Windows/ }).click();
+    await member.page.getByRole('status').filter({ hasText: 'That device was signed out.' }).waitFor();
+    expect(await rows.count()).toBe(1);
+    await laptop.page.goto(`${server.url}/rooms/general`);
+    expect(new URL(laptop.page.url()).pathname).toBe('/signin');
+    await laptop.context.close();
+
+    // A wrong current password is refused beside its field; then the new one is taken.
+    const newPassword = 'a much better passphrase';
+    await member.page.getByLabel('Current password').fill('not my password');
+    await member.page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await member.page.getByLabel('Confirm new password').fill(newPassword);
+    await member.page.getByRole('button', { name: 'Change password' }).click();
+    await member.page.locator('[data-field="currentPassword"]').waitFor();
+    expect(await member.page.getByLabel('Current password').getAttribute('aria-invalid')).toBe('true');
+    await member.page.getByLabel('Current password').fill(PASSWORD);
+    await member.page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await member.page.getByLabel('Confirm new password').fill(newPassword);
+    await member.page.getByRole('button', { name: 'Change password' }).click();
+    await member.page.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+
+    // Without JavaScript: the list and "Sign out everywhere else" are plain forms.
+    const phone = await signIn(false, newPassword);
+    const tablet = await signIn(true, newPassword);
+    await phone.page.goto(`${server.url}/account`);
+    expect(await phone.page.getByTestId('sessions').locator('li').count()).toBe(3);
+    await phone.page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await phone.page.getByRole('status').filter({ hasText: 'Signed out 2 other devices.' }).waitFor();
+    expect(await phone.page.getByTestId('sessions').locator('li').count()).toBe(1);
+    await tablet.page.goto(`${server.url}/rooms/general`);
+    expect(new URL(tablet.page.url()).pathname).toBe('/signin');
+    await member.page.goto(`${server.url}/account`);
+    expect(new URL(member.page.url()).pathname).toBe('/signin');
+    await phone.context.close();
+    await tablet.context.close();
   });
 });

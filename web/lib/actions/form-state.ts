@@ -15,3 +15,14 @@ export interface SendFormState {
 }
 
 export const initialSendState: SendFormState = { text: '' };
+
+export type PasswordField = 'currentPassword' | 'newPassword' | 'confirmPassword';
+
+/** What the change-password form shows after an attempt. */
+export interface PasswordFormState {
+  errors: FieldErrors<PasswordField>;
+  /** Changed: how many other sessions that signed out is not said by the API. */
+  changed?: boolean;
+}
+
+export const initialPasswordState: PasswordFormState = { errors: {} };

@@ -25,6 +25,10 @@ async function api(): Promise<{ url: string; forwarded: Record<string, string> }
     const value = incoming.get(name);
     if (value) forwarded[name] = value;
   }
+  // The browser's own User-Agent: the API names a signed-in session after it (the account
+  // page's list of devices), not after this process.
+  const agent = incoming.get('user-agent');
+  if (agent) forwarded['user-agent'] = agent;
   return { url: `${self}/graphql`, forwarded };
 }
 
