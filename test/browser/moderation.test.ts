@@ -138,6 +138,14 @@ describe('moderation in the web UI', () => {
     // Enter again while waiting: nothing is sent and the text stays.
     await member.page.locator('#composer-text').press('Enter');
     expect(await member.page.locator('#composer-text').inputValue()).toBe('second cup');
+    // A message an owner deletes says so, unlike one its author deleted.
+    const cup = member.page.locator('[data-message-id]', { hasText: 'first cup' });
+    const id = await cup.getAttribute('data-message-id');
+    await api(owner, 'mutation($id: ID!) { deleteMessage(id: $id) { id } }', { id });
+    await member.page
+      .locator(`[data-message-id="${id}"] .message-deleted`)
+      .filter({ hasText: `message removed by ${owner.name}` })
+      .waitFor();
     // The owner never waits.
     await send(owner.page, 'owner pours');
     await send(owner.page, 'owner pours again');

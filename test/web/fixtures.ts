@@ -13,6 +13,7 @@ export function message(seq: number, change: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    deletedBy: null,
     author: alice,
     replyTo: null,
     reactions: [],

@@ -8,6 +8,7 @@ import {
   memberActions,
   slowModeLabel,
   timelineLines,
+  tombstoneText,
 } from '../../web/lib/chat/moderation';
 import { groupMessages } from '../../web/lib/chat/groups';
 import { alice, bob, message } from './fixtures';
@@ -143,6 +144,13 @@ describe('timeline lines from room changes', () => {
       '6 h',
       '45 s',
     ]);
+  });
+
+  it('tombstones say when a moderator removed a message', () => {
+    expect(tombstoneText({ author: maya, deletedBy: maya }, viewer.id)).toBe('message deleted');
+    expect(tombstoneText({ author: maya, deletedBy: null }, viewer.id)).toBe('message deleted');
+    expect(tombstoneText({ author: maya, deletedBy: jonas }, viewer.id)).toBe('message removed by jonas');
+    expect(tombstoneText({ author: maya, deletedBy: viewer }, viewer.id)).toBe('message removed by you');
   });
 
   it('explains a lost room', () => {

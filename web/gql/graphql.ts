@@ -109,6 +109,7 @@ export type ChatMessageFragment = {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  deletedBy: { id: string; name: string } | null;
   author: { id: string; name: string };
   replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
   reactions: Array<{
@@ -161,6 +162,7 @@ export type MessagePageQuery = {
           createdAt: string;
           editedAt: string | null;
           deletedAt: string | null;
+          deletedBy: { id: string; name: string } | null;
           author: { id: string; name: string };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
@@ -201,6 +203,7 @@ export type MessagesAroundQuery = {
           createdAt: string;
           editedAt: string | null;
           deletedAt: string | null;
+          deletedBy: { id: string; name: string } | null;
           author: { id: string; name: string };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
@@ -240,6 +243,7 @@ export type NewerMessagesQuery = {
           createdAt: string;
           editedAt: string | null;
           deletedAt: string | null;
+          deletedBy: { id: string; name: string } | null;
           author: { id: string; name: string };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
@@ -284,6 +288,7 @@ export type EditMessageMutation = {
     createdAt: string;
     editedAt: string | null;
     deletedAt: string | null;
+    deletedBy: { id: string; name: string } | null;
     author: { id: string; name: string };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
@@ -309,6 +314,7 @@ export type DeleteMessageMutation = {
     createdAt: string;
     editedAt: string | null;
     deletedAt: string | null;
+    deletedBy: { id: string; name: string } | null;
     author: { id: string; name: string };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
@@ -335,6 +341,7 @@ export type AddReactionMutation = {
     createdAt: string;
     editedAt: string | null;
     deletedAt: string | null;
+    deletedBy: { id: string; name: string } | null;
     author: { id: string; name: string };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
@@ -361,6 +368,7 @@ export type RemoveReactionMutation = {
     createdAt: string;
     editedAt: string | null;
     deletedAt: string | null;
+    deletedBy: { id: string; name: string } | null;
     author: { id: string; name: string };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
@@ -390,6 +398,7 @@ export type RoomEventsSubscription = {
       createdAt: string;
       editedAt: string | null;
       deletedAt: string | null;
+      deletedBy: { id: string; name: string } | null;
       author: { id: string; name: string };
       replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
       reactions: Array<{
@@ -640,6 +649,17 @@ export const ChatMessageFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'editedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'author' },
@@ -1332,6 +1352,17 @@ export const MessagePageDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'author' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -1520,6 +1551,17 @@ export const MessagesAroundDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'author' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -1705,6 +1747,17 @@ export const NewerMessagesDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'editedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'author' },
@@ -1913,6 +1966,17 @@ export const EditMessageDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'author' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -2040,6 +2104,17 @@ export const DeleteMessageDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'editedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'author' },
@@ -2181,6 +2256,17 @@ export const AddReactionDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'author' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -2318,6 +2404,17 @@ export const RemoveReactionDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'editedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'author' },
@@ -2503,6 +2600,17 @@ export const RoomEventsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'editedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deletedAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deletedBy' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'author' },

@@ -1,6 +1,7 @@
 'use client';
 
 import { memo } from 'react';
+import { tombstoneText } from '@/lib/chat/moderation';
 import type { Message } from '@/lib/chat/types';
 import { useHydrated } from '@/lib/chat/use-hydrated';
 import { EditedMark } from './EditedMark';
@@ -33,7 +34,7 @@ export const MessageItem = memo(function MessageItem({ message, own }: { message
     >
       {message.replyTo && <ReplyQuote quote={message.replyTo} onJump={controls.jumpTo} />}
       {deleted ? (
-        <p className="message-text message-deleted">message deleted</p>
+        <p className="message-text message-deleted">{tombstoneText(message, viewer.id)}</p>
       ) : editing ? (
         <MessageEditor
           initial={message.text}

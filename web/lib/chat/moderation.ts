@@ -148,6 +148,16 @@ export interface TimelineLine {
   at: string;
 }
 
+/**
+ * A deleted message's tombstone: "message deleted" when its author deleted it, "message
+ * removed by maya" when an owner or moderator did (`Message.deletedBy`).
+ */
+export function tombstoneText(message: { author: Person; deletedBy?: Person | null }, viewerId: string): string {
+  const by = message.deletedBy;
+  if (!by || by.id === message.author.id) return 'message deleted';
+  return `message removed by ${by.id === viewerId ? 'you' : by.name}`;
+}
+
 /** How the viewer lost the room, for the explanation. */
 export interface AccessLoss {
   /** They left it themselves (here or in another tab). */

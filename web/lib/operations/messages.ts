@@ -24,6 +24,10 @@ export const ChatMessageFragment = graphql(`
     createdAt
     editedAt
     deletedAt
+    deletedBy {
+      id
+      name
+    }
     author {
       id
       name
