@@ -123,7 +123,6 @@ describe('moderation in the web UI', () => {
     await timelineLine(member.page, `${owner.name} changed the topic to Oolong only`).waitFor();
     await timelineLine(member.page, 'Slow mode is now 10 s').waitFor();
     await owner.page.getByTestId('room-topic').filter({ hasText: 'Oolong only' }).waitFor();
-    await timelineLine(owner.page, `${member.name} joined`).count();
   });
 
   it('slow mode: a member who sends twice is told when they can send again, and keeps the text', async () => {
@@ -150,6 +149,37 @@ describe('moderation in the web UI', () => {
     await send(owner.page, 'owner pours');
     await send(owner.page, 'owner pours again');
     await owner.page.locator('[data-message-id]', { hasText: 'owner pours again' }).waitFor();
+  });
+
+  it('roles: the owner makes the member a moderator, who is told and is refused on the owner beside the row', async () => {
+    await owner.page.getByRole('button', { name: /^Members, / }).click();
+    const panel = owner.page.getByRole('dialog', { name: 'Members of #Tea room' });
+    const row = panel.locator(`[data-member="${member.name}"]`);
+    await row.getByRole('button', { name: `Actions for ${member.name}` }).click();
+    await row.getByRole('menuitem', { name: 'Make moderator' }).click();
+    await row
+      .getByRole('status')
+      .filter({ hasText: `${member.name} is now a moderator.` })
+      .waitFor();
+    await owner.page.keyboard.press('Escape');
+    await timelineLine(member.page, `${owner.name} made you a moderator`).waitFor();
+    await timelineLine(owner.page, `You changed ${member.name}'s role`).waitFor();
+
+    // A moderator now: room settings appear, and removing an owner is refused on its row.
+    await member.page.getByRole('button', { name: 'Room options' }).click();
+    await expect
+      .poll(() => member.page.getByRole('menuitem').allTextContents())
+      .toEqual(['Members…', 'Room settings…', 'Leave room…']);
+    await member.page.getByRole('menuitem', { name: 'Members…' }).click();
+    const theirs = member.page.getByRole('dialog', { name: 'Members of #Tea room' });
+    const ownerRow = theirs.locator(`[data-member="${owner.name}"]`);
+    await ownerRow.getByRole('button', { name: `Actions for ${owner.name}` }).click();
+    expect(await ownerRow.getByRole('menuitem').allTextContents()).toEqual(['Remove from room', 'Ban from room']);
+    await ownerRow.getByRole('menuitem', { name: 'Remove from room' }).click();
+    await ownerRow.locator('.field-error[role="alert"]').waitFor();
+    expect(await ownerRow.count()).toBe(1);
+    await member.page.keyboard.press('Escape');
+    await theirs.waitFor({ state: 'hidden' });
   });
 
   it('leaving: confirmed in a dialog, then general, and the room is listed as not joined', async () => {

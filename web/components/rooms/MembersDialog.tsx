@@ -151,7 +151,10 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
                   <span aria-hidden="true">⋯</span>
                 </Menu>
                 {rowNotice && (
-                  <p className={rowNotice.error ? 'field-error member-notice' : 'success member-notice'} role="alert">
+                  <p
+                    className={rowNotice.error ? 'field-error member-notice' : 'success member-notice'}
+                    role={rowNotice.error ? 'alert' : 'status'}
+                  >
                     {rowNotice.text}
                   </p>
                 )}
