@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useMutation } from '@urql/next';
 import { canEditRoom, canLeave } from '@/lib/chat/moderation';
 import type { RoomView, User } from '@/lib/chat/types';
+import { useHydrated } from '@/lib/chat/use-hydrated';
 import { errorMessage } from '@/lib/errors';
 import { LeaveRoomMutation } from '@/lib/operations/moderation';
 import { ConfirmDialog } from '../ui/Dialog';
@@ -28,6 +29,8 @@ export function RoomActions({ room, roomLabel, viewer, online, onLeaving, onLeft
   const [leaveError, setLeaveError] = useState<string>();
   const direct = room.kind === 'DIRECT';
   const close = () => setOpen(null);
+  // Dialogs need JavaScript: without it these would be dead controls.
+  const hydrated = useHydrated();
 
   // Members first: on phones the header has no room for its button.
   const items: MenuItem[] = [{ key: 'members', label: 'Members…', onSelect: () => setOpen('members') }];
@@ -55,6 +58,7 @@ export function RoomActions({ room, roomLabel, viewer, online, onLeaving, onLeft
     onLeft(left);
   };
 
+  if (!hydrated) return null;
   return (
     <>
       <button
