@@ -182,6 +182,40 @@ describe('moderation in the web UI', () => {
     await theirs.waitFor({ state: 'hidden' });
   });
 
+  it('ban: asked first, then the banned member is out and cannot join again', async () => {
+    const guest = await newUser(browser, server.url, 'guest');
+    await api(guest, 'mutation { joinRoom(id: "tea-room") { id } }');
+    await openRoom(guest, 'tea-room');
+    await owner.page.getByRole('button', { name: /^Members, / }).click();
+    const panel = owner.page.getByRole('dialog', { name: 'Members of #Tea room' });
+    const row = panel.locator(`[data-member="${guest.name}"]`);
+    await row.getByRole('button', { name: `Actions for ${guest.name}` }).click();
+    await row.getByRole('menuitem', { name: 'Ban from room' }).click();
+    const confirm = owner.page.getByRole('alertdialog', { name: `Ban ${guest.name}?` });
+    await confirm.waitFor();
+    // Cancel first: nothing happens.
+    expect(await owner.page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await row.count()).toBe(1);
+    await row.getByRole('button', { name: `Actions for ${guest.name}` }).click();
+    await row.getByRole('menuitem', { name: 'Ban from room' }).click();
+    await confirm.getByRole('button', { name: 'Ban', exact: true }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: `${guest.name} was banned from #Tea room` })
+      .waitFor();
+
+    // A public room: the banned member is told at once, and the room stays listed as not joined.
+    await guest.page.getByTestId('access-lost').waitFor({ timeout: 2_000 });
+    expect(await guest.page.locator('#composer-text').isDisabled()).toBe(true);
+    await roomLink(guest.page, 'Public rooms', 'Tea room').waitFor({ timeout: 2_000 });
+    await expect(api(guest, 'mutation { joinRoom(id: "tea-room") { id } }')).rejects.toThrow(/FORBIDDEN|banned/i);
+    await owner.page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    await guest.context.close();
+  });
+
   it('leaving: confirmed in a dialog, then general, and the room is listed as not joined', async () => {
     await member.page.getByRole('button', { name: 'Room options' }).click();
     await member.page.getByRole('menuitem', { name: 'Leave room…' }).click();
