@@ -117,6 +117,17 @@ describe('the room feed applied to the held messages', () => {
     expect(seqs(state)).toEqual([1, 2]);
   });
 
+  it('withdraws a send that slow mode refused: no pending line and no retry left behind', () => {
+    const state = run(
+      initialMessageState(page([])),
+      { type: 'sending', pending: { clientId: 'a', text: 'first', createdAt: '' } },
+      { type: 'sending', pending: { clientId: 'b', text: 'too soon', createdAt: '' } },
+      { type: 'withdrawn', clientId: 'b' },
+    );
+    expect(state.pending.map((p) => p.clientId)).toEqual(['a']);
+    expect(state.pending[0]?.failed).toBeUndefined();
+  });
+
   it('does not take a message by someone else as the confirmation of the viewer’s send', () => {
     const state = run(
       initialMessageState(page([])),
