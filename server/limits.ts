@@ -53,6 +53,10 @@ export const SESSION_CACHE_MS = 5_000; // 5 seconds
 export const SESSION_TOUCH_MS = 60_000; // 1 minute
 /** What a session keeps of its client's User-Agent. */
 export const SESSION_DEVICE_MAX_CHARS = 160; // characters
+/** An access token's name. */
+export const ACCESS_TOKEN_NAME_MAX_CHARS = 64; // characters
+/** Access tokens one person may hold. */
+export const ACCESS_TOKENS_MAX = 50; // tokens
 /** Tokens remembered at most, per node. */
 export const SESSION_CACHE_MAX = 10_000; // tokens
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, SIGN_IN, type Session, codes, gql, gqlOk, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
+import { sseSubscribe } from './helpers/sse.js';
 import { openSocket } from './helpers/ws.js';
 
 const SESSIONS = '{ sessions { id device createdAt lastUsedAt current } }';
@@ -114,5 +115,79 @@ describe('account', () => {
     for (const token of others) expect(await me(token)).toBeNull();
     expect(await me(keep)).toMatchObject({ name: alice.user.name });
     expect(codes(await gql(server.url, SESSIONS))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('issues personal access tokens that work on every transport until revoked', async () => {
+    const bob = await signUp(server.url);
+    const CREATE =
+      'mutation($n: String!) { createAccessToken(name: $n) { token accessToken { id name createdAt lastUsedAt } } }';
+    type Created = {
+      createAccessToken: { token: string; accessToken: { id: string; name: string; lastUsedAt: string | null } };
+    };
+    const { createAccessToken: created } = await gqlOk<Created>(
+      server.url,
+      CREATE,
+      { n: ' CI bot ' },
+      { token: bob.token },
+    );
+    expect(created.accessToken).toMatchObject({ name: 'CI bot', lastUsedAt: null });
+    const { token } = created;
+
+    // HTTP, graphql-ws and SSE all take it as a bearer token.
+    expect(await me(token)).toMatchObject({ name: bob.user.name });
+    const socket = openSocket(server.wsUrl, { token });
+    await socket.connected;
+    const sse = sseSubscribe(
+      server.url,
+      'subscription { viewerRoomsChanged { id } }',
+      {},
+      { authorization: `Bearer ${token}` },
+    );
+    expect((await sse.response).status).toBe(200);
+
+    // Listed without its value, apart from the sign-ins, used by now.
+    const LIST = '{ accessTokens { id name lastUsedAt } sessions { id } }';
+    const listed = await gqlOk<{
+      accessTokens: { id: string; name: string; lastUsedAt: string | null }[];
+      sessions: { id: string }[];
+    }>(server.url, LIST, {}, { token: bob.token });
+    expect(listed.accessTokens).toEqual([
+      { id: created.accessToken.id, name: 'CI bot', lastUsedAt: expect.any(String) },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(token);
+    expect(listed.sessions.map((s) => s.id)).not.toContain(created.accessToken.id);
+    // Signing out the other sessions leaves tokens alone.
+    await gqlOk(server.url, 'mutation { signOutOthers }', {}, { token: bob.token });
+    expect(await me(token)).toMatchObject({ name: bob.user.name });
+
+    const REVOKE = 'mutation($id: ID!) { revokeAccessToken(id: $id) }';
+    expect(
+      (
+        await gqlOk<{ revokeAccessToken: boolean }>(
+          server.url,
+          REVOKE,
+          { id: created.accessToken.id },
+          { token: bob.token },
+        )
+      ).revokeAccessToken,
+    ).toBe(true);
+    expect(await me(token)).toBeNull();
+    expect((await socket.closed).code).toBe(4403);
+    // Its SSE stream ends too.
+    await sse.waitForEnd(2_000);
+    expect(
+      (
+        await gqlOk<{ revokeAccessToken: boolean }>(
+          server.url,
+          REVOKE,
+          { id: created.accessToken.id },
+          { token: bob.token },
+        )
+      ).revokeAccessToken,
+    ).toBe(false);
+    sse.close();
+
+    for (const n of ['', '   ', 'x'.repeat(65)])
+      expect(codes(await gql(server.url, CREATE, { n }, { token: bob.token }))).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -2,7 +2,15 @@ import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, forbidden, unauthenticated } from '../graphql/errors.js';
 import { requireViewer } from '../graphql/guards.js';
 import { charCount } from '../text.js';
-import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, RATE_SIGN_IN, RATE_SIGN_UP, USER_NAME_PATTERN } from '../limits.js';
+import {
+  ACCESS_TOKENS_MAX,
+  ACCESS_TOKEN_NAME_MAX_CHARS,
+  PASSWORD_MAX_CHARS,
+  PASSWORD_MIN_CHARS,
+  RATE_SIGN_IN,
+  RATE_SIGN_UP,
+  USER_NAME_PATTERN,
+} from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import { announce } from '../realtime/announce.js';
 import { UniqueViolation } from '../store/index.js';
@@ -25,6 +33,18 @@ function checkPassword(password: string, field = 'password'): void {
 const SESSION_ID_CHARS = 16;
 const sessionId = (tokenHash: string): string => tokenHash.slice(0, SESSION_ID_CHARS);
 
+const accessToken = (row: {
+  tokenHash: string;
+  name: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}) => ({
+  id: sessionId(row.tokenHash),
+  name: row.name ?? '',
+  createdAt: row.createdAt,
+  lastUsedAt: row.lastUsedAt,
+});
+
 /** The public room every account belongs to from the start. */
 const GENERAL_ROOM = 'general';
 
@@ -38,9 +58,14 @@ export const authResolvers: Resolvers = {
         id: sessionId(row.tokenHash),
         device: row.device ?? 'Unknown device',
         createdAt: row.createdAt,
-        lastUsedAt: row.lastUsedAt,
+        lastUsedAt: row.lastUsedAt ?? row.createdAt,
         current: row.tokenHash === ctx.tokenHash,
       }));
+    },
+    async accessTokens(_root, _args, ctx) {
+      const viewer = requireViewer(ctx);
+      const rows = await ctx.services.store.sessionsOf(viewer.id, Date.now(), true);
+      return rows.map(accessToken);
     },
   },
   Mutation: {
@@ -114,6 +139,39 @@ export const authResolvers: Resolvers = {
     async signOutOthers(_root, _args, ctx) {
       const viewer = requireViewer(ctx);
       return ctx.services.sessions.revokeAllOf(viewer.id, ctx.tokenHash);
+    },
+
+    async createAccessToken(_root, { name }, ctx) {
+      const viewer = requireViewer(ctx);
+      const { store, sessions } = ctx.services;
+      const trimmed = name.trim();
+      if (trimmed.length === 0 || charCount(trimmed) > ACCESS_TOKEN_NAME_MAX_CHARS)
+        throw badInput(`A token's name is 1–${ACCESS_TOKEN_NAME_MAX_CHARS} characters.`, 'name');
+      if ((await store.sessionsOf(viewer.id, Date.now(), true)).length >= ACCESS_TOKENS_MAX)
+        throw badInput(`At most ${ACCESS_TOKENS_MAX} tokens: revoke one first.`, 'name');
+      const issued = await sessions.issueAccessToken(viewer, trimmed);
+      return {
+        token: issued.token,
+        accessToken: accessToken({
+          tokenHash: issued.tokenHash,
+          name: trimmed,
+          createdAt: issued.createdAt,
+          lastUsedAt: null,
+        }),
+      };
+    },
+
+    async revokeAccessToken(_root, { id }, ctx) {
+      const viewer = requireViewer(ctx);
+      const { store, sessions, pubsub } = ctx.services;
+      const target = (await store.sessionsOf(viewer.id, Date.now(), true)).find(
+        (row) => sessionId(row.tokenHash) === id,
+      );
+      if (!target) return false;
+      const revoked = await sessions.revoke(target.tokenHash);
+      // Every node forgets it and closes its sockets.
+      await pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash: target.tokenHash });
+      return revoked;
     },
   },
 };

@@ -22,6 +22,8 @@ export interface Authenticated {
  */
 export class Sessions {
   private readonly proven = new ExpiringMap<string, Authenticated>(SESSION_CACHE_MAX, SESSION_CACHE_MS);
+  /** What to end when a token is revoked: its SSE streams (its sockets are closed apart). */
+  private readonly dependents = new Map<string, Set<() => void>>();
   private stopListening: Promise<() => Promise<void>> | undefined;
 
   constructor(
@@ -29,7 +31,7 @@ export class Sessions {
     private readonly pubsub?: PubSub,
   ) {
     this.stopListening = pubsub?.subscribe(SESSIONS_TOPIC, (event) => {
-      if (event.kind === 'revoked') this.proven.delete(event.tokenHash);
+      if (event.kind === 'revoked') this.forget(event.tokenHash);
     });
   }
 
@@ -46,6 +48,21 @@ export class Sessions {
     const shortened = device?.trim().slice(0, SESSION_DEVICE_MAX_CHARS) || undefined;
     await this.store.createSession(hashToken(token), user.id, Date.now() + SESSION_TTL_MS, shortened);
     return token;
+  }
+
+  /**
+   * A personal access token for `user` named `name`: a bearer token like a sign-in's,
+   * that does not expire by itself.
+   */
+  async issueAccessToken(
+    user: UserRow,
+    name: string,
+  ): Promise<{ token: string; tokenHash: string; createdAt: number }> {
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    const createdAt = Date.now();
+    await this.store.createSession(tokenHash, user.id, Number.MAX_SAFE_INTEGER, undefined, name);
+    return { token, tokenHash, createdAt };
   }
 
   /** The user a token proves, or undefined when it is unknown, revoked or expired. */
@@ -72,13 +89,35 @@ export class Sessions {
    */
   async revokeAllOf(userId: string, keep: string | null): Promise<number> {
     const hashes = await this.store.deleteSessionsOf(userId, keep);
-    for (const tokenHash of hashes) this.proven.delete(tokenHash);
+    for (const tokenHash of hashes) this.forget(tokenHash);
     await Promise.all(hashes.map((tokenHash) => this.pubsub?.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash })));
     return hashes.length;
   }
 
-  async revoke(tokenHash: string): Promise<boolean> {
+  /**
+   * Calls `end` once if the token is revoked (here or on any node) before the function
+   * returned is called.
+   */
+  whileValid(tokenHash: string, end: () => void): () => void {
+    let ends = this.dependents.get(tokenHash);
+    if (!ends) this.dependents.set(tokenHash, (ends = new Set()));
+    const entry = () => end();
+    ends.add(entry);
+    return () => {
+      ends.delete(entry);
+      if (ends.size === 0 && this.dependents.get(tokenHash) === ends) this.dependents.delete(tokenHash);
+    };
+  }
+
+  private forget(tokenHash: string): void {
     this.proven.delete(tokenHash);
+    const ends = this.dependents.get(tokenHash);
+    this.dependents.delete(tokenHash);
+    for (const end of ends ?? []) end();
+  }
+
+  async revoke(tokenHash: string): Promise<boolean> {
+    this.forget(tokenHash);
     const revoked = await this.store.deleteSession(tokenHash);
     // A request that read the session just before the delete may have cached it again.
     this.proven.delete(tokenHash);

@@ -49,7 +49,8 @@ export function roomSubscription<T>(
 }
 
 /**
- * A Repeater's push that drops a subscriber who stops taking events (graphql-ws takes
+ * A stream's push, and its end when its token is revoked (SSE: a socket is closed by the
+ * transport instead). The push drops a subscriber who stops taking events (graphql-ws takes
  * the next only once the last frame was written) before Repeater's queue overflows: the
  * overflow would throw inside the delivery loop and starve every listener after this one.
  */
@@ -64,6 +65,11 @@ export function boundedPush<T>(
   void stop.then(() => {
     stopped = true;
   });
+  // A stream of its own (SSE) ends when its token is revoked; a socket is closed instead.
+  if (!ctx.socket && ctx.tokenHash) {
+    const unwatch = ctx.services.sessions.whileValid(ctx.tokenHash, () => stop());
+    void stop.then(unwatch);
+  }
   let pending = 0;
   const push = (value: T): Promise<unknown> => {
     if (stopped) return Promise.resolve();

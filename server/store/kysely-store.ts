@@ -262,7 +262,13 @@ export class KyselyStore implements Store {
 
   // --- sessions ------------------------------------------------------------------
 
-  async createSession(tokenHash: string, userId: string, expiresAt: number, device?: string): Promise<void> {
+  async createSession(
+    tokenHash: string,
+    userId: string,
+    expiresAt: number,
+    device?: string,
+    name?: string,
+  ): Promise<void> {
     const now = Date.now();
     await this.db
       .insertInto('sessions')
@@ -272,26 +278,30 @@ export class KyselyStore implements Store {
         expires_at: expiresAt,
         created_at: now,
         device: device ?? null,
-        last_used_at: now,
+        // A new access token has not been used yet; a sign-in just was.
+        last_used_at: name === undefined ? now : null,
+        ...(name !== undefined && { name }),
       })
       .execute();
   }
 
-  async sessionsOf(userId: string, now: number): Promise<SessionRow[]> {
+  async sessionsOf(userId: string, now: number, tokens = false): Promise<SessionRow[]> {
     const rows = await this.db
       .selectFrom('sessions')
-      .select(['token_hash', 'device', 'created_at', 'last_used_at'])
+      .select(['token_hash', 'device', 'name', 'created_at', 'last_used_at'])
       .where('user_id', '=', Number(userId))
       .where('expires_at', '>', now)
+      .where('name', tokens ? 'is not' : 'is', null)
       .execute();
     return rows
       .map((r) => ({
         tokenHash: r.token_hash,
         device: r.device ?? null,
+        name: r.name ?? null,
         createdAt: Number(r.created_at),
-        lastUsedAt: Number(r.last_used_at ?? r.created_at),
+        lastUsedAt: r.last_used_at === null || r.last_used_at === undefined ? null : Number(r.last_used_at),
       }))
-      .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+      .sort((a, b) => (b.lastUsedAt ?? b.createdAt) - (a.lastUsedAt ?? a.createdAt));
   }
 
   async touchSession(tokenHash: string, now: number, resolutionMs: number): Promise<void> {
@@ -304,7 +314,8 @@ export class KyselyStore implements Store {
   }
 
   async deleteSessionsOf(userId: string, keep: string | null): Promise<string[]> {
-    let query = this.db.deleteFrom('sessions').where('user_id', '=', Number(userId));
+    // Sign-ins only: access tokens are revoked one by one.
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', Number(userId)).where('name', 'is', null);
     if (keep !== null) query = query.where('token_hash', '<>', keep);
     const rows = await query.returning('token_hash').execute();
     return rows.map((r) => r.token_hash);

@@ -261,5 +261,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('messages').addColumn('deleted_by', ref).execute();
       },
     },
+    '0009_access_tokens': {
+      // Personal access tokens are sessions with a name that do not expire by themselves.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('sessions').addColumn('name', 'text').execute();
+      },
+    },
   };
 }

@@ -19,6 +19,8 @@ export interface Database {
     device?: string | null;
     /** When it was last proven, to SESSION_TOUCH_MS. */
     last_used_at?: number | string | null;
+    /** Set for a personal access token (0009): what its owner called it. */
+    name?: string | null;
   };
   rooms: {
     id: string;

@@ -15,8 +15,11 @@ export type RoomKind = 'CHANNEL' | 'DIRECT';
 export interface SessionRow {
   readonly tokenHash: string;
   readonly device: string | null;
+  /** An access token's name; null for a sign-in. */
+  readonly name: string | null;
   readonly createdAt: number;
-  readonly lastUsedAt: number;
+  /** Null for an access token never used. */
+  readonly lastUsedAt: number | null;
 }
 
 export interface RoomRow {
@@ -179,12 +182,19 @@ export interface Store {
   usersByIds(ids: readonly string[]): Promise<UserRow[]>;
   userByName(name: string): Promise<UserRow | undefined>;
 
-  createSession(tokenHash: string, userId: string, expiresAt: number, device?: string): Promise<void>;
-  /** `userId`'s sessions not expired at `now`, most recently used first. */
-  sessionsOf(userId: string, now: number): Promise<SessionRow[]>;
+  createSession(
+    tokenHash: string,
+    userId: string,
+    expiresAt: number,
+    device?: string,
+    /** Set for a personal access token. */
+    name?: string,
+  ): Promise<void>;
+  /** `userId`'s sessions (or, with `tokens`, access tokens) not expired at `now`, most recently used first. */
+  sessionsOf(userId: string, now: number, tokens?: boolean): Promise<SessionRow[]>;
   /** Records that the session was used at `now`, unless it was within `resolutionMs`. */
   touchSession(tokenHash: string, now: number, resolutionMs: number): Promise<void>;
-  /** Deletes `userId`'s sessions but `keep`; returns the hashes it deleted. */
+  /** Deletes `userId`'s sign-in sessions (not access tokens) but `keep`; returns the hashes it deleted. */
   deleteSessionsOf(userId: string, keep: string | null): Promise<string[]>;
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   /** The session's user while it exists and has not expired at `now`. */

@@ -22,6 +22,16 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string | number };
 };
 
+/** A personal access token, for scripts and bots: used as `Authorization: Bearer` like a sign-in's. */
+export type AccessToken = {
+  __typename?: 'AccessToken';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Null until first used; kept to the minute. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+};
+
 /** One signed-in device or browser of the viewer's. */
 export type AccountSession = {
   __typename?: 'AccountSession';
@@ -83,6 +93,8 @@ export type Mutation = {
    * one follows the sign-up rules). Every other session of theirs is signed out.
    */
   changePassword: Scalars['Boolean']['output'];
+  /** A new personal access token named `name` (1–64 characters; at most 50 a person). */
+  createAccessToken: NewAccessToken;
   /** Creates a room named `name` whose id is the slug of that name; the creator joins it. */
   createRoom: Room;
   /**
@@ -120,6 +132,8 @@ export type Mutation = {
   removeMember: Room;
   /** Removes the viewer's reaction; removing one that is not there changes nothing. */
   removeReaction: Message;
+  /** Revokes one of the viewer's access tokens, on every node at once; false if there is none by that id. */
+  revokeAccessToken: Scalars['Boolean']['output'];
   /** Signs out one of the viewer's sessions (its sockets close); false if there is none by that id. */
   revokeSession: Scalars['Boolean']['output'];
   /**
@@ -143,7 +157,7 @@ export type Mutation = {
   signIn: Session;
   /** Revokes the token this request was made with; sockets opened with it are closed. */
   signOut: Scalars['Boolean']['output'];
-  /** Signs out every session of the viewer's but this one; how many there were. */
+  /** Signs out every session of the viewer's but this one (not access tokens); how many there were. */
   signOutOthers: Scalars['Int']['output'];
   /** Creates an account. A taken name (ignoring case) is `CONFLICT`. */
   signUp: Session;
@@ -162,6 +176,10 @@ export type MutationAddReactionArgs = {
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+export type MutationCreateAccessTokenArgs = {
+  name: Scalars['String']['input'];
 };
 
 export type MutationCreateRoomArgs = {
@@ -211,6 +229,10 @@ export type MutationRemoveReactionArgs = {
   messageId: Scalars['ID']['input'];
 };
 
+export type MutationRevokeAccessTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -255,6 +277,13 @@ export type MutationUpdateRoomArgs = {
   topic?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type NewAccessToken = {
+  __typename?: 'NewAccessToken';
+  accessToken: AccessToken;
+  /** Shown this once: it is stored only as a hash. */
+  token: Scalars['String']['output'];
+};
+
 /** How much of a room reaches a member who is not looking at it. */
 export type NotificationLevel =
   /** A notification for every message by others. */
@@ -280,6 +309,8 @@ export type PresenceEvent = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The viewer's personal access tokens, without their values. */
+  accessTokens: Array<AccessToken>;
   /** The signed-in user, or null when the request carries no valid credentials. */
   me?: Maybe<User>;
   /** A room the viewer may see, else null (a private room of others reads as missing). */
@@ -295,7 +326,7 @@ export type Query = {
    * and an edited one only by its current text. An empty query is BAD_USER_INPUT.
    */
   search: SearchConnection;
-  /** The viewer's signed-in sessions, most recently used first. */
+  /** The viewer's signed-in sessions, most recently used first (access tokens are apart). */
   sessions: Array<AccountSession>;
   /** People whose name starts with `prefix` (without regard to case), by name; at most 20. */
   users: Array<User>;
@@ -643,6 +674,7 @@ export type DirectiveResolverFn<
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccessToken: ResolverTypeWrapper<AccessToken>;
   AccountSession: ResolverTypeWrapper<AccountSession>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -654,6 +686,7 @@ export type ResolversTypes = {
   >;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NewAccessToken: ResolverTypeWrapper<NewAccessToken>;
   NotificationLevel: NotificationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PresenceEvent: ResolverTypeWrapper<PresenceState>;
@@ -680,6 +713,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccessToken: AccessToken;
   AccountSession: AccountSession;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -689,6 +723,7 @@ export type ResolversParentTypes = {
   MessageConnection: Omit<MessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['MessageEdge']> };
   MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
   Mutation: Record<PropertyKey, never>;
+  NewAccessToken: NewAccessToken;
   PageInfo: PageInfo;
   PresenceEvent: PresenceState;
   Query: Record<PropertyKey, never>;
@@ -715,6 +750,16 @@ export type PerViewerDirectiveResolver<
   ContextType = GraphQLContext,
   Args = PerViewerDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccessTokenResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['AccessToken'] = ResolversParentTypes['AccessToken'],
+> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type AccountSessionResolvers<
   ContextType = GraphQLContext,
@@ -781,6 +826,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>
   >;
+  createAccessToken?: Resolver<
+    ResolversTypes['NewAccessToken'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateAccessTokenArgs, 'name'>
+  >;
   createRoom?: Resolver<
     ResolversTypes['Room'],
     ParentType,
@@ -831,6 +882,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationRemoveReactionArgs, 'emoji' | 'messageId'>
   >;
+  revokeAccessToken?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRevokeAccessTokenArgs, 'id'>
+  >;
   revokeSession?: Resolver<
     ResolversTypes['Boolean'],
     ParentType,
@@ -878,6 +935,14 @@ export type MutationResolvers<
   updateRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationUpdateRoomArgs, 'id'>>;
 };
 
+export type NewAccessTokenResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['NewAccessToken'] = ResolversParentTypes['NewAccessToken'],
+> = {
+  accessToken?: Resolver<ResolversTypes['AccessToken'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
@@ -900,6 +965,7 @@ export type QueryResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
+  accessTokens?: Resolver<Array<ResolversTypes['AccessToken']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   room?: Resolver<Maybe<ResolversTypes['Room']>, ParentType, ContextType, RequireFields<QueryRoomArgs, 'id'>>;
   rooms?: Resolver<Array<ResolversTypes['Room']>, ParentType, ContextType>;
@@ -1075,12 +1141,14 @@ export type UserEdgeResolvers<
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AccessToken?: AccessTokenResolvers<ContextType>;
   AccountSession?: AccountSessionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NewAccessToken?: NewAccessTokenResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PresenceEvent?: PresenceEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
