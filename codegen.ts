@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           RoomEvent: '../../store/index.js#RoomChange',
           TypingEvent: '../../realtime/room-hub.js#TypingState',
           PresenceEvent: '../../realtime/room-hub.js#PresenceState',
+          Webhook: '../../integrations/model.js#WebhookModel',
         },
       },
     },

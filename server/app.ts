@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { Sessions } from './auth/sessions.js';
+import { handleWebhook } from './integrations/http.js';
 import { RoomAccess } from './rooms/access.js';
 import type { Config } from './config.js';
 import { createParleyYoga } from './graphql/yoga.js';
@@ -127,6 +128,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/graphql') return yoga(req, res, { req, res });
+    if (path.startsWith('/hooks/')) return handleWebhook(services, req, res, path);
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);
     if (path === '/metrics') return serveMetrics(res, services);

@@ -18,6 +18,11 @@ export interface Config {
   readonly redisPrefix: string;
   /** Origins allowed besides the server's own (compared exactly, e.g. `https://chat.example`). */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Where people reach Parley (`https://chat.example`), for the absolute URLs it hands
+   * out (webhooks); unset: the origin each request came to.
+   */
+  readonly publicUrl: string | undefined;
   readonly logLevel: LogLevel;
   /** Serve the Next.js web UI from this process. */
   readonly web: boolean;
@@ -66,6 +71,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   redisUrl: undefined,
   redisPrefix: 'parley:',
   allowedOrigins: Object.freeze([]) as readonly string[],
+  publicUrl: undefined,
   logLevel: 'info',
   web: true,
   dev: false,
@@ -135,6 +141,20 @@ function redisPrefix(env: Env): string {
   throw new ConfigError(`REDIS_PREFIX must be 1-64 letters, digits or _ . : -; got "${raw}"`);
 }
 
+function publicUrl(env: Env): string | undefined {
+  const raw = env.PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be a URL like https://chat.example; "${raw}" is not one`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigError(`PUBLIC_URL must be http or https; "${raw}" is not`);
+  return raw.replace(/\/+$/, '');
+}
+
 function allowedOrigins(env: Env): readonly string[] {
   const raw = env.ALLOWED_ORIGINS?.trim();
   if (!raw) return DEFAULT_CONFIG.allowedOrigins;
@@ -191,6 +211,7 @@ export function loadConfig(env: Env): Config {
     redisUrl: redisUrl(env),
     redisPrefix: redisPrefix(env),
     allowedOrigins: allowedOrigins(env),
+    publicUrl: publicUrl(env),
     logLevel: logLevel(env),
     web: flag(env, 'WEB', DEFAULT_CONFIG.web),
     dev: flag(env, 'NEXT_DEV', DEFAULT_CONFIG.dev),

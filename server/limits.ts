@@ -57,6 +57,14 @@ export const SESSION_DEVICE_MAX_CHARS = 160; // characters
 export const ACCESS_TOKEN_NAME_MAX_CHARS = 64; // characters
 /** Access tokens one person may hold. */
 export const ACCESS_TOKENS_MAX = 50; // tokens
+/** A webhook's (and its bot's) name. */
+export const WEBHOOK_NAME_MAX_CHARS = 64; // characters
+/** Webhooks one room may have. */
+export const WEBHOOKS_PER_ROOM_MAX = 20; // webhooks
+/** One POST to a webhook: larger is 413. Slack's own limit on a message is about this order. */
+export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024; // 64 KiB
+/** A webhook's "last posted" is written at most this often. */
+export const WEBHOOK_TOUCH_MS = 60_000; // 1 minute
 /** Tokens remembered at most, per node. */
 export const SESSION_CACHE_MAX = 10_000; // tokens
 
@@ -159,6 +167,8 @@ export interface RateLimit {
   readonly durationS: number;
 }
 export const RATE_SEND_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // per user
+/** Posts to one webhook (an alert storm must not flood its room). */
+export const RATE_WEBHOOK: RateLimit = { points: 30, durationS: 10 }; // per webhook
 export const RATE_SET_TYPING: RateLimit = { points: 30, durationS: 10 }; // per user
 /** `editMessage` and `deleteMessage` together. */
 export const RATE_CHANGE_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // per user

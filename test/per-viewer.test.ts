@@ -23,6 +23,13 @@ import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
 import { useSockets } from './helpers/ws.js';
 
+/**
+ * Fields answered only to some viewers (their room's owners and moderators), which a
+ * shared execution refuses rather than answers: the walk leaves them out, and a test
+ * below shows the refusal.
+ */
+const VIEWER_GATED = new Set(['Room.webhooks']);
+
 /** How deep the walk selects; every type reachable from a subscription is within it. */
 const WALK_DEPTH = 5;
 
@@ -35,6 +42,7 @@ function selectAll(type: GraphQLObjectType, depth: number, path: readonly string
   const parts: string[] = [];
   for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
     if (field.args.some((a) => a.type.toString().endsWith('!') && a.defaultValue === undefined)) continue;
+    if (VIEWER_GATED.has(`${type.name}.${field.name}`)) continue;
     const named = getNamedType(field.type);
     if (isLeafType(named)) parts.push(field.name);
     else if (isObjectType(named) && depth > 0 && !path.includes(named.name)) {
@@ -138,6 +146,20 @@ describe('execute once, answer per viewer', () => {
       'Room.unreadCount',
       'Room.viewerRole',
     ]);
+  });
+
+  it('refuses a field answered to some viewers only in a shared execution, rather than answer for all', async () => {
+    const schema = buildSchema();
+    const room = await server.app.services.store.room(roomId);
+    const { context } = sharedContext(server.app.services);
+    for (const field of VIEWER_GATED) {
+      const [type, name] = field.split('.') as [string, string];
+      expect(type).toBe('Room');
+      const document = parse(`subscription { viewerRoomsChanged { id ${name} { id } } }`);
+      const result = await execute({ schema, document, rootValue: room, contextValue: context });
+      expect(result.errors?.[0]?.originalError).toBeInstanceOf(ViewerReadInSharedExecution);
+      expect(result.data).toBeNull();
+    }
   });
 
   it('fails a field that reads the viewer without @perViewer rather than share its answer', async () => {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Authenticated } from '../auth/sessions.js';
 import { SESSION_COOKIE, authorizationToken, bearerToken, cookieValue } from '../auth/tokens.js';
-import { clientAddress, originAllowed } from '../http/origin.js';
+import { clientAddress, originAllowed, requestOrigin } from '../http/origin.js';
 import { connectionId, requestId } from '../http/request-id.js';
 import type { FanoutTarget } from '../realtime/fanout.js';
 import type { KnownStanding } from '../realtime/viewer-rooms.js';
@@ -20,6 +20,8 @@ export interface GraphQLContext {
   readonly clientAddress: string;
   /** What the client says it is (User-Agent), for the sessions it signs in. */
   readonly device?: string;
+  /** Where an HTTP request came to (or PUBLIC_URL), for the absolute URLs it is given. */
+  readonly origin?: string;
   /** The WebSocket the operation came in on, if it did. */
   readonly socket?: WebSocket;
   /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
@@ -94,6 +96,7 @@ export async function createContext(services: Services, initial: InitialContext)
     clientAddress: address,
     // A socket keeps only the upgrade's headers it needs: no device for what it signs in.
     device: 'user-agent' in headers ? headers['user-agent'] : undefined,
+    origin: httpReq ? requestOrigin(httpReq.headers, services.config) : services.config.publicUrl,
     ...(initial.wsOperation && { socket: ws, fanout: initial.wsOperation.fanout }),
     get log() {
       return (log ??= services.log.child(

@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { authResolvers } from '../auth/resolvers.js';
 import { eventResolvers } from '../events/resolvers.js';
+import { integrationResolvers } from '../integrations/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { presenceResolvers } from '../presence/resolvers.js';
 import { moderationResolvers } from '../rooms/moderation.js';
@@ -40,6 +41,7 @@ export function buildSchema(): GraphQLSchema {
         typingResolvers,
         presenceResolvers,
         searchResolvers,
+        integrationResolvers,
       ],
     }),
   );

@@ -22,6 +22,17 @@ export function originAllowed(headers: IncomingHttpHeaders, config: Config): boo
 }
 
 /**
+ * Where this request came to, as an origin for absolute URLs (`PUBLIC_URL` when set):
+ * its `Host`, or behind `trustProxy` proxies the one they forwarded, with their scheme.
+ */
+export function requestOrigin(headers: IncomingHttpHeaders, config: Config): string {
+  if (config.publicUrl) return config.publicUrl;
+  const forwarded = config.trustProxy ? forwardedEntry(headers['x-forwarded-host'], config.trustProxy) : undefined;
+  const proto = config.trustProxy ? forwardedEntry(headers['x-forwarded-proto'], config.trustProxy) : undefined;
+  return `${proto === 'https' ? 'https' : 'http'}://${forwarded ?? headers.host ?? 'localhost'}`;
+}
+
+/**
  * The entry `hops` from the right of a forwarded list (every header line of it, in
  * order): what the outermost of `hops` trusted proxies, each appending what it saw,
  * wrote. A shorter list means fewer proxies wrote than trusted: its leftmost entry.

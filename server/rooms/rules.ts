@@ -15,6 +15,8 @@ export const ROOM_RULES = {
   removeModerator: ['OWNER'],
   /** Delete someone else's message (`deleteMessage`). */
   deleteOthersMessage: ['OWNER', 'MODERATOR'],
+  /** Create, list and delete its incoming webhooks. */
+  manageWebhooks: ['OWNER', 'MODERATOR'],
   /** Send without waiting out slow mode. */
   skipSlowMode: ['OWNER', 'MODERATOR'],
 } as const satisfies Record<string, readonly RoomRole[]>;

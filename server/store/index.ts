@@ -28,6 +28,7 @@ export type {
   SessionRow,
   Store,
   UserRow,
+  WebhookRow,
 } from './types.js';
 export { UniqueViolation } from './types.js';
 

@@ -20,6 +20,7 @@ import {
   type Store,
   UniqueViolation,
   type UserRow,
+  type WebhookRow,
 } from './types.js';
 
 type MessageSelection = {
@@ -30,6 +31,7 @@ type MessageSelection = {
   created_at: number | string;
   author_id: number | string;
   author_name: string;
+  author_is_bot?: number | boolean;
   edited_at: number | string | null;
   deleted_at: number | string | null;
   deleted_by?: number | string | null;
@@ -40,12 +42,34 @@ type MessageSelection = {
 
 const orNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
+type WebhookSelection = {
+  id: string;
+  room_id: string;
+  name: string;
+  bot_user_id: number | string;
+  bot_name: string;
+  created_by: number | string;
+  creator_name: string;
+  created_at: number | string;
+  last_posted_at: number | string | null;
+};
+
+const toWebhook = (r: WebhookSelection): WebhookRow => ({
+  id: r.id,
+  roomId: r.room_id,
+  name: r.name,
+  bot: { id: String(r.bot_user_id), name: r.bot_name, isBot: true },
+  createdBy: { id: String(r.created_by), name: r.creator_name },
+  createdAt: Number(r.created_at),
+  lastPostedAt: orNull(r.last_posted_at),
+});
+
 const toMessage = (r: MessageSelection): MessageRow => ({
   id: String(r.id),
   roomId: r.room_id,
   seq: Number(r.seq),
   text: r.text,
-  author: { id: String(r.author_id), name: r.author_name },
+  author: { id: String(r.author_id), name: r.author_name, isBot: Boolean(r.author_is_bot) },
   createdAt: Number(r.created_at),
   editedAt: orNull(r.edited_at),
   deletedAt: orNull(r.deleted_at),
@@ -64,6 +88,7 @@ const MESSAGE_COLUMNS = [
   'messages.created_at',
   'messages.author_id',
   'users.name as author_name',
+  'users.is_bot as author_is_bot',
   'messages.edited_at',
   'messages.deleted_at',
   'messages.deleted_by',
@@ -240,6 +265,7 @@ export class KyselyStore implements Store {
       .selectFrom('users')
       .select(['id', 'name', 'password_hash'])
       .where('name_key', '=', name.toLowerCase())
+      .where('is_bot', '=', this.bool(false))
       .executeTakeFirst();
     return row && { id: String(row.id), name: row.name, passwordHash: row.password_hash };
   }
@@ -256,8 +282,12 @@ export class KyselyStore implements Store {
   async usersByIds(ids: readonly string[]): Promise<UserRow[]> {
     const numeric = ids.map(numericId).filter((id): id is number => id !== null);
     if (numeric.length === 0) return [];
-    const rows = await this.db.selectFrom('users').select(['id', 'name']).where('id', 'in', numeric).execute();
-    return rows.map((r) => ({ id: String(r.id), name: r.name }));
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'name', 'is_bot'])
+      .where('id', 'in', numeric)
+      .execute();
+    return rows.map((r) => ({ id: String(r.id), name: r.name, isBot: Boolean(r.is_bot) }));
   }
 
   // --- sessions ------------------------------------------------------------------
@@ -319,6 +349,90 @@ export class KyselyStore implements Store {
     if (keep !== null) query = query.where('token_hash', '<>', keep);
     const rows = await query.returning('token_hash').execute();
     return rows.map((r) => r.token_hash);
+  }
+
+  // --- webhooks ------------------------------------------------------------------
+
+  private webhookRows(db: Transaction = this.db) {
+    return db
+      .selectFrom('webhooks')
+      .innerJoin('users as bot', 'bot.id', 'webhooks.bot_user_id')
+      .innerJoin('users as creator', 'creator.id', 'webhooks.created_by')
+      .select([
+        'webhooks.id',
+        'webhooks.room_id',
+        'webhooks.name',
+        'webhooks.secret_hash',
+        'webhooks.bot_user_id',
+        'bot.name as bot_name',
+        'webhooks.created_by',
+        'creator.name as creator_name',
+        'webhooks.created_at',
+        'webhooks.last_posted_at',
+      ]);
+  }
+
+  async createWebhook(
+    webhook: { id: string; roomId: string; name: string; secretHash: string },
+    createdBy: string,
+  ): Promise<WebhookRow> {
+    const now = Date.now();
+    return this.db.transaction().execute(async (trx) => {
+      // The bot's key can never be a person's name (those have no ':'), so nobody signs in as it.
+      const { id: botId } = await trx
+        .insertInto('users')
+        .values({
+          name: webhook.name,
+          name_key: `bot:${webhook.id}`,
+          password_hash: '!',
+          created_at: now,
+          is_bot: this.bool(true),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('webhooks')
+        .values({
+          id: webhook.id,
+          room_id: webhook.roomId,
+          name: webhook.name,
+          secret_hash: webhook.secretHash,
+          bot_user_id: Number(botId),
+          created_by: Number(createdBy),
+          created_at: now,
+          last_posted_at: null,
+        })
+        .execute();
+      const row = await this.webhookRows(trx).where('webhooks.id', '=', webhook.id).executeTakeFirstOrThrow();
+      return toWebhook(row);
+    });
+  }
+
+  async webhook(id: string): Promise<(WebhookRow & { secretHash: string }) | undefined> {
+    const row = await this.webhookRows().where('webhooks.id', '=', id).executeTakeFirst();
+    return row && { ...toWebhook(row), secretHash: row.secret_hash };
+  }
+
+  async webhooksOf(roomId: string): Promise<WebhookRow[]> {
+    const rows = await this.webhookRows()
+      .where('webhooks.room_id', '=', roomId)
+      .orderBy('webhooks.created_at')
+      .execute();
+    return rows.map(toWebhook);
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async touchWebhook(id: string, now: number, resolutionMs: number): Promise<void> {
+    await this.db
+      .updateTable('webhooks')
+      .set({ last_posted_at: now })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_posted_at', 'is', null), eb('last_posted_at', '<', now - resolutionMs)]))
+      .execute();
   }
 
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {

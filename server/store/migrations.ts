@@ -267,5 +267,26 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('sessions').addColumn('name', 'text').execute();
       },
     },
+    '0010_webhooks': {
+      // Incoming webhooks, each posting as a bot user of its own that cannot sign in.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('users')
+          .addColumn('is_bot', bool, (c) => c.notNull().defaultTo(dialect === 'sqlite' ? 0 : false))
+          .execute();
+        await db.schema
+          .createTable('webhooks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('bot_user_id', ref, (c) => c.notNull().references('users.id'))
+          .addColumn('created_by', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_posted_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('webhooks_room').on('webhooks').column('room_id').execute();
+      },
+    },
   };
 }

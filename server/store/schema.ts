@@ -9,6 +9,19 @@ export interface Database {
     name_key: string;
     password_hash: string;
     created_at: number | string;
+    /** A webhook's bot (0010): it cannot sign in. */
+    is_bot?: Generated<number | boolean>;
+  };
+  /** Incoming webhooks (0010): the secret of each URL is kept only as a hash. */
+  webhooks: {
+    id: string;
+    room_id: string;
+    name: string;
+    secret_hash: string;
+    bot_user_id: number | string;
+    created_by: number | string;
+    created_at: number | string;
+    last_posted_at: number | string | null;
   };
   sessions: {
     token_hash: string;

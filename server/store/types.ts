@@ -7,6 +7,19 @@
 export interface UserRow {
   readonly id: string;
   readonly name: string;
+  /** A webhook's bot; known where the row was read with it. */
+  readonly isBot?: boolean;
+}
+
+/** An incoming webhook, as its room's moderators see it (the secret is not kept). */
+export interface WebhookRow {
+  readonly id: string;
+  readonly roomId: string;
+  readonly name: string;
+  readonly bot: UserRow;
+  readonly createdBy: UserRow;
+  readonly createdAt: number;
+  readonly lastPostedAt: number | null;
 }
 
 export type RoomKind = 'CHANNEL' | 'DIRECT';
@@ -197,6 +210,18 @@ export interface Store {
   /** Deletes `userId`'s sign-in sessions (not access tokens) but `keep`; returns the hashes it deleted. */
   deleteSessionsOf(userId: string, keep: string | null): Promise<string[]>;
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+
+  /** A webhook of `roomId` named `name`, with a bot user of its own, and `secretHash`. */
+  createWebhook(
+    webhook: { id: string; roomId: string; name: string; secretHash: string },
+    createdBy: string,
+  ): Promise<WebhookRow>;
+  /** The webhook and its secret's hash, if it exists. */
+  webhook(id: string): Promise<(WebhookRow & { secretHash: string }) | undefined>;
+  webhooksOf(roomId: string): Promise<WebhookRow[]>;
+  deleteWebhook(id: string): Promise<boolean>;
+  /** Records a post, at most once per `resolutionMs`. */
+  touchWebhook(id: string, now: number, resolutionMs: number): Promise<void>;
   /** The session's user while it exists and has not expired at `now`. */
   sessionUser(tokenHash: string, now: number): Promise<UserRow | undefined>;
   deleteSession(tokenHash: string): Promise<boolean>;

@@ -105,7 +105,7 @@ describe.each(backends)('Store contract (%s)', (_name, makeDatabase) => {
     expect(await store.lastSeq('paging')).toBe(7);
     const newest = await store.messagesBefore('paging', null, 3);
     expect(newest.map((m) => m.text)).toEqual(['m5', 'm6', 'm7']);
-    expect(newest[0]!.author).toEqual(alice);
+    expect(newest[0]!.author).toEqual({ ...alice, isBot: false });
     expect((await store.messagesBefore('paging', 5, 3)).map((m) => m.seq)).toEqual([2, 3, 4]);
     expect((await store.messagesAfter('paging', 4, 2)).map((m) => m.seq)).toEqual([5, 6]);
     expect(await store.messageSeq('paging', newest[2]!.id)).toBe(7);

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { UserRow, MessageRow, ReactionRow, RoomChange } from '../../store/index.js';
 import type { RoomModel } from '../../rooms/model.js';
 import type { TypingState, PresenceState } from '../../realtime/room-hub.js';
+import type { WebhookModel } from '../../integrations/model.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -97,11 +98,15 @@ export type Mutation = {
   createAccessToken: NewAccessToken;
   /** Creates a room named `name` whose id is the slug of that name; the creator joins it. */
   createRoom: Room;
+  /** Owner or moderator: a new incoming webhook posting to the room as a bot named `name` (1–64 characters). */
+  createWebhook: Webhook;
   /**
    * Deletes a message: its author, or a moderator or owner of the room. It stays in
    * history as a tombstone; deleting it again returns it unchanged.
    */
   deleteMessage: Message;
+  /** Owner or moderator of its room: deletes a webhook; its URL answers 404 from then on. */
+  deleteWebhook: Scalars['Boolean']['output'];
   /** Replaces the text of one of the viewer's own messages (same rules as sending). */
   editMessage: Message;
   /** Adds a user to a private room; only members may invite. */
@@ -187,7 +192,16 @@ export type MutationCreateRoomArgs = {
   name: Scalars['String']['input'];
 };
 
+export type MutationCreateWebhookArgs = {
+  name: Scalars['String']['input'];
+  roomId: Scalars['ID']['input'];
+};
+
 export type MutationDeleteMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type MutationDeleteWebhookArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -414,6 +428,8 @@ export type Room = {
   unreadCount: Scalars['Int']['output'];
   /** The viewer's role here, or null for a non-member. */
   viewerRole?: Maybe<RoomRole>;
+  /** Its incoming webhooks, oldest first: owners and moderators only (FORBIDDEN for others). */
+  webhooks: Array<Webhook>;
 };
 
 /** A place where messages are posted. Its id is a slug such as `general`. */
@@ -569,6 +585,8 @@ export type TypingEvent = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
+  /** A bot that posts for an integration (an incoming webhook); it cannot sign in. */
+  isBot: Scalars['Boolean']['output'];
   /** 2–32 characters of letters, digits, `_`, `-` and `.`; unique without regard to case. */
   name: Scalars['String']['output'];
 };
@@ -586,6 +604,27 @@ export type UserEdge = {
   node: User;
   /** In `Room.members`: the member's role in the room. */
   role?: Maybe<RoomRole>;
+};
+
+/**
+ * An incoming webhook: tools that post to Slack's incoming webhooks (Alertmanager,
+ * Grafana, CI systems, curl) post to its `url` unchanged, as its bot user.
+ */
+export type Webhook = {
+  __typename?: 'Webhook';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: User;
+  id: Scalars['ID']['output'];
+  /** When it last posted, to the minute; null before its first post. */
+  lastPostedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its bot's name in the room. */
+  name: Scalars['String']['output'];
+  room: Room;
+  /**
+   * Where to POST. Its secret part is stored only as a hash, so the whole URL is given once,
+   * by `createWebhook`; later reads end in `/…` in its place.
+   */
+  url: Scalars['String']['output'];
 };
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -709,6 +748,7 @@ export type ResolversTypes = {
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  Webhook: ResolverTypeWrapper<WebhookModel>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -740,6 +780,7 @@ export type ResolversParentTypes = {
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  Webhook: WebhookModel;
 };
 
 export type PerViewerDirectiveArgs = {};
@@ -838,11 +879,23 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationCreateRoomArgs, 'isPrivate' | 'name'>
   >;
+  createWebhook?: Resolver<
+    ResolversTypes['Webhook'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateWebhookArgs, 'name' | 'roomId'>
+  >;
   deleteMessage?: Resolver<
     ResolversTypes['Message'],
     ParentType,
     ContextType,
     RequireFields<MutationDeleteMessageArgs, 'id'>
+  >;
+  deleteWebhook?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeleteWebhookArgs, 'id'>
   >;
   editMessage?: Resolver<
     ResolversTypes['Message'],
@@ -1025,6 +1078,7 @@ export type RoomResolvers<
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerRole?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
+  webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
 };
 
 export type RoomEventResolvers<
@@ -1120,6 +1174,7 @@ export type UserResolvers<
   ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
 > = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isBot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1138,6 +1193,19 @@ export type UserEdgeResolvers<
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['RoomRole']>, ParentType, ContextType>;
+};
+
+export type WebhookResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook'],
+> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastPostedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  room?: Resolver<ResolversTypes['Room'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -1164,6 +1232,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
+  Webhook?: WebhookResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphQLContext> = {
