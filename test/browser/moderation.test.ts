@@ -64,10 +64,14 @@ describe('moderation in the web UI', () => {
     await row.waitFor();
     // The owner's own row has no actions; the member is online and has all of them.
     expect(await panel.getByRole('button', { name: `Actions for ${owner.name}` }).count()).toBe(0);
-    expect(await panel.locator(`[data-member="${owner.name}"]`).textContent()).toContain('(you, owner)');
+    const ownerRow = panel.locator(`[data-member="${owner.name}"]`);
+    expect(await ownerRow.textContent()).toContain('(you)');
+    expect(await ownerRow.locator('.role-badge').textContent()).toMatch(/Owner$/);
+    // A plain member has no role badge; the owner is offered the other roles, removal and ban.
+    expect(await row.locator('.role-badge').count()).toBe(0);
     await row.getByRole('button', { name: `Actions for ${member.name}` }).click();
     const items = await row.getByRole('menuitem').allTextContents();
-    expect(items).toEqual(['Make owner', 'Make moderator', 'Make member', 'Remove from room', 'Ban from room']);
+    expect(items).toEqual(['Make owner', 'Make moderator', 'Remove from room', 'Ban from room']);
     // The keyboard moves through the menu; Escape closes it and focus returns to its button.
     await owner.page.keyboard.press('ArrowDown');
     expect(await owner.page.evaluate(() => document.activeElement?.textContent)).toBe('Make moderator');
@@ -151,7 +155,7 @@ describe('moderation in the web UI', () => {
     await owner.page.locator('[data-message-id]', { hasText: 'owner pours again' }).waitFor();
   });
 
-  it('roles: the owner makes the member a moderator, who is told and is refused on the owner beside the row', async () => {
+  it('roles: the owner makes the member a moderator, who is told and is offered nothing on the owner', async () => {
     await owner.page.getByRole('button', { name: /^Members, / }).click();
     const panel = owner.page.getByRole('dialog', { name: 'Members of #Tea room' });
     const row = panel.locator(`[data-member="${member.name}"]`);
@@ -161,11 +165,21 @@ describe('moderation in the web UI', () => {
       .getByRole('status')
       .filter({ hasText: `${member.name} is now a moderator.` })
       .waitFor();
+    // The row's badge says so at once, and "Make moderator" is no longer offered.
+    await row.locator('.role-badge').filter({ hasText: 'Moderator' }).waitFor();
+    await row.getByRole('button', { name: `Actions for ${member.name}` }).click();
+    expect(await row.getByRole('menuitem').allTextContents()).toEqual([
+      'Make owner',
+      'Make member',
+      'Remove from room',
+      'Ban from room',
+    ]);
+    await owner.page.keyboard.press('Escape');
     await owner.page.keyboard.press('Escape');
     await timelineLine(member.page, `${owner.name} made you a moderator`).waitFor();
     await timelineLine(owner.page, `You changed ${member.name}'s role`).waitFor();
 
-    // A moderator now: room settings appear, and removing an owner is refused on its row.
+    // A moderator now: room settings appear; the owner's row shows their role and offers nothing.
     await member.page.getByRole('button', { name: 'Room options' }).click();
     await expect
       .poll(() => member.page.getByRole('menuitem').allTextContents())
@@ -173,11 +187,9 @@ describe('moderation in the web UI', () => {
     await member.page.getByRole('menuitem', { name: 'Members…' }).click();
     const theirs = member.page.getByRole('dialog', { name: 'Members of #Tea room' });
     const ownerRow = theirs.locator(`[data-member="${owner.name}"]`);
-    await ownerRow.getByRole('button', { name: `Actions for ${owner.name}` }).click();
-    expect(await ownerRow.getByRole('menuitem').allTextContents()).toEqual(['Remove from room', 'Ban from room']);
-    await ownerRow.getByRole('menuitem', { name: 'Remove from room' }).click();
-    await ownerRow.locator('.field-error[role="alert"]').waitFor();
-    expect(await ownerRow.count()).toBe(1);
+    await ownerRow.locator('.role-badge').filter({ hasText: 'Owner' }).waitFor();
+    expect(await theirs.locator(`[data-member="${member.name}"] .role-badge`).textContent()).toMatch(/Moderator$/);
+    expect(await ownerRow.getByRole('button', { name: `Actions for ${owner.name}` }).count()).toBe(0);
     await member.page.keyboard.press('Escape');
     await theirs.waitFor({ state: 'hidden' });
   });

@@ -6,6 +6,7 @@ import {
   canEditRoom,
   canLeave,
   memberActions,
+  roleLabel,
   slowModeLabel,
   timelineLines,
   tombstoneText,
@@ -50,11 +51,51 @@ describe('which member actions a role sees', () => {
     expect(memberActions('MODERATOR', { self: false, role: 'OWNER' })).toEqual([]);
   });
 
+  it('owners on a member (role from the members list): every other role, removal and ban', () => {
+    expect(memberActions('OWNER', { self: false, role: 'MEMBER' })).toEqual([
+      'makeOwner',
+      'makeModerator',
+      'remove',
+      'ban',
+    ]);
+  });
+
+  it('a role the API did not give (null) is treated as unknown: the API refuses what does not apply', () => {
+    expect(memberActions('MODERATOR', { self: false, role: null })).toEqual(['remove', 'ban']);
+    expect(memberActions('OWNER', { self: false, role: null })).toEqual([
+      'makeOwner',
+      'makeModerator',
+      'makeMember',
+      'remove',
+      'ban',
+    ]);
+  });
+
+  it('nobody is offered removing or banning an owner', () => {
+    for (const viewerRole of ['OWNER', 'MODERATOR', 'MEMBER'] as const) {
+      const actions = memberActions(viewerRole, { self: false, role: 'OWNER' });
+      expect(actions).not.toContain('remove');
+      expect(actions).not.toContain('ban');
+    }
+  });
+
+  it('role badges: Owner and Moderator, nothing for a member', () => {
+    expect([
+      roleLabel('OWNER'),
+      roleLabel('MODERATOR'),
+      roleLabel('MEMBER'),
+      roleLabel(null),
+      roleLabel(undefined),
+    ]).toEqual(['Owner', 'Moderator', null, null, null]);
+  });
+
   it('members, non-members and direct rooms: nothing', () => {
     expect(memberActions('MEMBER', { self: false })).toEqual([]);
     expect(memberActions(null, { self: false })).toEqual([]);
     expect(memberActions(undefined, { self: false })).toEqual([]);
+    expect(memberActions('MEMBER', { self: false, role: 'MEMBER' })).toEqual([]);
     expect(memberActions('OWNER', { self: false }, true)).toEqual([]);
+    expect(memberActions('OWNER', { self: false, role: 'MEMBER' }, true)).toEqual([]);
   });
 
   it('room settings for owners and moderators; leaving for members of channels', () => {

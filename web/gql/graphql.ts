@@ -441,7 +441,7 @@ export type MembersPanelQuery = {
     memberCount: number;
     viewerRole: RoomRole | null;
     members: {
-      edges: Array<{ node: { id: string; name: string } }>;
+      edges: Array<{ role: RoomRole | null; node: { id: string; name: string } }>;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
   } | null;
@@ -2858,6 +2858,7 @@ export const MembersPanelDocument = {
                         selectionSet: {
                           kind: 'SelectionSet',
                           selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'role' } },
                             {
                               kind: 'Field',
                               name: { kind: 'Name', value: 'node' },

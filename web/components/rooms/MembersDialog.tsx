@@ -8,6 +8,7 @@ import {
   type MemberAction,
   type RoomRole,
   memberActions,
+  roleLabel,
   roleWithArticle,
 } from '@/lib/chat/moderation';
 import type { User } from '@/lib/chat/types';
@@ -17,7 +18,10 @@ import { Avatar } from '../chat/Avatar';
 import { ConfirmDialog, Dialog } from '../ui/Dialog';
 import { Menu } from '../ui/Menu';
 
-const ROLE_NAME: Record<RoomRole, string> = { OWNER: 'owner', MODERATOR: 'moderator', MEMBER: 'member' };
+/** A member of the list, with their role in the room (null when the API gives none). */
+interface Member extends User {
+  role: RoomRole | null;
+}
 
 interface Props {
   open: boolean;
@@ -39,19 +43,19 @@ interface Notice {
 }
 
 /**
- * The room's members by name, a page at a time, with who is online and which one is the
- * viewer. Owners and moderators get a menu per member with what their role may do to
- * others (memberActions); a ban asks first. Results and refusals show on the member's row.
+ * The room's members by name, a page at a time, with who is online, which one is the
+ * viewer and each one's role ("Owner", "Moderator"). Owners and moderators get a menu per
+ * member with what their role may do to that member (memberActions); a ban asks first. Results and refusals show on the member's row.
  */
 export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewerRole, direct, online }: Props) {
   const client = useClient();
-  const [members, setMembers] = useState<User[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
   const [next, setNext] = useState<{ hasMore: boolean; after: string | null }>({ hasMore: false, after: null });
   const [count, setCount] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string>();
   const [notice, setNotice] = useState<Notice | null>(null);
-  const [banning, setBanning] = useState<User | null>(null);
+  const [banning, setBanning] = useState<Member | null>(null);
   const [banState, setBanState] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const onlineIds = new Set(online.map((u) => u.id));
 
@@ -65,7 +69,7 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
       setLoading(false);
       const room = result.data?.room;
       if (!room) return setLoadError(errorMessage(result.error));
-      const page = room.members.edges.map((e) => e.node);
+      const page = room.members.edges.map((e): Member => ({ ...e.node, role: e.role ?? null }));
       setMembers((list) =>
         after === null ? page : [...list, ...page.filter((u) => !list.some((m) => m.id === u.id))],
       );
@@ -81,14 +85,15 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
     void load(null);
   }, [open, load]);
 
-  const setRole = async (member: User, role: RoomRole) => {
+  const setRole = async (member: Member, role: RoomRole) => {
     setNotice(null);
     const result = await client.mutation(SetRoleMutation, { roomId, userName: member.name, role }).toPromise();
-    if (result.data) setNotice({ userId: member.id, text: `${member.name} is now ${roleWithArticle(role)}.` });
-    else setNotice({ userId: member.id, text: errorMessage(result.error), error: true });
+    if (!result.data) return setNotice({ userId: member.id, text: errorMessage(result.error), error: true });
+    setMembers((list) => list.map((m) => (m.id === member.id ? { ...m, role } : m)));
+    setNotice({ userId: member.id, text: `${member.name} is now ${roleWithArticle(role)}.` });
   };
 
-  const remove = async (member: User, ban: boolean): Promise<string | undefined> => {
+  const remove = async (member: Member, ban: boolean): Promise<string | undefined> => {
     setNotice(null);
     const result = await client.mutation(RemoveMemberMutation, { roomId, userName: member.name, ban }).toPromise();
     if (!result.data) return errorMessage(result.error);
@@ -98,7 +103,7 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
     return undefined;
   };
 
-  const run = (member: User, action: MemberAction) => {
+  const run = (member: Member, action: MemberAction) => {
     const role = ACTION_ROLE[action];
     if (role) return void setRole(member, role);
     if (action === 'ban') {
@@ -130,7 +135,7 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
         <ul className="members-list" aria-label="Members">
           {members.map((member) => {
             const self = member.id === viewer.id;
-            const items = memberActions(viewerRole, { self }, direct).map((action) => ({
+            const items = memberActions(viewerRole, { self, role: member.role }, direct).map((action) => ({
               key: action,
               label: ACTION_LABEL[action],
               danger: action === 'remove' || action === 'ban',
@@ -138,15 +143,22 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
             }));
             const isOnline = onlineIds.has(member.id) || self;
             const rowNotice = notice && notice.userId === member.id ? notice : null;
+            const badge = direct ? null : roleLabel(member.role);
             return (
               <li key={member.id} className="member-row" data-member={member.name}>
                 <Avatar user={member} size="sm" />
                 <span className="presence-dot" data-online={isOnline || undefined} aria-hidden="true" />
                 <span className="member-name">
                   {member.name}
-                  {self && <span className="muted"> (you{viewerRole ? `, ${ROLE_NAME[viewerRole]}` : ''})</span>}
+                  {self && <span className="muted"> (you)</span>}
                   <span className="visually-hidden">{isOnline ? ', online' : ', offline'}</span>
                 </span>
+                {badge && (
+                  <span className="role-badge" data-role={member.role}>
+                    <span className="visually-hidden">, </span>
+                    {badge}
+                  </span>
+                )}
                 <Menu label={`Actions for ${member.name}`} items={items} className="member-menu">
                   <span aria-hidden="true">⋯</span>
                 </Menu>

@@ -23,9 +23,9 @@ export const ACTION_LABEL: Record<MemberAction, string> = {
 /**
  * What the viewer may do to another member, by the API's rules (server/rules.ts, the
  * README's table): owners give any role and remove or ban anyone but an owner;
- * moderators remove or ban members only; members nothing. `targetRole` is undefined when
- * the member's role is not known (the API does not list members' roles): then everything
- * the viewer's role could do is offered, and the API refuses what does not apply.
+ * moderators remove or ban members only; members nothing. `target.role` comes from
+ * `Room.members`' edges; when it is null or undefined (not known) everything the viewer's role
+ * could do is offered, and the API refuses what does not apply.
  * Nothing is offered on oneself, and nothing in a direct room (no roles there).
  */
 export function memberActions(
@@ -35,9 +35,9 @@ export function memberActions(
 ): MemberAction[] {
   if (direct || target.self || !viewerRole || viewerRole === 'MEMBER') return [];
   const role = target.role;
-  if (viewerRole === 'MODERATOR') return role === undefined || role === 'MEMBER' ? ['remove', 'ban'] : [];
+  if (viewerRole === 'MODERATOR') return role == null || role === 'MEMBER' ? ['remove', 'ban'] : [];
   const roles: MemberAction[] = (['makeOwner', 'makeModerator', 'makeMember'] as const).filter(
-    (action) => role === undefined || ACTION_ROLE[action] !== role,
+    (action) => role == null || ACTION_ROLE[action] !== role,
   );
   return role === 'OWNER' ? roles : [...roles, 'remove', 'ban'];
 }
@@ -61,6 +61,11 @@ export function slowModeLabel(seconds: number): string {
   if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
+}
+
+/** The badge beside a member's name in the members panel: "Owner", "Moderator", or none for a member. */
+export function roleLabel(role: RoomRole | null | undefined): string | null {
+  return role === 'OWNER' ? 'Owner' : role === 'MODERATOR' ? 'Moderator' : null;
 }
 
 /** "a moderator", "an owner", "a member". */

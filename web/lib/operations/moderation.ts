@@ -9,6 +9,7 @@ export const MembersPanelQuery = graphql(`
       viewerRole
       members(first: 50, after: $after) {
         edges {
+          role
           node {
             id
             name
