@@ -1,7 +1,7 @@
-import type { Message, MessagePage, User } from '../../web/lib/chat/types';
+import type { Message, MessagePage } from '../../web/lib/chat/types';
 
-export const alice: User = { id: '1', name: 'alice' };
-export const bob: User = { id: '2', name: 'bob' };
+export const alice = { id: '1', name: 'alice', isBot: false } satisfies Message['author'];
+export const bob = { id: '2', name: 'bob', isBot: false } satisfies Message['author'];
 
 /** A message of `seq` in its plain state; `change` overrides any field. */
 export function message(seq: number, change: Partial<Message> = {}): Message {

@@ -208,3 +208,14 @@ describe('timeline lines cut message groups', () => {
     expect(groupMessages(messages, [], alice, null, new Set(['m1'])).map((g) => g.items.length)).toEqual([1, 1, 1]);
   });
 });
+
+describe('bot authors', () => {
+  it("a webhook bot's run keeps isBot for the header's badge; people's runs say false", () => {
+    const bot = { id: 'u-bot', name: 'deploys', isBot: true };
+    const groups = groupMessages([message(1), message(2, { author: bot }), message(3, { author: bot })], [], alice);
+    expect(groups.map((g) => [g.author.name, g.author.isBot, g.items.length])).toEqual([
+      ['alice', false, 1],
+      ['deploys', true, 2],
+    ]);
+  });
+});

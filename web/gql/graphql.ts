@@ -110,7 +110,7 @@ export type ChatMessageFragment = {
   editedAt: string | null;
   deletedAt: string | null;
   deletedBy: { id: string; name: string } | null;
-  author: { id: string; name: string };
+  author: { id: string; name: string; isBot: boolean };
   replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
   reactions: Array<{
     emoji: string;
@@ -163,7 +163,7 @@ export type MessagePageQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string };
+          author: { id: string; name: string; isBot: boolean };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -204,7 +204,7 @@ export type MessagesAroundQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string };
+          author: { id: string; name: string; isBot: boolean };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -244,7 +244,7 @@ export type NewerMessagesQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string };
+          author: { id: string; name: string; isBot: boolean };
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -289,7 +289,7 @@ export type EditMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string };
+    author: { id: string; name: string; isBot: boolean };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -315,7 +315,7 @@ export type DeleteMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string };
+    author: { id: string; name: string; isBot: boolean };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -342,7 +342,7 @@ export type AddReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string };
+    author: { id: string; name: string; isBot: boolean };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -369,7 +369,7 @@ export type RemoveReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string };
+    author: { id: string; name: string; isBot: boolean };
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -399,7 +399,7 @@ export type RoomEventsSubscription = {
       editedAt: string | null;
       deletedAt: string | null;
       deletedBy: { id: string; name: string } | null;
-      author: { id: string; name: string };
+      author: { id: string; name: string; isBot: boolean };
       replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
       reactions: Array<{
         emoji: string;
@@ -668,6 +668,7 @@ export const ChatMessageFragmentDoc = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -1369,6 +1370,7 @@ export const MessagePageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -1568,6 +1570,7 @@ export const MessagesAroundDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -1766,6 +1769,7 @@ export const NewerMessagesDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -1983,6 +1987,7 @@ export const EditMessageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -2123,6 +2128,7 @@ export const DeleteMessageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -2273,6 +2279,7 @@ export const AddReactionDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -2423,6 +2430,7 @@ export const RemoveReactionDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },
@@ -2619,6 +2627,7 @@ export const RoomEventsDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
             },
           },

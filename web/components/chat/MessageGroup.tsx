@@ -19,6 +19,15 @@ export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: 
       <div className="group-body">
         <p className="group-header">
           <span className="author">{own ? 'You' : group.author.name}</span>
+          {!own && group.author.isBot && (
+            // The space keeps "deploy bot" two words for screen readers; the flex gap ignores it.
+            <>
+              {' '}
+              <span className="bot-badge" data-testid="bot-badge">
+                bot
+              </span>
+            </>
+          )}
           <RelativeTime iso={group.createdAt} />
         </p>
         <ul className="group-messages">

@@ -11,7 +11,8 @@ export type ChatItem =
 
 export interface ChatGroup {
   key: string;
-  author: User;
+  /** `isBot` for a webhook's bot (the header's "bot" badge); the viewer's pending messages have none. */
+  author: User & { isBot?: boolean };
   /** When the group's first message was posted. */
   createdAt: string;
   /** The group starts at the first unread message: the "New" divider goes above it. */

@@ -14,6 +14,7 @@ export const ChatUserFragment = graphql(`
  * Users inside it are written out rather than spread from ChatUser (the same two fields):
  * the API's cost limit prices a spread repeated across a 50-message page at half again
  * the whole page. Three reacting users are enough for "alice, bob, carol and 4 others".
+ * Only the author says whether they are a bot (a webhook's), for the "bot" badge.
  */
 export const ChatMessageFragment = graphql(`
   fragment ChatMessage on Message {
@@ -31,6 +32,7 @@ export const ChatMessageFragment = graphql(`
     author {
       id
       name
+      isBot
     }
     replyTo {
       id
