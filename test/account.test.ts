@@ -160,31 +160,21 @@ describe('account', () => {
     await gqlOk(server.url, 'mutation { signOutOthers }', {}, { token: bob.token });
     expect(await me(token)).toMatchObject({ name: bob.user.name });
 
-    const REVOKE = 'mutation($id: ID!) { revokeAccessToken(id: $id) }';
-    expect(
+    const revoke = async () =>
       (
         await gqlOk<{ revokeAccessToken: boolean }>(
           server.url,
-          REVOKE,
+          'mutation($id: ID!) { revokeAccessToken(id: $id) }',
           { id: created.accessToken.id },
           { token: bob.token },
         )
-      ).revokeAccessToken,
-    ).toBe(true);
+      ).revokeAccessToken;
+    expect(await revoke()).toBe(true);
     expect(await me(token)).toBeNull();
     expect((await socket.closed).code).toBe(4403);
     // Its SSE stream ends too.
     await sse.waitForEnd(2_000);
-    expect(
-      (
-        await gqlOk<{ revokeAccessToken: boolean }>(
-          server.url,
-          REVOKE,
-          { id: created.accessToken.id },
-          { token: bob.token },
-        )
-      ).revokeAccessToken,
-    ).toBe(false);
+    expect(await revoke()).toBe(false);
     sse.close();
 
     for (const n of ['', '   ', 'x'.repeat(65)])
