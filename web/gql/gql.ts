@@ -22,6 +22,10 @@ type Documents = {
   '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignInDocument;
   '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': typeof types.ViewerDocument;
+  '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n': typeof types.WebhookRowFragmentDoc;
+  '\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n': typeof types.RoomWebhooksDocument;
+  '\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n': typeof types.CreateWebhookDocument;
+  '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n': typeof types.DeleteWebhookDocument;
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
   '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
@@ -69,6 +73,13 @@ const documents: Documents = {
     types.SignInDocument,
   '\n  mutation SignOut {\n    signOut\n  }\n': types.SignOutDocument,
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': types.ViewerDocument,
+  '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n':
+    types.WebhookRowFragmentDoc,
+  '\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n':
+    types.RoomWebhooksDocument,
+  '\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n':
+    types.CreateWebhookDocument,
+  '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n': types.DeleteWebhookDocument,
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n':
     types.SetTypingDocument,
   '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
@@ -197,6 +208,30 @@ export function graphql(
 export function graphql(
   source: '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n',
 ): (typeof documents)['\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n',
+): (typeof documents)['\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

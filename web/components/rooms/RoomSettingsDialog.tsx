@@ -6,6 +6,7 @@ import { SLOW_MODE_CHOICES, slowModeLabel } from '@/lib/chat/moderation';
 import { type FieldErrors, fieldErrors } from '@/lib/errors';
 import { UpdateRoomMutation } from '@/lib/operations/moderation';
 import { Dialog } from '../ui/Dialog';
+import { WebhooksSection } from './WebhooksSection';
 
 type Field = 'name' | 'topic' | 'slowModeSeconds';
 const FIELDS: readonly Field[] = ['name', 'topic', 'slowModeSeconds'];
@@ -17,12 +18,16 @@ interface Props {
   room: { id: string; name: string; topic?: string | null; slowModeSeconds: number };
 }
 
-/** Owners and moderators: the room's name, topic and slow mode. Only what changed is sent. */
+/**
+ * Owners and moderators: the room's name, topic and slow mode (only what changed is
+ * sent), and its incoming webhooks.
+ */
 export function RoomSettingsDialog({ open, onClose, room }: Props) {
   return (
-    <Dialog open={open} onClose={onClose} title="Room settings">
+    <Dialog open={open} onClose={onClose} title="Room settings" className="settings-dialog">
       {/* A fresh form each time it opens, with the room as it is now. */}
       {open && <SettingsForm room={room} onDone={onClose} />}
+      {open && <WebhooksSection roomId={room.id} />}
     </Dialog>
   );
 }

@@ -40,7 +40,9 @@ export function Dialog({ open, onClose, title, children, role, className }: Prop
       role={role === 'alertdialog' ? 'alertdialog' : undefined}
       aria-labelledby={`${id}-title`}
       aria-modal="true"
-      onClose={() => {
+      onClose={(event) => {
+        // React passes a nested dialog's close (a confirmation inside this one) up here too.
+        if (event.target !== event.currentTarget) return;
         onClose();
         const target = returnTo.current;
         if (target?.isConnected) target.focus();
