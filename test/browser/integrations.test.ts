@@ -87,4 +87,65 @@ describe('integrations in the web UI: webhooks and access tokens', () => {
     });
     expect(after.status).toBe(404);
   });
+  it('a token created on /account works as Authorization: Bearer against /graphql, until it is revoked', async () => {
+    const asBearer = async (token: string) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { name } }' }),
+      });
+      return { status: response.status, body: (await response.json()) as { data?: { me: { name: string } | null } } };
+    };
+
+    await owner.page.goto(`${server.url}/account`);
+    const section = owner.page.getByRole('region', { name: 'Access tokens' });
+    await section.getByText('No access tokens.').waitFor();
+    await section.getByLabel("New token's name").fill('deploy script');
+    await section.getByRole('button', { name: 'Create token' }).click();
+
+    const shown = section.getByTestId('new-token');
+    await shown.waitFor();
+    expect(await shown.textContent()).toContain('Copy it now: it will not be shown again');
+    const token = await shown.locator('input').inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    const row = section.locator('[data-token="deploy script"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('last used never');
+    // Its value is nowhere in the list, nor in the address.
+    expect(await section.getByTestId('access-tokens').textContent()).not.toContain(token);
+    expect(owner.page.url()).not.toContain(token);
+
+    const used = await asBearer(token);
+    expect(used.status).toBe(200);
+    expect(used.body.data?.me?.name).toBe(owner.name);
+
+    // A reload shows the token's use and no longer its value.
+    await owner.page.reload();
+    await row.filter({ hasText: 'last used just now' }).waitFor();
+    expect(await section.getByTestId('new-token').count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Revoke token deploy script' }).click();
+    await owner.page.getByRole('status').filter({ hasText: 'That token was revoked' }).waitFor();
+    expect(await row.count()).toBe(0);
+    const refused = await asBearer(token);
+    expect(refused.status).toBe(200);
+    expect(refused.body.data?.me).toBeNull();
+
+    // Without JavaScript: the same forms, the value shown once on the page the POST answers.
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    await noJs.addCookies(await owner.context.cookies());
+    const page = await noJs.newPage();
+    await page.goto(`${server.url}/account`);
+    const plain = page.getByRole('region', { name: 'Access tokens' });
+    await plain.getByLabel("New token's name").fill('cron');
+    await plain.getByRole('button', { name: 'Create token' }).click();
+    const value = await plain.getByTestId('new-token').locator('input').inputValue();
+    expect(await plain.getByTestId('new-token').getByRole('button', { name: 'Copy' }).count()).toBe(0);
+    await plain.locator('[data-token="cron"]').waitFor();
+    expect((await asBearer(value)).body.data?.me?.name).toBe(owner.name);
+    await plain.getByRole('button', { name: 'Revoke token cron' }).click();
+    await page.getByRole('status').filter({ hasText: 'That token was revoked' }).waitFor();
+    expect((await asBearer(value)).body.data?.me).toBeNull();
+    await noJs.close();
+  });
 });

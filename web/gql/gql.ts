@@ -14,10 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-  '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n': typeof types.AccountDocument;
+  '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n': typeof types.AccountDocument;
   '\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n': typeof types.ChangePasswordDocument;
   '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n': typeof types.RevokeSessionDocument;
   '\n  mutation SignOutOthers {\n    signOutOthers\n  }\n': typeof types.SignOutOthersDocument;
+  '\n  mutation CreateAccessToken($name: String!) {\n    createAccessToken(name: $name) {\n      token\n      accessToken {\n        id\n        name\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n': typeof types.CreateAccessTokenDocument;
+  '\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id)\n  }\n': typeof types.RevokeAccessTokenDocument;
   '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignUpDocument;
   '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignInDocument;
   '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
@@ -61,12 +63,15 @@ type Documents = {
   '\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n': typeof types.SearchDocument;
 };
 const documents: Documents = {
-  '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n':
+  '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n':
     types.AccountDocument,
   '\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n':
     types.ChangePasswordDocument,
   '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n': types.RevokeSessionDocument,
   '\n  mutation SignOutOthers {\n    signOutOthers\n  }\n': types.SignOutOthersDocument,
+  '\n  mutation CreateAccessToken($name: String!) {\n    createAccessToken(name: $name) {\n      token\n      accessToken {\n        id\n        name\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n':
+    types.CreateAccessTokenDocument,
+  '\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id)\n  }\n': types.RevokeAccessTokenDocument,
   '\n  mutation SignUp($name: String!, $password: String!) {\n    signUp(name: $name, password: $password) {\n      token\n    }\n  }\n':
     types.SignUpDocument,
   '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n':
@@ -164,8 +169,8 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n',
-): (typeof documents)['\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n  }\n'];
+  source: '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n',
+): (typeof documents)['\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -184,6 +189,18 @@ export function graphql(
 export function graphql(
   source: '\n  mutation SignOutOthers {\n    signOutOthers\n  }\n',
 ): (typeof documents)['\n  mutation SignOutOthers {\n    signOutOthers\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateAccessToken($name: String!) {\n    createAccessToken(name: $name) {\n      token\n      accessToken {\n        id\n        name\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreateAccessToken($name: String!) {\n    createAccessToken(name: $name) {\n      token\n      accessToken {\n        id\n        name\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation RevokeAccessToken($id: ID!) {\n    revokeAccessToken(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -39,6 +39,7 @@ export type AccountQueryVariables = Exact<{ [key: string]: never }>;
 export type AccountQuery = {
   me: { id: string; name: string } | null;
   sessions: Array<{ id: string; device: string; createdAt: string; lastUsedAt: string; current: boolean }>;
+  accessTokens: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
 };
 
 export type ChangePasswordMutationVariables = Exact<{
@@ -57,6 +58,23 @@ export type RevokeSessionMutation = { revokeSession: boolean };
 export type SignOutOthersMutationVariables = Exact<{ [key: string]: never }>;
 
 export type SignOutOthersMutation = { signOutOthers: number };
+
+export type CreateAccessTokenMutationVariables = Exact<{
+  name: string;
+}>;
+
+export type CreateAccessTokenMutation = {
+  createAccessToken: {
+    token: string;
+    accessToken: { id: string; name: string; createdAt: string; lastUsedAt: string | null };
+  };
+};
+
+export type RevokeAccessTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RevokeAccessTokenMutation = { revokeAccessToken: boolean };
 
 export type SignUpMutationVariables = Exact<{
   name: string;
@@ -856,6 +874,19 @@ export const AccountDocument = {
               ],
             },
           },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'accessTokens' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -951,6 +982,91 @@ export const SignOutOthersDocument = {
     },
   ],
 } as unknown as DocumentNode<SignOutOthersMutation, SignOutOthersMutationVariables>;
+export const CreateAccessTokenDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateAccessToken' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'name' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createAccessToken' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'name' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'name' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'token' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'accessToken' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateAccessTokenMutation, CreateAccessTokenMutationVariables>;
+export const RevokeAccessTokenDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RevokeAccessToken' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'revokeAccessToken' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RevokeAccessTokenMutation, RevokeAccessTokenMutationVariables>;
 export const SignUpDocument = {
   kind: 'Document',
   definitions: [

@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ChangePasswordForm } from '@/components/account/ChangePasswordForm';
+import { CreateTokenForm } from '@/components/account/CreateTokenForm';
 import { deviceLabel } from '@/lib/account/device';
-import { revokeSession, signOutOthers } from '@/lib/actions/account';
+import { revokeAccessToken, revokeSession, signOutOthers } from '@/lib/actions/account';
 import { exactTimeUtc, relativeTime } from '@/lib/chat/time';
 import { errorCode, errorMessage } from '@/lib/errors';
+import { lastUsedText } from '@/lib/integrations/labels';
 import { AccountQuery } from '@/lib/operations/account';
 import { requestClient } from '@/lib/server/api';
 import { sessionToken } from '@/lib/server/session';
@@ -19,6 +21,7 @@ interface Props {
 /** What the last action did, from the address it redirected to (fixed texts only). */
 function noticeText(notice: string | undefined, count: string | undefined): { text: string; error?: boolean } | null {
   if (notice === 'revoked') return { text: 'That device was signed out.' };
+  if (notice === 'token-revoked') return { text: 'That token was revoked: it no longer works.' };
   if (notice === 'failed') return { text: 'That did not work. Reload the page and try again.', error: true };
   if (notice === 'others') {
     const n = Number.parseInt(count ?? '', 10);
@@ -31,9 +34,10 @@ function noticeText(notice: string | undefined, count: string | undefined): { te
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /**
- * The account: change the password, and see where one is signed in (device, last use,
- * "this device"), signing out any other or all of them. Server-rendered, and every form
- * is a server action, so all of it works without JavaScript.
+ * The account: change the password, see where one is signed in (device, last use,
+ * "this device"), signing out any other or all of them, and personal access tokens for
+ * scripts (created, shown once, revoked). Server-rendered, and every form is a server
+ * action, so all of it works without JavaScript.
  */
 export default async function AccountPage({ searchParams }: Props) {
   if (!(await sessionToken())) redirect('/signin');
@@ -43,6 +47,7 @@ export default async function AccountPage({ searchParams }: Props) {
   if (errorCode(result.error) === 'UNAUTHENTICATED' || (result.data && !result.data.me)) redirect('/signin');
   const me = result.data?.me;
   const sessions = result.data?.sessions ?? [];
+  const tokens = result.data?.accessTokens ?? [];
   const notice = noticeText(one(params.notice), one(params.count));
   const now = Date.now();
   const others = sessions.filter((s) => !s.current);
@@ -109,6 +114,50 @@ export default async function AccountPage({ searchParams }: Props) {
             </button>
           </form>
         )}
+      </section>
+      <section aria-labelledby="tokens-title">
+        <h2 id="tokens-title">Access tokens</h2>
+        <p className="field-hint">
+          For scripts and bots: send one as <code>Authorization: Bearer</code>. A token works until you revoke it.
+        </p>
+        {tokens.length === 0 ? (
+          <p className="muted">No access tokens.</p>
+        ) : (
+          <ul className="tokens-list" data-testid="access-tokens">
+            {tokens.map((token) => (
+              <li key={token.id} className="token-row" data-token={token.name}>
+                <div>
+                  <div className="token-name">{token.name}</div>
+                  <div className="session-meta">
+                    Created{' '}
+                    <time dateTime={token.createdAt} title={exactTimeUtc(token.createdAt)}>
+                      {relativeTime(token.createdAt, now)}
+                    </time>{' '}
+                    · last used{' '}
+                    {token.lastUsedAt ? (
+                      <time dateTime={token.lastUsedAt} title={exactTimeUtc(token.lastUsedAt)}>
+                        {lastUsedText(token.lastUsedAt, now)}
+                      </time>
+                    ) : (
+                      lastUsedText(null, now)
+                    )}
+                  </div>
+                </div>
+                <form action={revokeAccessToken}>
+                  <input type="hidden" name="id" value={token.id} />
+                  <button
+                    type="submit"
+                    className="button button-small button-quiet"
+                    aria-label={`Revoke token ${token.name}`}
+                  >
+                    Revoke
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+        <CreateTokenForm />
       </section>
     </main>
   );

@@ -26,3 +26,14 @@ export interface PasswordFormState {
 }
 
 export const initialPasswordState: PasswordFormState = { errors: {} };
+
+/** What the new-access-token form shows after an attempt. */
+export interface TokenFormState {
+  errors: FieldErrors<'tokenName'>;
+  /** The name tried, kept in the field after a refusal. */
+  name: string;
+  /** Created: its value, shown this once, and its name. */
+  created?: { token: string; name: string };
+}
+
+export const initialTokenState: TokenFormState = { errors: {}, name: '' };

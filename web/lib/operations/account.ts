@@ -1,6 +1,6 @@
 import { graphql } from '@/gql';
 
-/** The account page: who is signed in and where. */
+/** The account page: who is signed in and where, and the personal access tokens (never their values). */
 export const AccountQuery = graphql(`
   query Account {
     me {
@@ -13,6 +13,12 @@ export const AccountQuery = graphql(`
       createdAt
       lastUsedAt
       current
+    }
+    accessTokens {
+      id
+      name
+      createdAt
+      lastUsedAt
     }
   }
 `);
@@ -32,5 +38,26 @@ export const RevokeSessionMutation = graphql(`
 export const SignOutOthersMutation = graphql(`
   mutation SignOutOthers {
     signOutOthers
+  }
+`);
+
+/** A new personal access token: `token` is its value, given only in this answer. */
+export const CreateAccessTokenMutation = graphql(`
+  mutation CreateAccessToken($name: String!) {
+    createAccessToken(name: $name) {
+      token
+      accessToken {
+        id
+        name
+        createdAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const RevokeAccessTokenMutation = graphql(`
+  mutation RevokeAccessToken($id: ID!) {
+    revokeAccessToken(id: $id)
   }
 `);
