@@ -8,7 +8,7 @@ import { Sessions } from './auth/sessions.js';
 import { handleWebhook } from './integrations/http.js';
 import { RoomAccess } from './rooms/access.js';
 import type { Config } from './config.js';
-import { createParleyYoga } from './graphql/yoga.js';
+import { GRAPHQL_SSE_ENDPOINT, createParleyYoga } from './graphql/yoga.js';
 import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
 import { InternalCalls } from './http/internal.js';
@@ -127,7 +127,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   const web = config.web ? await loadWeb(config) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    if (path === '/graphql') return yoga(req, res, { req, res });
+    if (path === '/graphql' || path === GRAPHQL_SSE_ENDPOINT) return yoga(req, res, { req, res });
     if (path.startsWith('/hooks/')) return handleWebhook(services, req, res, path);
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);

@@ -12,6 +12,7 @@ import {
 } from '../limits.js';
 import type { Services } from '../services.js';
 import { useBodyLimit } from './body-limit.js';
+import { useGraphQLSSE } from './graphql-sse.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { type GraphQLContext, createContext } from './context.js';
 import { useMaxFields } from './max-fields.js';
@@ -23,6 +24,9 @@ export interface ServerContext {
 }
 
 export type ParleyYoga = YogaServerInstance<ServerContext, GraphQLContext>;
+
+/** Where the GraphQL over SSE protocol is served in both its modes (graphql-sse's client). */
+export const GRAPHQL_SSE_ENDPOINT = '/graphql/stream';
 
 const GRAPHIQL_QUERY = /* GraphQL */ `
   # Parley's GraphQL API
@@ -200,6 +204,10 @@ export function createParleyYoga(services: Services): ParleyYoga {
       ...armor.protect().plugins,
       useMaxFields(QUERY_MAX_FIELDS),
       ...useCompiledQueries(),
+      // The GraphQL over SSE protocol in both its modes (distinct connections, and a single
+      // connection with PUT reservations), as the graphql-sse client speaks it. /graphql
+      // also answers SSE in distinct-connections mode, as Yoga does by itself.
+      useGraphQLSSE(GRAPHQL_SSE_ENDPOINT),
     ],
   });
 }
