@@ -81,17 +81,22 @@ export function Sidebar({ viewer, rooms, activeRoomId, open, onClose }: Props) {
       <NotificationsButton />
       <div className="account">
         <Avatar user={viewer} />
-        <span className="account-name" data-testid="viewer-name">
-          {viewer.name}
-        </span>
-        <a href="/account" className="account-link">
-          Account
-        </a>
-        <form action={signOut}>
-          <button type="submit" className="quiet-button">
-            Sign out
-          </button>
-        </form>
+        {/* The name on its own line, the actions under it: a long name is not cut to "ma…". */}
+        <div className="account-main">
+          <span className="account-name" data-testid="viewer-name">
+            {viewer.name}
+          </span>
+          <div className="account-actions">
+            <a href="/account" className="account-link">
+              Account
+            </a>
+            <form action={signOut}>
+              <button type="submit" className="quiet-button">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
       </div>
     </aside>
   );
