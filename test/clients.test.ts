@@ -1,8 +1,13 @@
+import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql, split } from '@apollo/client/core';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { createClient as createWsClient } from 'graphql-ws';
 import { createClient } from 'graphql-sse';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, createRoom, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
-import { waitOnline } from './helpers/wait.js';
+import { waitOnline, waitUntil } from './helpers/wait.js';
 
 const ON_MESSAGE = 'subscription($r: ID!) { messageAdded(roomId: $r) { text author { name } } }';
 const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, text: $t) { id } }';
@@ -81,6 +86,54 @@ describe('the graphql-sse client', () => {
       expect(JSON.stringify(failure)).toContain('UNAUTHENTICATED');
     } finally {
       client.dispose();
+    }
+  });
+});
+
+/** Apollo Client, as its docs set it up: HTTP for queries and mutations, graphql-ws for subscriptions. */
+describe('Apollo Client', () => {
+  let server: TestServer;
+  let alice: Session;
+
+  beforeAll(async () => {
+    server = await startServer();
+    alice = await signUp(server.url);
+  });
+  afterAll(() => server.stop());
+
+  it('queries, mutates and subscribes', async () => {
+    const wsClient = createWsClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authToken: alice.token },
+      retryAttempts: 0,
+    });
+    const client = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: split(
+        ({ query }) => {
+          const definition = getMainDefinition(query);
+          return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+        },
+        new GraphQLWsLink(wsClient),
+        new HttpLink({ uri: `${server.url}/graphql`, headers: { authorization: `Bearer ${alice.token}` } }),
+      ),
+    });
+    try {
+      const me = await client.query<{ me: { name: string } }>({ query: apolloGql('query { me { id name } }') });
+      expect(me.data.me.name).toBe(alice.user.name);
+
+      const received: string[] = [];
+      const subscription = client
+        .subscribe<Added>({ query: apolloGql(ON_MESSAGE), variables: { r: 'general' } })
+        .subscribe({ next: ({ data }) => data && received.push(data.messageAdded.text) });
+      await waitOnline(server.url, alice.token, 'general', alice.user.name);
+      await client.mutate({ mutation: apolloGql(SEND), variables: { r: 'general', t: 'hello from Apollo' } });
+      await waitUntil(() => received.includes('hello from Apollo'), { what: 'the message over Apollo' });
+      subscription.unsubscribe();
+    } finally {
+      client.stop();
+      await wsClient.dispose();
     }
   });
 });
