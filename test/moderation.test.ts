@@ -208,8 +208,12 @@ describe('moderation', () => {
 
     const removedAt = Date.now();
     await gqlOk(server.url, REMOVE, { r: roomId, u: member.user.name }, { token: mod.token });
-    // Each subscription gets a last error and ends.
-    expect(errorsOf(await events.waitForError(1_000))[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Each subscription gets a last error saying why, and ends.
+    expect(errorsOf(await events.waitForError(1_000))[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'REMOVED',
+      by: mod.user.name,
+    });
     await events.waitForEnd(1_000);
     await typing.waitForEnd(1_000);
     await sse.waitForEnd(1_000);
@@ -235,7 +239,11 @@ describe('moderation', () => {
 
   it('keeps a banned user out of a public room: no joining, invitation, sending or reading', async () => {
     const roomId = await moderatedRoom();
+    const watching = (await connect(server.wsUrl, member.token)).subscribe<Events>(ROOM_EVENTS, { roomId });
+    await waitOnline(server.url, member.token, roomId, member.user.name);
     await gqlOk(server.url, REMOVE, { r: roomId, u: member.user.name, ban: true }, { token: mod.token });
+    // Told why: a ban, not a mere removal.
+    expect(errorsOf(await watching.waitForError(1_000))[0]?.extensions).toMatchObject({ reason: 'BANNED' });
     // Someone who was never in it can be banned too.
     await gqlOk(server.url, REMOVE, { r: roomId, u: other.user.name, ban: true }, { token: owner.token });
     for (const banned of [member, other]) {
@@ -259,9 +267,12 @@ describe('moderation', () => {
 
   it('lets members leave, but not a direct room', async () => {
     const roomId = await moderatedRoom(true);
+    const watching = (await connect(server.wsUrl, member.token)).subscribe<Events>(ROOM_EVENTS, { roomId });
+    await waitOnline(server.url, member.token, roomId, member.user.name);
     expect(
       (await gqlOk<{ leaveRoom: boolean }>(server.url, LEAVE, { r: roomId }, { token: member.token })).leaveRoom,
     ).toBe(true);
+    expect(errorsOf(await watching.waitForError(1_000))[0]?.extensions).toMatchObject({ reason: 'LEFT' });
     expect((await gqlOk<{ room: unknown }>(server.url, ROOM, { r: roomId }, { token: member.token })).room).toBeNull();
     expect(codes(await run(member, LEAVE, { r: roomId }))).toEqual(['NOT_FOUND']);
     const open = await createRoom(server.url, owner.token);

@@ -23,7 +23,17 @@ export type ViewerSignal =
  * Access taken back or a room changed, for every node's caches and live subscriptions:
  * `userId`'s access to the room (null: the room's row, renamed or reconfigured).
  */
-export type AccessEvent = { readonly kind: 'revoked'; readonly roomId: string; readonly userId: string | null };
+export type AccessEvent = {
+  readonly kind: 'revoked';
+  readonly roomId: string;
+  readonly userId: string | null;
+  /** Why, for what the person is told: they left, were removed, or were banned. */
+  readonly reason?: AccessLossReason;
+  /** Who removed or banned them. */
+  readonly by?: string;
+};
+
+export type AccessLossReason = 'LEFT' | 'REMOVED' | 'BANNED';
 
 /** Cluster-wide notices about sessions. */
 export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: string };

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import type { Metrics } from '../metrics.js';
+import type { AccessLossReason } from '../pubsub/index.js';
 import type { Presence } from '../presence/tracker.js';
 import type { Store, UserRow } from '../store/index.js';
 import type { Feed } from './feeds.js';
@@ -55,10 +56,18 @@ const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
 /** How often a waiting replay looks at the socket again. */
 const REPLAY_POLL_MS = 10;
 
-/** What a subscriber whose access was taken back gets last. */
-const REVOKED_PAYLOAD = JSON.stringify({
-  errors: [{ message: 'You are no longer a member of this room.', extensions: { code: 'FORBIDDEN' } }],
-});
+/** What a subscriber whose access was taken back is told last, by why (`extensions.reason`). */
+const REVOKED_MESSAGES: Record<AccessLossReason, string> = {
+  LEFT: 'You left this room.',
+  REMOVED: 'You were removed from this room.',
+  BANNED: 'You were banned from this room.',
+};
+
+/** The last payload of a subscription whose access was taken back: why, and by whom. */
+const revokedPayload = (reason: AccessLossReason, by: string | undefined): string =>
+  JSON.stringify({
+    errors: [{ message: REVOKED_MESSAGES[reason], extensions: { code: 'FORBIDDEN', reason, ...(by && { by }) } }],
+  });
 
 /**
  * One live subscriber, and the iterator graphql-ws holds for it: it never yields (its
@@ -92,10 +101,10 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     this.registry.left(this.group, this);
   }
 
-  /** Access to the room was taken back: a last `next` with the error, then the end. */
-  revoke(): void {
+  /** Access to the room was taken back: a last `next` with the error, why and by whom, then the end. */
+  revoke(payload: string): void {
     if (this.closed) return;
-    if (isOpen(this.socket)) this.socket.send(frame(this.prefix, REVOKED_PAYLOAD));
+    if (isOpen(this.socket)) this.socket.send(frame(this.prefix, payload));
     this.end();
   }
 }
@@ -376,10 +385,11 @@ export class FanoutRegistry {
   }
 
   /** Ends `userId`'s subscriptions to the room on this node (their access was taken back). */
-  revoke(roomId: string, userId: string): void {
+  revoke(roomId: string, userId: string, reason: AccessLossReason, by?: string): void {
+    const payload = revokedPayload(reason, by);
     for (const group of [...this.groups.values()]) {
       if (group.roomId !== roomId) continue;
-      for (const sub of [...group.subscribers]) if (sub.viewer.id === userId) sub.revoke();
+      for (const sub of [...group.subscribers]) if (sub.viewer.id === userId) sub.revoke(payload);
     }
   }
 

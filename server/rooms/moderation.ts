@@ -89,8 +89,8 @@ export const moderationResolvers: Resolvers = {
         throw badInput('general needs its owner: make someone else its owner first.', 'id');
       const change = await ctx.services.store.removeMember(room.id, viewer.id, viewer.id, false);
       if (!change) return false;
+      await takeBack(ctx.services, ctx.log, room.id, viewer.id, 'LEFT');
       await announce(ctx.services, ctx.log, change);
-      await takeBack(ctx.services, ctx.log, room.id, viewer.id);
       return true;
     },
 
@@ -104,8 +104,9 @@ export const moderationResolvers: Resolvers = {
         throw forbidden('Only an owner may remove a moderator.');
       if (targetRole === undefined && !ban) throw badInput(`${target.name} is not in "${room.name}".`, 'userName');
       const change = await ctx.services.store.removeMember(room.id, target.id, viewer.id, ban ?? false);
+      // Told before the change is announced, so that every node says why first (a ban).
+      await takeBack(ctx.services, ctx.log, room.id, target.id, ban ? 'BANNED' : 'REMOVED', viewer.name);
       if (change) await announce(ctx.services, ctx.log, change);
-      await takeBack(ctx.services, ctx.log, room.id, target.id);
       return room;
     },
   },

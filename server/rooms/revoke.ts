@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ACCESS_TOPIC, type AccessEvent } from '../pubsub/index.js';
+import { ACCESS_TOPIC, type AccessEvent, type AccessLossReason } from '../pubsub/index.js';
 import type { RoomChange } from '../store/index.js';
 import { tellViewer } from '../realtime/viewer-rooms.js';
 import type { Services } from '../services.js';
@@ -12,7 +12,7 @@ import type { Services } from '../services.js';
 export function applyAccessEvent(services: Services, event: AccessEvent): void {
   services.roomAccess.forget(event.roomId, event.userId);
   if (event.userId === null) return;
-  services.fanout.revoke(event.roomId, event.userId);
+  services.fanout.revoke(event.roomId, event.userId, event.reason ?? 'REMOVED', event.by);
   services.hub.revoke(event.roomId, event.userId);
 }
 
@@ -23,9 +23,17 @@ export function applyAccessEvent(services: Services, event: AccessEvent): void {
  * it once pub/sub is back, if it serves the room at all.
  */
 export function onRoomChange(services: Services, change: RoomChange): void {
-  if (change.kind === 'MEMBER_LEFT' && change.user)
-    applyAccessEvent(services, { kind: 'revoked', roomId: change.roomId, userId: change.user.id });
-  else if (change.kind === 'ROOM_UPDATED' && !change.user) services.roomAccess.forget(change.roomId, null);
+  if (change.kind === 'MEMBER_LEFT' && change.user) {
+    // A ban was told on ACCESS_TOPIC before this change was announced: this says left or removed.
+    const left = change.actor?.id === change.user.id;
+    applyAccessEvent(services, {
+      kind: 'revoked',
+      roomId: change.roomId,
+      userId: change.user.id,
+      reason: left ? 'LEFT' : 'REMOVED',
+      ...(!left && change.actor && { by: change.actor.name }),
+    });
+  } else if (change.kind === 'ROOM_UPDATED' && !change.user) services.roomAccess.forget(change.roomId, null);
 }
 
 /**
@@ -33,8 +41,15 @@ export function onRoomChange(services: Services, change: RoomChange): void {
  * room, which changed), at once on this one and through the pub/sub on the others; their
  * sidebars hear it too.
  */
-export async function takeBack(services: Services, log: Logger, roomId: string, userId: string | null): Promise<void> {
-  const event: AccessEvent = { kind: 'revoked', roomId, userId };
+export async function takeBack(
+  services: Services,
+  log: Logger,
+  roomId: string,
+  userId: string | null,
+  reason?: AccessLossReason,
+  by?: string,
+): Promise<void> {
+  const event: AccessEvent = { kind: 'revoked', roomId, userId, ...(reason && { reason }), ...(by && { by }) };
   applyAccessEvent(services, event);
   await services.pubsub.publish(ACCESS_TOPIC, event).catch((error: unknown) => {
     // The other nodes learn it from the room's MEMBER_LEFT once pub/sub is back, and

@@ -87,7 +87,8 @@ describe('moderation in the web UI', () => {
 
     const notice = member.page.getByTestId('access-lost');
     await notice.waitFor({ timeout: 2_000 });
-    expect(await notice.textContent()).toContain('You were removed from #Ops desk');
+    // The feed's last word says who did it.
+    expect(await notice.textContent()).toContain(`You were removed from #Ops desk by ${owner.name}`);
     expect(await notice.getByRole('link', { name: 'Go to #general' }).getAttribute('href')).toBe('/rooms/general');
     expect(await member.page.locator('#composer-text').isDisabled()).toBe(true);
     await expect.poll(() => roomLink(member.page, 'Channels', 'Ops desk').count(), { timeout: 2_000 }).toBe(0);
@@ -220,6 +221,9 @@ describe('moderation in the web UI', () => {
 
     // A public room: the banned member is told at once, and the room stays listed as not joined.
     await guest.page.getByTestId('access-lost').waitFor({ timeout: 2_000 });
+    expect(await guest.page.getByTestId('access-lost').textContent()).toContain(
+      `You were banned from #Tea room by ${owner.name}`,
+    );
     expect(await guest.page.locator('#composer-text').isDisabled()).toBe(true);
     await roomLink(guest.page, 'Public rooms', 'Tea room').waitFor({ timeout: 2_000 });
     await expect(api(guest, 'mutation { joinRoom(id: "tea-room") { id } }')).rejects.toThrow(/FORBIDDEN|banned/i);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type RoomSettings,
   type TimelineEvent,
+  accessLossFrom,
   accessLossText,
   canEditRoom,
   canLeave,
@@ -198,6 +199,19 @@ describe('timeline lines from room changes', () => {
     expect(accessLossText({ left: true }, '#books')).toBe('You left #books.');
     expect(accessLossText({ left: false }, '#books')).toBe('You were removed from #books.');
     expect(accessLossText({ left: false, by: 'maya' }, '#books')).toBe('You were removed from #books by maya.');
+    expect(accessLossText({ left: false, banned: true, by: 'maya' }, '#books')).toBe(
+      'You were banned from #books by maya.',
+    );
+  });
+
+  it("reads the loss from the feed's last error: why, and by whom", () => {
+    expect(accessLossFrom('LEFT', undefined)).toEqual({ left: true });
+    expect(accessLossFrom('REMOVED', 'maya')).toEqual({ left: false, banned: false, by: 'maya' });
+    expect(accessLossFrom('BANNED', 'maya')).toEqual({ left: false, banned: true, by: 'maya' });
+    expect(accessLossFrom('BANNED', undefined)).toEqual({ left: false, banned: true });
+    // A server that does not say leaves it to the other signals.
+    expect(accessLossFrom(undefined, undefined)).toEqual({});
+    expect(accessLossFrom('SOMETHING_NEW', 'maya')).toEqual({});
   });
 });
 

@@ -41,3 +41,9 @@ export function errorCode(error: CombinedError | undefined): string | undefined 
   const code = error?.graphQLErrors[0]?.extensions.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** A string `extensions` entry of the first GraphQL error (`reason`, `by`), if any. */
+export function errorExtension(error: CombinedError | undefined, key: string): string | undefined {
+  const value = error?.graphQLErrors[0]?.extensions[key];
+  return typeof value === 'string' ? value : undefined;
+}

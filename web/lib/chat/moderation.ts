@@ -167,12 +167,25 @@ export function tombstoneText(message: { author: Person; deletedBy?: Person | nu
 export interface AccessLoss {
   /** They left it themselves (here or in another tab). */
   left: boolean;
+  /** They were banned: they cannot come back. */
+  banned?: boolean;
   /** Who removed them, when known. */
   by?: string;
 }
 
-/** "You left #books" / "You were removed from #books by maya". */
+/**
+ * How the loss reads from the feed's last FORBIDDEN, whose `extensions.reason` says why
+ * (LEFT, REMOVED, BANNED) and `extensions.by` who; undefined when it does not say.
+ */
+export function accessLossFrom(reason: string | undefined, by: string | undefined): Partial<AccessLoss> {
+  if (reason === 'LEFT') return { left: true };
+  if (reason === 'REMOVED' || reason === 'BANNED')
+    return { left: false, banned: reason === 'BANNED', ...(by && { by }) };
+  return {};
+}
+
+/** "You left #books" / "You were removed from #books by maya" / "You were banned from #books by maya". */
 export function accessLossText(loss: AccessLoss, roomLabel: string): string {
   if (loss.left) return `You left ${roomLabel}.`;
-  return `You were removed from ${roomLabel}${loss.by ? ` by ${loss.by}` : ''}.`;
+  return `You were ${loss.banned ? 'banned' : 'removed'} from ${roomLabel}${loss.by ? ` by ${loss.by}` : ''}.`;
 }

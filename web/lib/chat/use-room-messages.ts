@@ -2,7 +2,7 @@
 
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useClient, useQuery } from '@urql/next';
-import { errorCode, errorMessage } from '../errors';
+import { errorCode, errorExtension, errorMessage } from '../errors';
 import {
   MessagePageQuery,
   MessagesAroundQuery,
@@ -13,6 +13,7 @@ import {
 import type { ResumeAfter } from '../urql/page-client';
 import { onReconnected } from '../urql/ws';
 import { newClientId } from './client-id';
+import { type AccessLoss, accessLossFrom } from './moderation';
 import { type MessageAction, initialMessageState, messageReducer } from './message-state';
 import { withOptimistic } from './optimistic';
 import type { Message, MessagePage, QuotedMessage, RoomEvent } from './types';
@@ -35,7 +36,8 @@ interface Options {
    */
   onRoomChange?: (event: RoomEvent, afterId: string | null) => void;
   /** The viewer lost access to the room (left, removed, banned): the feed has ended. */
-  onAccessLost?: () => void;
+  /** The viewer's access ended: how, as far as the feed's last word says. */
+  onAccessLost?: (how: Partial<AccessLoss>) => void;
   /**
    * Open at this message (`?around=`): the page rendered on the server is the stretch
    * around it, and the list reaches the newest messages by paging forward or jumping.
@@ -129,7 +131,10 @@ export function useRoomMessages(options: Options) {
       .subscribe((result) => {
         if (result.error) {
           // Access taken back: the feed's last word, then it completes.
-          if (errorCode(result.error) === 'FORBIDDEN') return accessLost.current?.();
+          if (errorCode(result.error) === 'FORBIDDEN')
+            return accessLost.current?.(
+              accessLossFrom(errorExtension(result.error, 'reason'), errorExtension(result.error, 'by')),
+            );
           return setStreamError(errorMessage(result.error));
         }
         const event = result.data?.roomEvents;

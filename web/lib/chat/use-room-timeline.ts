@@ -60,7 +60,7 @@ export function useRoomTimeline(room: RoomView, viewer: User, sidebarMember: boo
     [viewerId, lose, refetchRoom],
   );
 
-  const onAccessLost = useCallback(() => lose(), [lose]);
+  const onAccessLost = useCallback((how: Partial<AccessLoss> = {}) => lose(how), [lose]);
 
   // The sidebar heard it (viewerRoomsChanged): a member a moment ago, not any more.
   const wasMember = useRef(sidebarMember);
