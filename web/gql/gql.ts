@@ -49,8 +49,9 @@ type Documents = {
   '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n': typeof types.RemoveMemberDocument;
   '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n': typeof types.UpdateRoomDocument;
   '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': typeof types.LeaveRoomDocument;
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.SidebarDocument;
-  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n': typeof types.ViewerRoomsChangedDocument;
+  '\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n': typeof types.SidebarRoomFieldsFragmentDoc;
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n': typeof types.SidebarDocument;
+  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n': typeof types.ViewerRoomsChangedDocument;
   '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n': typeof types.MarkReadDocument;
   '\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n': typeof types.SetNotificationLevelDocument;
   '\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n': typeof types.UsersByPrefixDocument;
@@ -125,9 +126,11 @@ const documents: Documents = {
   '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n':
     types.UpdateRoomDocument,
   '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': types.LeaveRoomDocument,
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
+  '\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n':
+    types.SidebarRoomFieldsFragmentDoc,
+  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n':
     types.SidebarDocument,
-  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n':
+  '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n':
     types.ViewerRoomsChangedDocument,
   '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n':
     types.MarkReadDocument,
@@ -379,14 +382,20 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n'];
+  source: '\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n',
+): (typeof documents)['\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      id\n      name\n      kind\n      isPrivate\n      isMember\n      viewerRole\n      unreadCount\n      mentionCount\n      notificationLevel\n      online(first: 9) {\n        id\n        name\n      }\n      lastMessage {\n        id\n        seq\n        text\n        createdAt\n        author {\n          id\n          name\n        }\n        mentions {\n          id\n          name\n        }\n      }\n    }\n  }\n'];
+  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n',
+): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n',
+): (typeof documents)['\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,8 +1,5 @@
 import { graphql } from '@/gql';
 
-// Selections are written out rather than shared through fragments: the API's cost limit
-// (graphql-armor) prices fragment spreads many times higher than the same fields inline.
-
 export const SignUpMutation = graphql(`
   mutation SignUp($name: String!, $password: String!) {
     signUp(name: $name, password: $password) {

@@ -1,13 +1,44 @@
 import { graphql } from '@/gql';
 
 /**
- * What the sidebar shows: who is signed in and the rooms they can see, latest activity
- * first, with the viewer's counts. The same fields as ViewerRoomsChanged, written out in
- * both (a spread costs more under the API's cost limit, and the two must stay alike:
- * test/web checks that an event carries every field the list has). `online(first: 9)`:
- * the sidebar shows it for direct rooms only, which have at most 9 people, and a
- * channel's whole list in every event of a busy room would be most of its bytes.
+ * A room as the sidebar shows it: the same fields in the page's `rooms` list and in each
+ * `viewerRoomsChanged` event, so an event replaces a list entry whole. `online(first: 9)`:
+ * the sidebar shows it for direct rooms only, which have at most 9 people, and a channel's
+ * whole list in every event of a busy room would be most of its bytes.
  */
+export const SidebarRoomFragment = graphql(`
+  fragment SidebarRoomFields on Room {
+    id
+    name
+    kind
+    isPrivate
+    isMember
+    viewerRole
+    unreadCount
+    mentionCount
+    notificationLevel
+    online(first: 9) {
+      id
+      name
+    }
+    lastMessage {
+      id
+      seq
+      text
+      createdAt
+      author {
+        id
+        name
+      }
+      mentions {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** What the sidebar shows: who is signed in and the rooms they can see, latest activity first. */
 export const SidebarQuery = graphql(`
   query Sidebar {
     me {
@@ -15,33 +46,7 @@ export const SidebarQuery = graphql(`
       name
     }
     rooms {
-      id
-      name
-      kind
-      isPrivate
-      isMember
-      viewerRole
-      unreadCount
-      mentionCount
-      notificationLevel
-      online(first: 9) {
-        id
-        name
-      }
-      lastMessage {
-        id
-        seq
-        text
-        createdAt
-        author {
-          id
-          name
-        }
-        mentions {
-          id
-          name
-        }
-      }
+      ...SidebarRoomFields
     }
   }
 `);
@@ -50,33 +55,7 @@ export const SidebarQuery = graphql(`
 export const ViewerRoomsChangedSubscription = graphql(`
   subscription ViewerRoomsChanged {
     viewerRoomsChanged {
-      id
-      name
-      kind
-      isPrivate
-      isMember
-      viewerRole
-      unreadCount
-      mentionCount
-      notificationLevel
-      online(first: 9) {
-        id
-        name
-      }
-      lastMessage {
-        id
-        seq
-        text
-        createdAt
-        author {
-          id
-          name
-        }
-        mentions {
-          id
-          name
-        }
-      }
+      ...SidebarRoomFields
     }
   }
 `);
