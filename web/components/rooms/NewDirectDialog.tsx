@@ -7,6 +7,7 @@ import type { User } from '@/lib/chat/types';
 import { type FieldErrors, fieldErrors } from '@/lib/errors';
 import { OpenDirectMutation, UsersByPrefixQuery } from '@/lib/operations/rooms';
 import { Avatar } from '../chat/Avatar';
+import { DialogActions } from '../ui/Dialog';
 
 /** People in a direct room besides the viewer, at most (server/limits.ts DIRECT_MAX_OTHERS). */
 const MAX_OTHERS = 8;
@@ -192,19 +193,7 @@ function DirectForm({
           </p>
         )}
       </div>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button" disabled={fetching}>
-          {fetching ? 'Opening…' : 'Open'}
-        </button>
-      </div>
+      <DialogActions error={errors.form} label="Open" busyLabel="Opening…" busy={fetching} onCancel={onCancel} />
     </form>
   );
 }

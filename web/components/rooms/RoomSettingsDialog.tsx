@@ -5,7 +5,7 @@ import { useMutation } from '@urql/next';
 import { SLOW_MODE_CHOICES, slowModeLabel } from '@/lib/chat/moderation';
 import { type FieldErrors, fieldErrors } from '@/lib/errors';
 import { UpdateRoomMutation } from '@/lib/operations/moderation';
-import { Dialog } from '../ui/Dialog';
+import { Dialog, DialogActions } from '../ui/Dialog';
 import { WebhooksSection } from './WebhooksSection';
 
 type Field = 'name' | 'topic' | 'slowModeSeconds';
@@ -117,19 +117,7 @@ function SettingsForm({ room, onDone }: { room: Props['room']; onDone: () => voi
         </p>
         {error('slowModeSeconds')}
       </div>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button" disabled={fetching}>
-          {fetching ? 'Saving…' : 'Save'}
-        </button>
-      </div>
+      <DialogActions error={errors.form} label="Save" busyLabel="Saving…" busy={fetching} onCancel={onDone} />
     </form>
   );
 }

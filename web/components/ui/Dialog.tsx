@@ -83,6 +83,53 @@ interface ConfirmProps {
   onCancel: () => void;
 }
 
+interface ActionsProps {
+  /** What went wrong with the whole form, shown above the buttons. */
+  error?: string;
+  /** The main button's label, and while the action runs. */
+  label: string;
+  busyLabel: string;
+  busy?: boolean;
+  danger?: boolean;
+  /** Present: the main button acts on click; absent: it submits its form. */
+  onConfirm?: () => void;
+  onCancel: () => void;
+  /** Cancel has the focus first (for what cannot be undone). */
+  cancelFirst?: boolean;
+}
+
+/** A dialog's error line and its Cancel and main buttons. */
+export function DialogActions(props: ActionsProps) {
+  const { error, label, busyLabel, busy, danger, onConfirm, onCancel, cancelFirst } = props;
+  return (
+    <>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button
+          type="button"
+          className="button button-quiet"
+          data-autofocus={cancelFirst || undefined}
+          onClick={onCancel}
+        >
+          Cancel
+        </button>
+        <button
+          type={onConfirm ? 'button' : 'submit'}
+          className={danger ? 'button button-danger' : 'button'}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {busy ? busyLabel : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** "Are you sure?" for something that cannot be undone with a click: Cancel has focus first. */
 export function ConfirmDialog(props: ConfirmProps) {
   const { open, title, children, confirmLabel, busy, error, onConfirm, onCancel } = props;
@@ -90,19 +137,16 @@ export function ConfirmDialog(props: ConfirmProps) {
     <Dialog open={open} onClose={onCancel} title={title} role="alertdialog">
       <div className="stack">
         <div>{children}</div>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button button-quiet" data-autofocus onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className="button button-danger" disabled={busy} onClick={onConfirm}>
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </div>
+        <DialogActions
+          error={error}
+          label={confirmLabel}
+          busyLabel="Working…"
+          busy={busy}
+          danger
+          onConfirm={onConfirm}
+          onCancel={onCancel}
+          cancelFirst
+        />
       </div>
     </Dialog>
   );
