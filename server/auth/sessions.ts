@@ -16,9 +16,10 @@ export interface Authenticated {
 }
 
 /**
- * Issues, checks and revokes bearer tokens. A token proven in the last SESSION_CACHE_MS
- * is believed without asking the store again (every request carries one); signing out
- * forgets it here at once and, through the sessions topic, on every other node.
+ * Issues, checks and revokes bearer tokens (sign-ins and access tokens). Once the store
+ * has confirmed a token, it is believed for SESSION_CACHE_MS without asking again (every
+ * request carries one); revoking it forgets it here at once and, through the sessions
+ * topic, on every other node, and ends the SSE streams opened with it.
  */
 export class Sessions {
   private readonly proven = new ExpiringMap<string, Authenticated>(SESSION_CACHE_MAX, SESSION_CACHE_MS);
