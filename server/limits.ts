@@ -74,6 +74,26 @@ export const ROOM_ACCESS_CACHE_MS = 5_000; // 5 seconds
 /** (user, room) pairs remembered at most, per node. */
 export const ROOM_ACCESS_CACHE_MAX = 50_000; // pairs
 
+// --- Database (PostgreSQL) -------------------------------------------------------
+/**
+ * How long a query waits for a connection: a free one from the node's pool, or a new
+ * one to PostgreSQL. While PostgreSQL is down or unreachable a request fails within
+ * this (INTERNAL_SERVER_ERROR, masked) instead of queueing for as long as the outage.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 5_000; // 5 seconds
+/**
+ * One statement, ended by PostgreSQL itself (`statement_timeout`). The store's longest
+ * query, a search of a large room, takes tens of milliseconds; migrations run on a
+ * connection of their own without it, since a backfill may take minutes.
+ */
+export const DB_STATEMENT_TIMEOUT_MS = 5_000; // 5 seconds
+/**
+ * One statement, as the node waits for it (`query_timeout`): for a PostgreSQL that
+ * does not answer at all (frozen, or the network lost), which cannot end its own
+ * statements. The connection is then dropped and the pool opens another.
+ */
+export const DB_QUERY_TIMEOUT_MS = DB_STATEMENT_TIMEOUT_MS + 1_000; // 6 seconds
+
 // --- Typing ----------------------------------------------------------------------
 /** A user not refreshing `setTyping(true)` within this time is reported stopped. */
 export const TYPING_EXPIRY_MS = 6_000; // 6 seconds

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
+import { DB_CONNECT_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } from '../limits.js';
 import { POSTGRES, SQLITE } from './dialects.js';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
@@ -102,25 +103,87 @@ function preparingStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((text: unknown, values?: unknown) =>
-      typeof text === 'string' &&
-      Array.isArray(values) &&
-      text.length <= PG_PREPARE_MAX_CHARS &&
-      PREPARABLE.test(text) &&
-      !PLANNED_PER_VALUES.test(text)
-        ? query({ name: nameOf(text), text, values })
-        : query(text, values)) as typeof client.query;
+      dropOnTimeout(
+        client,
+        typeof text === 'string' &&
+          Array.isArray(values) &&
+          text.length <= PG_PREPARE_MAX_CHARS &&
+          PREPARABLE.test(text) &&
+          !PLANNED_PER_VALUES.test(text)
+          ? query({ name: nameOf(text), text, values })
+          : query(text, values),
+      )) as typeof client.query;
   });
 }
 
-function openPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
+/** pg's message when `query_timeout` passed with no answer from PostgreSQL. */
+const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * A statement PostgreSQL did not answer within DB_QUERY_TIMEOUT_MS fails, but pg keeps
+ * the connection waiting for that answer, so every later query on it would time out
+ * too once the pool hands it out again. Its socket is closed instead: the pool then
+ * removes the client when it is released, and opens a fresh connection when needed.
+ */
+function dropOnTimeout(client: pg.PoolClient, result: unknown): unknown {
+  if (!(result instanceof Promise)) return result;
+  return result.catch((error: unknown) => {
+    if ((error as Error | null)?.message === QUERY_READ_TIMEOUT) {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+    throw error;
+  });
+}
+
+/**
+ * The pool requests use. Every wait on PostgreSQL is bounded, so that through an outage
+ * a request fails within DB_CONNECT_TIMEOUT_MS (no connection) or DB_QUERY_TIMEOUT_MS
+ * (no answer) rather than hanging for as long as the outage lasts. After an outage
+ * nothing needs restarting: connections PostgreSQL closed are dropped (`error` below),
+ * and the next query opens a new one.
+ */
+function requestPool(url: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
+    statement_timeout: DB_STATEMENT_TIMEOUT_MS,
+    query_timeout: DB_QUERY_TIMEOUT_MS,
+    // A peer gone without a word (a host lost, not a server stopped) is noticed too.
+    keepAlive: true,
+  });
   preparingStatements(pool);
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+  return pool;
+}
+
+/**
+ * PostgreSQL's store. Migrations run on a connection of their own, without the request
+ * pool's statement timeouts: a backfill of a large table may take minutes, and the node
+ * serves nothing until it is done anyway.
+ */
+class PostgresStore extends KyselyStore {
+  constructor(private readonly url: string) {
+    super(new Kysely<Database>({ dialect: new PostgresDialect({ pool: requestPool(url) }) }), POSTGRES);
+  }
+
+  override async migrate(): Promise<void> {
+    const pool = new pg.Pool({ connectionString: this.url, max: 1, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+    pool.on('error', () => {});
+    const migrating = new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+    try {
+      await migrating.migrate();
+    } finally {
+      await migrating.close();
+    }
+    // The request pool's first connection, opened now: a setting PostgreSQL refuses
+    // stops start-up rather than the first request.
+    await this.ping();
+  }
 }
 
 /** Opens the store `DATABASE_URL` names; call `migrate()` before use. */
 export function openStore(databaseUrl: string): Store {
-  return databaseUrl.startsWith('file:') ? openSqlite(databaseUrl) : openPostgres(databaseUrl);
+  return databaseUrl.startsWith('file:') ? openSqlite(databaseUrl) : new PostgresStore(databaseUrl);
 }
