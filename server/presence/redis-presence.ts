@@ -121,6 +121,10 @@ export class RedisPresence extends CountingPresence {
     };
     this.timer = setInterval(() => this.track(this.heartbeat(roomPrefix)), PRESENCE_HEARTBEAT_MS);
     this.timer.unref();
+    // Connected again ('ready' after the first connection): a Redis that restarted has
+    // lost every claim, so this node's users would look offline until the next
+    // heartbeat. Renew them at once.
+    redis.on('ready', () => this.track(this.heartbeat(roomPrefix)));
   }
 
   /** Keeps `work` until it settles, so `close` can wait for it; reports its failure. */
