@@ -40,6 +40,9 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 /** Prepared SQLite statements kept for reuse (the store issues a few dozen distinct ones). */
 const SQLITE_STATEMENT_CACHE = 256;
 
+/** The statement that ends a transaction Kysely gives up on. */
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+
 /**
  * Kysely prepares every query anew, and preparing costs SQLite about as much as running
  * a small query. The same SQL gets the same statement back (least recently used ones go
@@ -48,9 +51,15 @@ const SQLITE_STATEMENT_CACHE = 256;
  */
 function reusingStatements(database: SQLite.Database): SqliteDatabase {
   const statements = new BoundedMap<string, SQLite.Statement>(SQLITE_STATEMENT_CACHE);
+  let nothing: SQLite.Statement | undefined;
   return {
     close: () => void database.close(),
     prepare(sql: string) {
+      // On some errors (SQLITE_FULL: the disk is full; SQLITE_IOERR, SQLITE_NOMEM) SQLite
+      // rolls the transaction back by itself. Kysely's own ROLLBACK then failed with
+      // "cannot rollback - no transaction is active", and that error replaced the real
+      // one: the log said nothing of a full disk. There is nothing left to roll back.
+      if (ROLLBACK.test(sql) && !database.inTransaction) return (nothing ??= database.prepare('select 1 where 0'));
       const statement = statements.get(sql) ?? database.prepare(sql);
       statements.set(sql, statement); // most recently used goes last
       return statement;

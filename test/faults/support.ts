@@ -1,7 +1,12 @@
-/** What the fault suites share: readiness from outside, and a writer that keeps sending through a fault. */
+/**
+ * What the fault suites share: readiness from outside, a writer that keeps sending
+ * through a fault, and one Parley process of a test's own to kill with SIGKILL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Session } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
-import type { NodeProcess } from '../cluster/harness.js';
+import { NODE_START_TIMEOUT_MS, type NodeProcess, freePort } from '../cluster/harness.js';
 import { type SendOutcome, trySend } from '../cluster/support.js';
 
 export interface Readiness {
@@ -59,7 +64,7 @@ export interface SteadyWriter {
  * one can be retried without doubling. Never throws: a failure is an outcome.
  */
 export function steadyWriter(
-  nodes: readonly NodeProcess[],
+  nodes: readonly { readonly name: string; readonly url: string }[],
   author: Session,
   roomId: string,
   { intervalMs = 100, label = 'steady' } = {},
@@ -88,4 +93,82 @@ export function steadyWriter(
       return sends;
     },
   };
+}
+
+// --- One Parley process on SQLite --------------------------------------------------
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TAIL_LINES = 40;
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly pid: number | undefined;
+  /** Sends `signal` and resolves once the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Its last lines of output. */
+  tail(): string;
+}
+
+/**
+ * Starts `node --import tsx server/main.ts` (API only) on `databaseUrl` and a free port,
+ * with no Redis whatever the environment says; resolves once /readyz answers 200.
+ * A process, not an app in this worker, so that SIGKILL ends it mid-write.
+ */
+export async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    WEB: '0',
+    RATE_LIMITS: 'off',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
+  delete env.REDIS_URL;
+  delete env.NODE_OPTIONS; // vitest's loader hooks are not the server's
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(line.slice(0, 500));
+    lines.splice(0, Math.max(0, lines.length - TAIL_LINES));
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const url = `http://127.0.0.1:${port}`;
+  const server: ServerProcess = {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    pid: child.pid,
+    async kill(signal = 'SIGKILL') {
+      if (!exited) child.kill(signal);
+      await exit;
+      process.removeListener('exit', killOnExit);
+    },
+    tail: () => `--- parley on port ${port} (${exited ? 'exited' : 'running'}):\n${lines.join('\n')}`,
+  };
+  try {
+    await waitUntil(
+      async () => {
+        if (exited) throw new Error('exited before it was ready');
+        return (await readiness(server)).status === 200;
+      },
+      { timeoutMs: NODE_START_TIMEOUT_MS, intervalMs: 100, what: `parley on port ${port} to be ready` },
+    );
+  } catch (error) {
+    await server.kill();
+    throw new Error(`${(error as Error).message}\n${server.tail()}`);
+  }
+  return server;
 }
