@@ -1,0 +1,5 @@
+/** `npm run restore -- <backup directory> [--force]`: see cli.ts and the README's "Operating Parley". */
+import { runOps } from './cli.js';
+
+// eslint-disable-next-line no-restricted-properties -- an entry point, like main.ts: hands the environment to config.ts
+process.exitCode = await runOps('restore', process.argv.slice(2), process.env);
