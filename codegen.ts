@@ -25,7 +25,10 @@ const config: CodegenConfig = {
         useIndexSignature: false,
         enumsAsTypes: true,
         contextType: '../context.js#GraphQLContext',
-        scalars: { DateTime: { input: 'string', output: 'Date | string | number' } },
+        scalars: {
+          DateTime: { input: 'string', output: 'Date | string | number' },
+          File: { input: 'File', output: 'never' },
+        },
         mappers: {
           User: '../../store/index.js#UserRow',
           Room: '../../rooms/model.js#RoomModel',
@@ -35,6 +38,7 @@ const config: CodegenConfig = {
           TypingEvent: '../../realtime/room-hub.js#TypingState',
           PresenceEvent: '../../realtime/room-hub.js#PresenceState',
           Webhook: '../../integrations/model.js#WebhookModel',
+          Attachment: '../../store/types.js#AttachmentRow',
         },
       },
     },
@@ -45,7 +49,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string' },
+        scalars: { DateTime: 'string', File: 'File' },
       },
     },
   },

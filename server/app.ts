@@ -6,6 +6,8 @@ import pino, { type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { Sessions } from './auth/sessions.js';
 import { handleWebhook } from './integrations/http.js';
+import { serveFile } from './files/http.js';
+import { startFileSweep } from './files/sweep.js';
 import { RoomAccess } from './rooms/access.js';
 import type { Config } from './config.js';
 import { GRAPHQL_SSE_ENDPOINT, createParleyYoga } from './graphql/yoga.js';
@@ -122,6 +124,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   // each served room's own changes (gaps filled from the store) should a notice be lost.
   const stopAccessEvents = await pubsub.subscribe(ACCESS_TOPIC, (event) => applyAccessEvent(services, event));
   hub.observeChanges((change) => onRoomChange(services, change));
+  const stopFileSweep = startFileSweep(services);
 
   const yoga = createParleyYoga(services);
   const web = config.web ? await loadWeb(config) : undefined;
@@ -129,6 +132,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/graphql' || path === GRAPHQL_SSE_ENDPOINT) return yoga(req, res, { req, res });
     if (path.startsWith('/hooks/')) return handleWebhook(services, req, res, path);
+    if (path.startsWith('/files/')) return serveFile(services, req, res, path);
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);
     if (path === '/metrics') return serveMetrics(res, services);
@@ -269,6 +273,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
       await closed;
       await web?.close();
       await stopAccessEvents();
+      await stopFileSweep();
       await services.hub.close();
       await services.presence.close();
       await services.sessions.close();

@@ -3,7 +3,16 @@
  * `process.env`: everything flows from the frozen `Config` built here, so tests can
  * build one directly and a bad value stops start-up with one line naming the variable.
  */
-import { SHUTDOWN_DRAIN_MS, TYPING_EXPIRY_MS, WS_CONNECTION_INIT_TIMEOUT_MS, WS_KEEPALIVE_MS } from './limits.js';
+import {
+  FILE_MAX_BYTES,
+  FILE_ORPHAN_MS,
+  FILE_SWEEP_MS,
+  SHUTDOWN_DRAIN_MS,
+  STORAGE_PER_USER_MAX_BYTES,
+  TYPING_EXPIRY_MS,
+  WS_CONNECTION_INIT_TIMEOUT_MS,
+  WS_KEEPALIVE_MS,
+} from './limits.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -37,7 +46,27 @@ export interface Config {
   readonly trustProxy: number;
   /** Timeouts; `server/limits.ts` holds the values a server runs with. */
   readonly timings: Timings;
+  /** Files' limits; `server/limits.ts` holds the values a server runs with. */
+  readonly files: FileLimits;
 }
+
+/**
+ * The file limits a test lowers so that it can reach them (a 1 GiB quota, a day before
+ * an unsent upload is swept). Not read from the environment, like `Timings`.
+ */
+export interface FileLimits {
+  readonly maxBytes: number;
+  readonly storagePerUserBytes: number;
+  readonly orphanMs: number;
+  readonly sweepMs: number;
+}
+
+export const DEFAULT_FILE_LIMITS: FileLimits = Object.freeze({
+  maxBytes: FILE_MAX_BYTES,
+  storagePerUserBytes: STORAGE_PER_USER_MAX_BYTES,
+  orphanMs: FILE_ORPHAN_MS,
+  sweepMs: FILE_SWEEP_MS,
+});
 
 /**
  * The timeouts a test shortens so that it does not wait in real time (a 6 s typing
@@ -78,6 +107,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   rateLimits: true,
   trustProxy: 0,
   timings: DEFAULT_TIMINGS,
+  files: DEFAULT_FILE_LIMITS,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -218,6 +248,7 @@ export function loadConfig(env: Env): Config {
     rateLimits: flag(env, 'RATE_LIMITS', DEFAULT_CONFIG.rateLimits),
     trustProxy: trustProxy(env),
     timings: DEFAULT_TIMINGS,
+    files: DEFAULT_FILE_LIMITS,
   });
 }
 

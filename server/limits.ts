@@ -41,6 +41,42 @@ export const SEARCH_PAGE_MAX = 50; // messages
 /** `Reaction.users(first:)` at most. */
 export const REACTION_USERS_MAX = 100; // users
 
+// --- Files and profiles ------------------------------------------------------------
+/** One uploaded file, as sent; larger is refused (HTTP 413, BAD_USER_INPUT) and nothing is kept. */
+export const FILE_MAX_BYTES = 25 * 1024 * 1024; // 25 MiB
+/** A multipart upload's whole body: one largest file and its operation (and form framing). */
+export const UPLOAD_MAX_BODY_BYTES = FILE_MAX_BYTES + 1024 * 1024; // 26 MiB
+/** `sendMessage(attachmentIds:)` at most, and files in one multipart request. */
+export const FILES_PER_MESSAGE_MAX = 10; // files
+/** What one person's files may take in all (attachments, unsent uploads and avatars). */
+export const STORAGE_PER_USER_MAX_BYTES = 1024 * 1024 * 1024; // 1 GiB
+/** A file's name as kept (longer is shortened, its extension kept). */
+export const FILE_NAME_MAX_CHARS = 200; // characters
+/**
+ * Pixels an image may have (all frames of an animation together): past it, it is refused
+ * before it is decoded (decompression bombs, sharp's limitInputPixels). A 50-megapixel
+ * photo passes; a tiny PNG that declares 30,000 × 30,000 does not.
+ */
+export const IMAGE_MAX_PIXELS = 50_000_000; // pixels
+/** Images re-encoded at once per node; more wait their turn, so ten uploads do not take ten images' memory. */
+export const IMAGE_PROCESSING_CONCURRENCY = 2; // images
+/** A thumbnail's longer side at most. */
+export const THUMBNAIL_MAX_PX = 400; // pixels
+/** An avatar's side (a square, center-cropped). */
+export const AVATAR_PX = 256; // pixels
+/** An upload never sent with a message (or an avatar no longer shown) is removed after this. */
+export const FILE_ORPHAN_MS = 24 * 60 * 60 * 1000; // 24 hours
+/** How often each node looks for files no one may read any more and removes them. */
+export const FILE_SWEEP_MS = 10 * 60 * 1000; // 10 minutes
+/** Files removed per sweep round trip. */
+export const FILE_SWEEP_BATCH = 100; // files
+/** `updateProfile(displayName:)` at most. */
+export const DISPLAY_NAME_MAX_CHARS = 64; // characters
+/** A person's display name and avatar are believed this long per node (changes reach every node at once). */
+export const PROFILE_CACHE_MS = 60_000; // 1 minute
+/** Profiles remembered at most, per node. */
+export const PROFILE_CACHE_MAX = 50_000; // profiles
+
 // --- Sessions --------------------------------------------------------------------
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000; // 30 days
 /**
@@ -194,6 +230,10 @@ export const RATE_SET_TYPING: RateLimit = { points: 30, durationS: 10 }; // per 
 export const RATE_CHANGE_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // per user
 /** `addReaction` and `removeReaction` together: a click toggles, so more than sends. */
 export const RATE_REACT: RateLimit = { points: 60, durationS: 10 }; // per user
+/** `uploadFile`: each file counts. */
+export const RATE_UPLOAD: RateLimit = { points: 30, durationS: 60 }; // per user
+/** `updateProfile`. */
+export const RATE_UPDATE_PROFILE: RateLimit = { points: 10, durationS: 60 }; // per user
 export const RATE_SIGN_UP: RateLimit = { points: 10, durationS: 3_600 }; // per address
 export const RATE_SIGN_IN: RateLimit = { points: 20, durationS: 600 }; // per address
 /** New WebSocket connections, counted at the upgrade; past it the upgrade is refused with 429. */

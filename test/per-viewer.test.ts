@@ -98,6 +98,7 @@ describe('execute once, answer per viewer', () => {
       userTyping: [{ user, isTyping: true }],
       presenceChanged: [{ user, online: true }],
       viewerRoomsChanged: [await store.room(roomId)],
+      profileChanged: [{ ...user, profile: { displayName: 'Someone', avatarId: null } }, user],
     };
 
     const schema = buildSchema();

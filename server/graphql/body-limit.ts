@@ -10,7 +10,8 @@ const tooLarge = () =>
 const CONTENT_LENGTH = /^\d+$/;
 
 /**
- * A request body of at most `limit` bytes; in place of Yoga's own `maxRequestBodySize`.
+ * A request body of at most `limit` bytes (`uploadLimit` for a multipart upload); in
+ * place of Yoga's own `maxRequestBodySize`.
  *
  * Yoga pipes every body through a counting TransformStream (a Node stream pipeline per
  * request), and that pipeline keeps the request's objects alive past a young-generation
@@ -19,9 +20,14 @@ const CONTENT_LENGTH = /^\d+$/;
  * length is over, and otherwise Node's HTTP parser hands over exactly that many bytes.
  * Only a chunked body, which has no length, is counted as it streams.
  */
-export function useBodyLimit(limit: number): Plugin {
+export function useBodyLimit(limit: number, uploadLimit: number): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      // An upload (multipart, files/uploads.ts) may be as large as a file; its parser
+      // counts a chunked body itself. Everything else keeps the small limit.
+      const upload =
+        request.method === 'POST' &&
+        Boolean(request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data'));
       const contentLength = request.headers.get('content-length');
       if (contentLength !== null) {
         if (!CONTENT_LENGTH.test(contentLength)) {
@@ -29,9 +35,10 @@ export function useBodyLimit(limit: number): Plugin {
             extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
           });
         }
-        if (Number(contentLength) > limit) throw tooLarge();
+        if (Number(contentLength) > (upload ? uploadLimit : limit)) throw tooLarge();
         return;
       }
+      if (upload) return;
       if (!requestParser || !request.body) return;
       const parse = requestParser;
       setRequestParser((req) => {

@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { authResolvers } from '../auth/resolvers.js';
 import { eventResolvers } from '../events/resolvers.js';
+import { fileResolvers } from '../files/resolvers.js';
 import { integrationResolvers } from '../integrations/resolvers.js';
 import { messageResolvers } from '../messages/resolvers.js';
 import { presenceResolvers } from '../presence/resolvers.js';
@@ -42,6 +43,7 @@ export function buildSchema(): GraphQLSchema {
         presenceResolvers,
         searchResolvers,
         integrationResolvers,
+        fileResolvers,
       ],
     }),
   );

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { type YogaServerInstance, createYoga, maskError } from 'graphql-yoga';
+import { useUploads } from '../files/uploads.js';
 import {
   HTTP_MAX_BODY_BYTES,
   QUERY_MAX_ALIASES,
@@ -9,6 +10,7 @@ import {
   QUERY_MAX_DIRECTIVES,
   QUERY_MAX_FIELDS,
   QUERY_MAX_TOKENS,
+  UPLOAD_MAX_BODY_BYTES,
 } from '../limits.js';
 import type { Services } from '../services.js';
 import { useBodyLimit } from './body-limit.js';
@@ -200,7 +202,9 @@ export function createParleyYoga(services: Services): ParleyYoga {
       },
     },
     plugins: [
-      useBodyLimit(HTTP_MAX_BODY_BYTES),
+      useBodyLimit(HTTP_MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES),
+      // Multipart uploads, streamed to temporary files (files/uploads.ts), in place of Yoga's own parser.
+      useUploads(services),
       ...armor.protect().plugins,
       useMaxFields(QUERY_MAX_FIELDS),
       ...useCompiledQueries(),

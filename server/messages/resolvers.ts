@@ -4,6 +4,7 @@ import { badInput, forbidden, notFound, rateLimited } from '../graphql/errors.js
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
 import {
   CLIENT_ID_MAX_CHARS,
+  FILES_PER_MESSAGE_MAX,
   HISTORY_PAGE_DEFAULT,
   HISTORY_PAGE_MAX,
   MESSAGE_MAX_REACTIONS,
@@ -15,6 +16,7 @@ import {
 import { announce } from '../realtime/announce.js';
 import { may } from '../rooms/rules.js';
 import type { MessageChange, MessageRow, ReactionRow, UserRow } from '../store/index.js';
+import { AttachmentUnavailable } from '../store/types.js';
 import { charCount } from '../text.js';
 import { changeSeqSnapshot, operationSelectsEventCursor } from '../events/snapshot.js';
 import { decodeSeqCursor, encodeSeqCursor } from './cursor.js';
@@ -52,6 +54,15 @@ async function changeMessage(
   if (!changed) throw notFound(`No message "${message.id}".`);
   if (changed.change) await announce(ctx.services, ctx.log, changed.change);
   return changed.message;
+}
+
+/** `attachmentIds`: at most FILES_PER_MESSAGE_MAX, each once. */
+function attachmentsArgument(ids: readonly string[] | null | undefined): string[] {
+  if (!ids) return [];
+  if (ids.length > FILES_PER_MESSAGE_MAX)
+    throw badInput(`A message has at most ${FILES_PER_MESSAGE_MAX} files.`, 'attachmentIds');
+  if (new Set(ids).size !== ids.length) throw badInput('Each file is attached once.', 'attachmentIds');
+  return [...ids];
 }
 
 function refuseIfDeleted(message: MessageRow, what: string, field: string): void {
@@ -185,11 +196,13 @@ export const messageResolvers: Resolvers = {
   },
 
   Mutation: {
-    async sendMessage(_root, { roomId, text, clientId, replyToId }, ctx) {
+    async sendMessage(_root, { roomId, text, clientId, replyToId, attachmentIds }, ctx) {
       const viewer = requireViewer(ctx);
       const { limiter, store, metrics } = ctx.services;
       await limiter.consume('sendMessage', RATE_SEND_MESSAGE, viewer.id);
-      const body = messageText(text);
+      const files = attachmentsArgument(attachmentIds);
+      // Files may go without words; words without files need some.
+      const body = files.length > 0 && text.trim() === '' ? '' : messageText(text);
       if (clientId != null && (clientId.length === 0 || charCount(clientId) > CLIENT_ID_MAX_CHARS)) {
         throw badInput(`clientId is 1–${CLIENT_ID_MAX_CHARS} characters.`, 'clientId');
       }
@@ -200,15 +213,25 @@ export const messageResolvers: Resolvers = {
       }
       if (replyToId != null && (await store.messageSeq(room.id, replyToId)) === undefined)
         throw badInput(`"${replyToId}" is not a message of room "${room.id}".`, 'replyToId');
-      const { message, change } = await store.appendMessage({
-        roomId: room.id,
-        author: viewer,
-        text: body,
-        clientId: clientId ?? null,
-        replyToId: replyToId ?? null,
-        mentions: await mentionsIn(ctx, room.id, body),
-        createdAt: Date.now(),
-      });
+      const { message, change } = await store
+        .appendMessage({
+          roomId: room.id,
+          author: viewer,
+          text: body,
+          clientId: clientId ?? null,
+          replyToId: replyToId ?? null,
+          mentions: await mentionsIn(ctx, room.id, body),
+          createdAt: Date.now(),
+          attachmentIds: files,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AttachmentUnavailable)
+            throw badInput(
+              `"${error.fileId}" is not a file you uploaded to this room and have not sent yet.`,
+              'attachmentIds',
+            );
+          throw error;
+        });
       if (change) {
         metrics.messagesSent.inc();
         await announce(ctx.services, ctx.log, change);

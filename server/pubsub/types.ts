@@ -1,4 +1,4 @@
-import type { NotificationLevel, RoomChange, RoomRole, UserRow } from '../store/types.js';
+import type { NotificationLevel, Profile, RoomChange, RoomRole, UserRow } from '../store/types.js';
 
 /**
  * Everything that happens in one room, on one topic per room: the stored changes (in
@@ -35,6 +35,9 @@ export type AccessEvent = {
 
 export type AccessLossReason = 'LEFT' | 'REMOVED' | 'BANNED';
 
+/** A person's profile changed (display name, avatar): `user` carries it. */
+export type ProfileEvent = { readonly kind: 'profile'; readonly user: UserRow & { readonly profile: Profile } };
+
 /** Cluster-wide notices about sessions. */
 export type SessionEvent = { readonly kind: 'revoked'; readonly tokenHash: string };
 
@@ -45,6 +48,8 @@ export const roomTopic = (roomId: string): Topic<RoomSignal> => `room:${roomId}`
 export const viewerTopic = (userId: string): Topic<ViewerSignal> => `viewer:${userId}`;
 export const SESSIONS_TOPIC: Topic<SessionEvent> = 'sessions';
 export const ACCESS_TOPIC: Topic<AccessEvent> = 'access';
+/** Every profile change, for every node's `profileChanged` subscribers and profile caches. */
+export const PROFILES_TOPIC: Topic<ProfileEvent> = 'profiles';
 
 export type Listener<E> = (event: E) => void;
 

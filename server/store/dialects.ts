@@ -1,4 +1,8 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type BlobStore, DiskBlobs, PostgresBlobs } from './blobs.js';
 import type { Dialect } from './migrations.js';
 import type { Database } from './schema.js';
 import { matchesPrefix } from './search-words.js';
@@ -30,6 +34,8 @@ export interface DialectTraits {
   indexWords(trx: Kysely<Database>, id: number, words: string | null, replacing: boolean): Promise<void>;
   /** The condition on `messages` that its words match all of `terms`. */
   matches(terms: readonly SearchTerm[]): RawBuilder<boolean>;
+  /** Where files' bytes go: beside the SQLite database, or in PostgreSQL's `file_blobs`. */
+  openBlobs(db: Kysely<Database>): Promise<BlobStore>;
 }
 
 /** A token as FTS5 and tsquery take it: tokens are letters and digits, but never trust that. */
@@ -75,6 +81,13 @@ export const SQLITE: DialectTraits = {
   },
   matches: (terms) =>
     sql<boolean>`messages.id in (select rowid from message_words where message_words match ${fts5Query(terms)})`,
+  // `files/` beside the database file (data/files for data/chat.db); a database in memory
+  // keeps its files in a temporary folder, as throwaway as it is.
+  async openBlobs(db) {
+    const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db);
+    const file = rows[0]?.file;
+    return new DiskBlobs(file ? join(dirname(file), 'files') : await mkdtemp(join(tmpdir(), 'parley-files-')));
+  },
 };
 
 export const POSTGRES: DialectTraits = {
@@ -93,4 +106,5 @@ export const POSTGRES: DialectTraits = {
   wordColumns: (words) => ({ words: words ? sql`to_tsvector('simple', ${words})` : null }),
   indexWords: async () => {}, // in the row (wordColumns)
   matches: (terms) => sql<boolean>`messages.words @@ to_tsquery('simple', ${tsQuery(terms)})`,
+  openBlobs: async (db) => new PostgresBlobs(db),
 };

@@ -3,7 +3,13 @@ import type { Database } from './schema.js';
 import { type DialectTraits, fts5Query } from './dialects.js';
 import { migrations } from './migrations.js';
 import { searchWords } from './search-words.js';
+import { KyselyFiles } from './files.js';
 import {
+  type AttachmentRow,
+  type FileRow,
+  type FileVariant,
+  type NewFile,
+  type Profile,
   type Membership,
   type MessageChange,
   type MessageSearch,
@@ -38,6 +44,7 @@ type MessageSelection = {
   reply_to_id: number | string | null;
   reactions: string;
   mentions: string;
+  attachments?: string;
 };
 
 const orNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
@@ -77,6 +84,7 @@ const toMessage = (r: MessageSelection): MessageRow => ({
   replyToId: r.reply_to_id === null ? null : String(r.reply_to_id),
   reactions: JSON.parse(r.reactions) as MessageRow['reactions'],
   mentions: JSON.parse(r.mentions) as MessageRow['mentions'],
+  attachments: r.attachments ? (JSON.parse(r.attachments) as AttachmentRow[]) : [],
 });
 
 /** The columns `toMessage` reads, from `messages` joined with its author. */
@@ -95,6 +103,7 @@ const MESSAGE_COLUMNS = [
   'messages.reply_to_id',
   'messages.reactions',
   'messages.mentions',
+  'messages.attachments',
 ] as const;
 
 type Transaction = Kysely<Database>;
@@ -216,6 +225,14 @@ export class KyselyStore implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
+  /** Files and profiles (store/files.ts), once the dialect's blob store is open. */
+  private filesPart: Promise<KyselyFiles> | undefined;
+  private files(): Promise<KyselyFiles> {
+    return (this.filesPart ??= this.dialect
+      .openBlobs(this.db)
+      .then((blobs) => new KyselyFiles(this.db, this.dialect, blobs)));
+  }
+
   async migrate(): Promise<void> {
     const migrationTableSchema = await this.dialect.migrationSchema(this.db);
     const migrator = new Migrator({
@@ -242,6 +259,48 @@ export class KyselyStore implements Store {
 
   private bool(value: boolean): boolean | number {
     return this.dialect.bool(value);
+  }
+
+  // --- files and profiles ----------------------------------------------------------
+
+  async reserveFile(file: NewFile, storageMaxBytes: number): Promise<boolean> {
+    return (await this.files()).reserveFile(file, storageMaxBytes);
+  }
+
+  async writeFileBlob(fileId: string, variant: FileVariant, source: AsyncIterable<Uint8Array>): Promise<number> {
+    return (await this.files()).writeFileBlob(fileId, variant, source);
+  }
+
+  async finishFile(fileId: string): Promise<void> {
+    return (await this.files()).finishFile(fileId);
+  }
+
+  async file(fileId: string): Promise<FileRow | undefined> {
+    return (await this.files()).file(fileId);
+  }
+
+  async *readFileBlob(fileId: string, variant: FileVariant, start: number, end: number): AsyncIterable<Uint8Array> {
+    yield* (await this.files()).readFileBlob(fileId, variant, start, end);
+  }
+
+  async storageUsed(userId: string): Promise<number> {
+    return (await this.files()).storageUsed(userId);
+  }
+
+  async deadFiles(orphanBefore: number, limit: number): Promise<string[]> {
+    return (await this.files()).deadFiles(orphanBefore, limit);
+  }
+
+  async deleteFile(fileId: string, orphanBefore?: number): Promise<boolean> {
+    return (await this.files()).deleteFile(fileId, orphanBefore);
+  }
+
+  async profiles(userIds: readonly string[]): Promise<Map<string, Profile>> {
+    return (await this.files()).profiles(userIds);
+  }
+
+  async updateProfile(userId: string, patch: Partial<Profile>): Promise<UserRow & { profile: Profile }> {
+    return (await this.files()).updateProfile(userId, patch);
   }
 
   // --- users ---------------------------------------------------------------------
@@ -781,6 +840,7 @@ export class KyselyStore implements Store {
     const existing = await this.byClientId(m);
     if (existing) return { message: existing, created: false };
     const words = searchWords(m.text);
+    const files = m.attachmentIds?.length ? await this.files() : undefined;
     try {
       return await this.db.transaction().execute(async (trx) => {
         // The message's seq and the change's seq, both under the room's lock (see
@@ -809,6 +869,14 @@ export class KyselyStore implements Store {
           .returning('id')
           .executeTakeFirstOrThrow();
         await this.dialect.indexWords(trx, Number(id), words, false);
+        // The files, claimed for this message in its transaction: all of them, or no message.
+        const attachments = files ? await files.claim(trx, m.attachmentIds!, m.author, m.roomId, Number(id)) : [];
+        if (attachments.length > 0)
+          await trx
+            .updateTable('messages')
+            .set({ attachments: JSON.stringify(attachments) })
+            .where('id', '=', id)
+            .execute();
         const message: MessageRow = {
           id: String(id),
           roomId: m.roomId,
@@ -821,6 +889,7 @@ export class KyselyStore implements Store {
           replyToId: m.replyToId,
           reactions: [],
           mentions: m.mentions,
+          attachments,
         };
         const seq = Number(last_event);
         await this.recordChange(trx, m.roomId, seq, 'MESSAGE_ADDED', message.id, null, m.createdAt);
@@ -893,6 +962,8 @@ export class KyselyStore implements Store {
         ...(decided.deletedBy !== undefined && { deletedById: decided.deletedBy }),
         ...(decided.reactions !== undefined && { reactions: decided.reactions }),
         ...(decided.mentions !== undefined && { mentions: decided.mentions }),
+        // A deleted message's files are no one's to read (the sweep removes their bytes).
+        ...(decided.deletedAt !== undefined && { attachments: [] }),
       };
       if (decided.mentions !== undefined) {
         await trx.deleteFrom('message_mentions').where('message_id', '=', id).execute();
@@ -911,6 +982,7 @@ export class KyselyStore implements Store {
             message.deletedById === null || message.deletedById === undefined ? null : Number(message.deletedById),
           reactions: JSON.stringify(message.reactions),
           mentions: JSON.stringify(message.mentions),
+          ...(message.deletedAt !== null && { attachments: '[]' }),
           ...(reindex && this.dialect.wordColumns(words)),
         })
         .where('id', '=', id)

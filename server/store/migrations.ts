@@ -288,5 +288,47 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('webhooks_room').on('webhooks').column('room_id').execute();
       },
     },
+    '0011_files': {
+      // Uploaded files and profiles. A file's bytes live in `file_blobs` on PostgreSQL (every
+      // node serves them) and on disk beside the SQLite database; its row says who may read it.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('files')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('owner_id', ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('room_id', 'text')
+          .addColumn('message_id', ref)
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('content_type', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('thumbnail_size', 'bigint')
+          .addColumn('etag', 'text', (c) => c.notNull())
+          .addColumn('ready', bool, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('files_owner').on('files').column('owner_id').execute();
+        await db.schema.createIndex('files_message').on('files').column('message_id').execute();
+        await db.schema.createIndex('files_created').on('files').column('created_at').execute();
+        if (dialect === 'postgres') {
+          await db.schema
+            .createTable('file_blobs')
+            .addColumn('key', 'text', (c) => c.notNull())
+            .addColumn('part', 'integer', (c) => c.notNull())
+            .addColumn('data', 'bytea', (c) => c.notNull())
+            .addPrimaryKeyConstraint('file_blobs_pk', ['key', 'part'])
+            .execute();
+        }
+        // What a message shows of its files, kept with it like its reactions: JSON, AttachmentRow[].
+        await db.schema
+          .alterTable('messages')
+          .addColumn('attachments', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+        await db.schema.alterTable('users').addColumn('display_name', 'text').execute();
+        await db.schema.alterTable('users').addColumn('avatar_file_id', 'text').execute();
+      },
+    },
   };
 }

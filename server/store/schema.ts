@@ -11,6 +11,37 @@ export interface Database {
     created_at: number | string;
     /** A webhook's bot (0010): it cannot sign in. */
     is_bot?: Generated<number | boolean>;
+    /** What the person chose to be called (0011). */
+    display_name?: string | null;
+    /** Their avatar, a file of kind AVATAR (0011). */
+    avatar_file_id?: string | null;
+  };
+  /** Uploaded files (0011): attachments and avatars; their bytes are blobs. */
+  files: {
+    id: string;
+    owner_id: number | string;
+    /** The room an attachment was uploaded to; null for an avatar. */
+    room_id: string | null;
+    /** The message it is attached to; null until sent. */
+    message_id: number | string | null;
+    kind: string;
+    name: string;
+    content_type: string;
+    size: number | string;
+    width: number | null;
+    height: number | null;
+    /** Bytes of its thumbnail; null when it has none. */
+    thumbnail_size: number | string | null;
+    etag: string;
+    /** Set once its bytes are all stored; never served before. */
+    ready: number | boolean;
+    created_at: number | string;
+  };
+  /** PostgreSQL only: blobs in parts (0011). */
+  file_blobs: {
+    key: string;
+    part: number;
+    data: Uint8Array;
   };
   /** Incoming webhooks (0010): the secret of each URL is kept only as a hash. */
   webhooks: {
@@ -77,6 +108,8 @@ export interface Database {
     reactions: Generated<string>;
     /** JSON: UserRow[]. */
     mentions: Generated<string>;
+    /** JSON: AttachmentRow[] (0011). */
+    attachments?: Generated<string>;
     /** PostgreSQL only: the text's search words (store/search-words.ts) as a tsvector. */
     words?: Generated<unknown>;
   };

@@ -9,6 +9,57 @@ export interface UserRow {
   readonly name: string;
   /** A webhook's bot; known where the row was read with it. */
   readonly isBot?: boolean;
+  /** Known where the row was read with its profile (`profileChanged`): else loaded apart. */
+  readonly profile?: Profile;
+}
+
+/** What a person shows of themselves besides their name. */
+export interface Profile {
+  readonly displayName: string | null;
+  /** A file of kind AVATAR. */
+  readonly avatarId: string | null;
+}
+
+export type FileKind = 'ATTACHMENT' | 'AVATAR';
+
+/** A file as a message carries it (immutable, so kept with the message). */
+export interface AttachmentRow {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly thumbnail: boolean;
+}
+
+/** A stored file and who may read it. */
+export interface FileRow extends AttachmentRow {
+  readonly ownerId: string;
+  readonly kind: FileKind;
+  /** The room an attachment was uploaded to; null for an avatar. */
+  readonly roomId: string | null;
+  /** Null until a message carries it. */
+  readonly messageId: string | null;
+  /** Whether that message was deleted since (then the file is no one's to read). */
+  readonly messageDeleted: boolean;
+  readonly thumbnailSize: number | null;
+  /** A hash of the stored bytes. */
+  readonly etag: string;
+  readonly createdAt: number;
+}
+
+export type NewFile = Omit<FileRow, 'messageId' | 'messageDeleted' | 'thumbnail'>;
+
+/** Which of a file's blobs: the file itself or its thumbnail. */
+export type FileVariant = 'file' | 'thumbnail';
+
+/** `attachmentIds` named a file that is not the author's, not of this room, not ready or already sent. */
+export class AttachmentUnavailable extends Error {
+  override name = 'AttachmentUnavailable';
+  constructor(readonly fileId: string) {
+    super(`file ${fileId} cannot be attached`);
+  }
 }
 
 /** An incoming webhook, as its room's moderators see it (the secret is not kept). */
@@ -100,6 +151,8 @@ export interface MessageRow {
   readonly reactions: readonly ReactionRow[];
   /** Members named as `@name`, each once, in order of appearance; empty once deleted. */
   readonly mentions: readonly UserRow[];
+  /** Files sent with it, in order; absent where a row was made without them (none). */
+  readonly attachments?: readonly AttachmentRow[];
 }
 
 export interface NewMessage {
@@ -110,6 +163,8 @@ export interface NewMessage {
   readonly replyToId: string | null;
   readonly mentions: readonly UserRow[];
   readonly createdAt: number;
+  /** Files the author uploaded to this room and has not sent: claimed in the same transaction. */
+  readonly attachmentIds?: readonly string[];
 }
 
 export type RoomChangeKind =
@@ -182,7 +237,44 @@ export class UniqueViolation extends Error {
   override name = 'UniqueViolation';
 }
 
-export interface Store {
+/**
+ * Files and profiles. A file's row is written before its bytes (`ready` false) and made
+ * ready after; its blobs go with its row when it is deleted.
+ */
+export interface FileStore {
+  /**
+   * Records a file not yet ready if its owner's files, with it, stay within
+   * `storageMaxBytes`; false (nothing written) past it.
+   */
+  reserveFile(file: NewFile, storageMaxBytes: number): Promise<boolean>;
+  /** Stores one of a reserved file's blobs from `source`; resolves to its bytes. */
+  writeFileBlob(fileId: string, variant: FileVariant, source: AsyncIterable<Uint8Array>): Promise<number>;
+  /** Makes a reserved file readable. */
+  finishFile(fileId: string): Promise<void>;
+  /** A ready file, with its message's state. */
+  file(fileId: string): Promise<FileRow | undefined>;
+  /** Bytes `start` to `end` (inclusive) of one of a file's blobs. */
+  readFileBlob(fileId: string, variant: FileVariant, start: number, end: number): AsyncIterable<Uint8Array>;
+  /** Bytes of all of `userId`'s files. */
+  storageUsed(userId: string): Promise<number>;
+  /**
+   * Up to `limit` files no one can read any more: never sent and created before
+   * `orphanBefore` (or never made ready), sent with a message deleted since, or avatars
+   * no one shows that are older than `orphanBefore`.
+   */
+  deadFiles(orphanBefore: number, limit: number): Promise<string[]>;
+  /**
+   * Deletes a file and its blobs; with `orphanBefore`, only while it is still dead by the
+   * rules of `deadFiles` (so nodes sweeping together delete each file once). Whether it did.
+   */
+  deleteFile(fileId: string, orphanBefore?: number): Promise<boolean>;
+  /** The profiles of `userIds` (unknown ids are left out). */
+  profiles(userIds: readonly string[]): Promise<Map<string, Profile>>;
+  /** Changes what is given of a profile; the user with their profile after it. */
+  updateProfile(userId: string, patch: Partial<Profile>): Promise<UserRow & { profile: Profile }>;
+}
+
+export interface Store extends FileStore {
   /** Applies pending migrations; safe to run from several nodes at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */

@@ -4,6 +4,7 @@ import type { UserRow, MessageRow, ReactionRow, RoomChange } from '../../store/i
 import type { RoomModel } from '../../rooms/model.js';
 import type { TypingState, PresenceState } from '../../realtime/room-hub.js';
 import type { WebhookModel } from '../../integrations/model.js';
+import type { AttachmentRow } from '../../store/types.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,6 +22,8 @@ export type Scalars = {
    * (for example `2026-11-25T21:40:04.123Z`).
    */
   DateTime: { input: string; output: Date | string | number };
+  /** A file in an upload: a multipart request part (the GraphQL multipart request spec). */
+  File: { input: File; output: never };
 };
 
 /** A personal access token, for scripts and bots: used as `Authorization: Bearer` like a sign-in's. */
@@ -47,8 +50,34 @@ export type AccountSession = {
   lastUsedAt: Scalars['DateTime']['output'];
 };
 
+/**
+ * A file uploaded to a room. Its bytes are served at `url` to whoever may read the room
+ * (cookie or Bearer); anyone else gets 404, the same as a missing file.
+ */
+export type Attachment = {
+  __typename?: 'Attachment';
+  /**
+   * The type read from the bytes (never the one the client claimed); served inline only for
+   * safe raster images (PNG, JPEG, GIF, WebP), as a download for everything else.
+   */
+  contentType: Scalars['String']['output'];
+  height?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  /** The file's name as uploaded, without any directory part. */
+  name: Scalars['String']['output'];
+  /** Bytes as stored (for an image, after its metadata was removed). */
+  size: Scalars['Int']['output'];
+  /** A small version of an image, at most 400 pixels on its longer side; null for other files. */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
+  url: Scalars['String']['output'];
+  /** Pixels, for images; null for other files. */
+  width?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Message = {
   __typename?: 'Message';
+  /** Files sent with the message, in the order they were attached; empty once deleted. */
+  attachments: Array<Attachment>;
   author: User;
   createdAt: Scalars['DateTime']['output'];
   /** When the message was deleted; it stays in history as a tombstone with empty text. */
@@ -142,9 +171,11 @@ export type Mutation = {
   /** Signs out one of the viewer's sessions (its sockets close); false if there is none by that id. */
   revokeSession: Scalars['Boolean']['output'];
   /**
-   * Posts `text` (1–4000 characters after trimming). Sending the same `clientId` again
-   * returns the first message instead of posting a duplicate. `replyToId` names a message
-   * of the same room that this one answers.
+   * Posts `text` (1–4000 characters after trimming; it may be empty when the message has
+   * attachments). Sending the same `clientId` again returns the first message instead of
+   * posting a duplicate. `replyToId` names a message of the same room that this one
+   * answers. `attachmentIds` are files the viewer uploaded to this room with `uploadFile`
+   * and has not sent yet (at most 10).
    */
   sendMessage: Message;
   /** Sets what the viewer hears of a room they belong to. */
@@ -167,10 +198,23 @@ export type Mutation = {
   /** Creates an account. A taken name (ignoring case) is `CONFLICT`. */
   signUp: Session;
   /**
+   * Changes the viewer's display name (an empty string clears it) and avatar (`avatarId`: an
+   * image the viewer uploaded, cropped to a square here; an empty string removes it). An
+   * argument left out is left as it is.
+   */
+  updateProfile: User;
+  /**
    * Owner or moderator: renames the room (its id stays), sets its topic (empty clears it)
    * or its slow mode (0 to 21,600 seconds). What is not given stays.
    */
   updateRoom: Room;
+  /**
+   * Stores one file for the room (multipart request). It belongs to the uploader until
+   * `sendMessage(attachmentIds:)` attaches it; unattached files are removed after a while.
+   * Past a limit (size per file, uploads per minute, storage per person): BAD_USER_INPUT or
+   * RATE_LIMITED, and nothing is kept.
+   */
+  uploadFile: Attachment;
 };
 
 export type MutationAddReactionArgs = {
@@ -252,6 +296,7 @@ export type MutationRevokeSessionArgs = {
 };
 
 export type MutationSendMessageArgs = {
+  attachmentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   clientId?: InputMaybe<Scalars['ID']['input']>;
   replyToId?: InputMaybe<Scalars['ID']['input']>;
   roomId: Scalars['ID']['input'];
@@ -284,11 +329,21 @@ export type MutationSignUpArgs = {
   password: Scalars['String']['input'];
 };
 
+export type MutationUpdateProfileArgs = {
+  avatarId?: InputMaybe<Scalars['ID']['input']>;
+  displayName?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type MutationUpdateRoomArgs = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   slowModeSeconds?: InputMaybe<Scalars['Int']['input']>;
   topic?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type MutationUploadFileArgs = {
+  file: Scalars['File']['input'];
+  roomId: Scalars['ID']['input'];
 };
 
 export type NewAccessToken = {
@@ -529,6 +584,11 @@ export type Subscription = {
   /** Users coming online in (first live subscription) or leaving (last one ended) the room. */
   presenceChanged: PresenceEvent;
   /**
+   * People's profiles as they change (display name, avatar), for everyone signed in: the
+   * UI shows the new face and name wherever the person appears.
+   */
+  profileChanged: User;
+  /**
    * Every change to the room from now on. With `after` (an `eventCursor`, or the `cursor`
    * of the last event received) it first replays every change since, then continues
    * live, with no gap. Replay may compact: a message changed several times meanwhile
@@ -584,6 +644,10 @@ export type TypingEvent = {
 /** A person who can chat. */
 export type User = {
   __typename?: 'User';
+  /** A square picture of the person (served like an image attachment); null if they have none. */
+  avatarUrl?: Maybe<Scalars['String']['output']>;
+  /** What the person chose to be called (1–64 characters); null if they have not. */
+  displayName?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** A bot that posts for an integration (an incoming webhook); it cannot sign in. */
   isBot: Scalars['Boolean']['output'];
@@ -715,8 +779,10 @@ export type DirectiveResolverFn<
 export type ResolversTypes = {
   AccessToken: ResolverTypeWrapper<AccessToken>;
   AccountSession: ResolverTypeWrapper<AccountSession>;
+  Attachment: ResolverTypeWrapper<AttachmentRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  File: ResolverTypeWrapper<Scalars['File']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Message: ResolverTypeWrapper<MessageRow>;
@@ -755,8 +821,10 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AccessToken: AccessToken;
   AccountSession: AccountSession;
+  Attachment: AttachmentRow;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
+  File: Scalars['File']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Message: MessageRow;
@@ -813,14 +881,33 @@ export type AccountSessionResolvers<
   lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type AttachmentResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['Attachment'] = ResolversParentTypes['Attachment'],
+> = {
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface FileScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['File'], any> {
+  name: 'File';
 }
 
 export type MessageResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message'],
 > = {
+  attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -985,7 +1072,14 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationSignUpArgs, 'name' | 'password'>
   >;
+  updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
   updateRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationUpdateRoomArgs, 'id'>>;
+  uploadFile?: Resolver<
+    ResolversTypes['Attachment'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUploadFileArgs, 'file' | 'roomId'>
+  >;
 };
 
 export type NewAccessTokenResolvers<
@@ -1136,6 +1230,7 @@ export type SubscriptionResolvers<
     ContextType,
     RequireFields<SubscriptionPresenceChangedArgs, 'roomId'>
   >;
+  profileChanged?: SubscriptionResolver<ResolversTypes['User'], 'profileChanged', ParentType, ContextType>;
   roomEvents?: SubscriptionResolver<
     ResolversTypes['RoomEvent'],
     'roomEvents',
@@ -1173,6 +1268,8 @@ export type UserResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
 > = {
+  avatarUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isBot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1211,7 +1308,9 @@ export type WebhookResolvers<
 export type Resolvers<ContextType = GraphQLContext> = {
   AccessToken?: AccessTokenResolvers<ContextType>;
   AccountSession?: AccountSessionResolvers<ContextType>;
+  Attachment?: AttachmentResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  File?: GraphQLScalarType;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
