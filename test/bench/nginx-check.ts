@@ -1,4 +1,9 @@
 /**
+ * By hand, against a deployment you started yourself (README "Running several nodes");
+ * test/cluster/rolling-restart.test.ts runs the same checks in CI on nodes and an nginx
+ * it starts itself, plus a rolling restart. This one adds the web UI through nginx
+ * (the test's nodes are API only) and the latency figures the README quotes.
+ *
  * Several nodes behind nginx (deploy/nginx.conf; README "Running several nodes"): checks
  * the web UI, GraphQL over HTTP, SSE and graphql-ws through the proxy, that a message
  * sent on one node reaches a subscriber on another, and measures that delivery latency.
