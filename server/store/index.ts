@@ -148,8 +148,8 @@ function dropOnTimeout(client: pg.PoolClient, result: unknown): unknown {
  * The pool requests use. Every wait on PostgreSQL is bounded, so that through an outage
  * a request fails within DB_CONNECT_TIMEOUT_MS (no connection) or DB_QUERY_TIMEOUT_MS
  * (no answer) rather than hanging for as long as the outage lasts. After an outage
- * nothing needs restarting: connections PostgreSQL closed are dropped (`error` below),
- * and the next query opens a new one.
+ * nothing needs restarting: connections PostgreSQL closed are dropped
+ * (`survivingLostConnections`), and the next query opens a new one.
  */
 function requestPool(url: string): pg.Pool {
   const pool = new pg.Pool({
@@ -162,9 +162,23 @@ function requestPool(url: string): pg.Pool {
     keepAlive: true,
   });
   preparingStatements(pool);
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  survivingLostConnections(pool);
   return pool;
+}
+
+/**
+ * pg emits 'error' on a client whose connection breaks, and the pool listens for it only
+ * while the client is idle: a client checked out at that moment (a query running, a
+ * transaction open) took the whole process down with an unhandled 'error' event when
+ * PostgreSQL stopped (seen in test/faults/database-outage.test.ts). Nothing more is
+ * needed than listening: its queries fail by themselves (the running one with the
+ * error, a later one as "not queryable"), and the pool drops it once it is released.
+ * An idle client losing its connection is dropped by the pool, which reports it on the
+ * pool ('error'); the next query opens a new connection.
+ */
+function survivingLostConnections(pool: pg.Pool): void {
+  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('error', () => {});
 }
 
 /**
@@ -179,7 +193,7 @@ class PostgresStore extends KyselyStore {
 
   override async migrate(): Promise<void> {
     const pool = new pg.Pool({ connectionString: this.url, max: 1, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
-    pool.on('error', () => {});
+    survivingLostConnections(pool);
     const migrating = new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
     try {
       await migrating.migrate();

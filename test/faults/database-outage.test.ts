@@ -20,7 +20,7 @@ import { type PrivatePostgres, RUN_PRIVATE_POSTGRES, startPrivatePostgres } from
 import { waitUntil } from '../helpers/wait.js';
 import { CLUSTER_BACKENDS } from '../cluster/harness.js';
 import { duplicates, ids, percentile, subscribeOn, useTwoNodes } from '../cluster/support.js';
-import { readiness, steadyWriter, waitReady } from './support.js';
+import { busyLoad, readiness, steadyWriter, waitReady } from './support.js';
 
 /** How long PostgreSQL stays down. */
 const OUTAGE_MS = 5_000;
@@ -66,6 +66,9 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_POSTGRES)('a PostgreSQL outage', 
     const onA = await subscribeOn(socketOn, A(), carol, roomId);
 
     const writer = steadyWriter([A(), B()], alice, roomId, { label: 'db-outage' });
+    // Connections busy when PostgreSQL goes, in a room of their own: a node must survive
+    // losing those too.
+    const load = busyLoad([A(), B()], bob, await createRoom(A().url, bob.token));
     try {
       await waitUntil(() => writer.acknowledged() >= 10, { timeoutMs: 10_000, what: '10 sends before the outage' });
 
@@ -91,6 +94,7 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_POSTGRES)('a PostgreSQL outage', 
       });
       const sends = await writer.stop();
 
+      expect([A().alive, B().alive], 'nodes alive after the outage').toEqual([true, true]);
       const failed = sends.filter((s) => !s.outcome.ok);
       const inOutage = sends.filter((s) => s.at >= stoppedAt && s.at + s.ms <= startedAt);
       expect(inOutage.length, 'sends while PostgreSQL was down').toBeGreaterThan(5);
@@ -140,6 +144,7 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_POSTGRES)('a PostgreSQL outage', 
       );
     } finally {
       await writer.stop();
+      await load.stop();
       if (postgres && !postgres.running) await postgres.start();
     }
   }, 60_000);
@@ -150,6 +155,7 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_POSTGRES)('a PostgreSQL outage', 
     const onA = await subscribeOn(socketOn, A(), carol, roomId);
 
     const writer = steadyWriter([A(), B()], alice, roomId, { label: 'db-frozen' });
+    const load = busyLoad([A(), B()], bob, await createRoom(A().url, bob.token));
     let frozen = false;
     try {
       await waitUntil(() => writer.acknowledged() >= 5, { timeoutMs: 10_000, what: '5 sends before the freeze' });
@@ -215,6 +221,7 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_POSTGRES)('a PostgreSQL outage', 
     } finally {
       if (frozen) postgres!.thaw();
       await writer.stop();
+      await load.stop();
     }
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Session } from '../helpers/http.js';
+import { type Session, gqlResponse } from '../helpers/http.js';
 import { waitUntil } from '../helpers/wait.js';
 import { NODE_START_TIMEOUT_MS, type NodeProcess, freePort } from '../cluster/harness.js';
 import { type SendOutcome, trySend } from '../cluster/support.js';
@@ -36,6 +36,49 @@ export async function waitReady(node: NodeProcess, status: 200 | 503, timeoutMs:
   ).catch((error: Error) => {
     throw new Error(`${error.message}; last: HTTP ${last.status} ${last.body}\n${node.tail()}`);
   });
+}
+
+/**
+ * Load that keeps each node's database connections busy, `perNode` loops per node until
+ * stopped: half of them read a room's newest messages, half send to it as fast as they
+ * are answered (a send is a transaction of several statements). So when a fault strikes,
+ * connections are checked out, in the middle of a query or of a transaction, not only
+ * idle in the pools. Failures are expected and ignored, with a pause so that a fault
+ * does not turn them into a busy loop. Use a room of its own: what it sends is not
+ * counted.
+ */
+export function busyLoad(
+  nodes: readonly { readonly url: string }[],
+  user: Session,
+  roomId: string,
+  perNode = 4,
+): { stop(): Promise<{ reads: number; sends: number }> } {
+  let stopping = false;
+  const done = { reads: 0, sends: 0 };
+  const read = 'query($id: ID!) { room(id: $id) { messages(last: 50) { edges { node { id text } } } } }';
+  const send = 'mutation($id: ID!, $text: String!) { sendMessage(roomId: $id, text: $text) { id } }';
+  const loops = nodes.flatMap((node) =>
+    Array.from({ length: perNode }, async (_, k) => {
+      const writes = k % 2 === 1;
+      while (!stopping) {
+        const outcome = await gqlResponse(
+          node.url,
+          writes ? send : read,
+          { id: roomId, text: 'load' },
+          { token: user.token },
+        ).catch(() => null);
+        if (outcome?.data && !outcome.errors) done[writes ? 'sends' : 'reads']++;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }),
+  );
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+      return done;
+    },
+  };
 }
 
 /** One send of a steady writer: where, when, how long it took and what became of it. */
