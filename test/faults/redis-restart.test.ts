@@ -17,7 +17,7 @@ import { type RedisProcess, RUN_PRIVATE_REDIS, startPrivateRedis } from '../help
 import { waitUntil } from '../helpers/wait.js';
 import { CLUSTER_BACKENDS } from '../cluster/harness.js';
 import { duplicates, ids, subscribeOn, trySend, useTwoNodes } from '../cluster/support.js';
-import { waitReady } from './support.js';
+import { steadyWriter, waitReady } from './support.js';
 
 type Presence = { presenceChanged: { user: { id: string; name: string }; online: boolean } };
 const ON_PRESENCE = 'subscription($roomId: ID!) { presenceChanged(roomId: $roomId) { user { id name } online } }';
@@ -45,13 +45,15 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_REDIS)('a Redis restart', () => {
   let carol: Session;
   let dave: Session;
   let erin: Session;
+  let frank: Session;
   beforeAll(async () => {
-    [alice, bob, carol, dave, erin] = await Promise.all([
+    [alice, bob, carol, dave, erin, frank] = await Promise.all([
       signUp(A().url),
       signUp(B().url),
       signUp(A().url),
       signUp(B().url),
       signUp(A().url),
+      signUp(B().url),
     ]);
   });
 
@@ -68,12 +70,20 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_REDIS)('a Redis restart', () => {
       );
     }
 
+    // A writer sends through the restart (4 a second: under the rate limit, which is on).
+    const writer = steadyWriter([A(), B()], frank, roomId, { intervalMs: 250, label: 'through' });
+    await waitUntil(() => writer.acknowledged() >= 2, { timeoutMs: 5_000, what: 'the writer under way' });
     await redis!.kill('SIGKILL');
     const restartedAt = Date.now();
     await redis!.restart();
     const answeringAt = Date.now();
     await Promise.all([waitReady(A(), 200, READY_MS), waitReady(B(), 200, READY_MS)]);
     const readyAfterMs = Date.now() - answeringAt;
+    const through = await writer.stop();
+    // The store, not Redis, accepts a message: sends go on through the restart.
+    for (const { clientId, outcome } of through) {
+      expect(outcome.ok, `${clientId}: ${outcome.ok ? '' : outcome.error}`).toBe(true);
+    }
 
     // Presence: Redis came back knowing nobody; each node writes its users back.
     await waitUntil(
@@ -126,7 +136,7 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_REDIS)('a Redis restart', () => {
     const fence = await sendMessage(B().url, alice.token, roomId, 'fence');
     const stored = (await history(A().url, alice.token, roomId)).map((m) => m.id);
     expect(stored[0]).toBe(before.id);
-    expect(stored).toHaveLength(1 + 2 + RATE_SEND_MESSAGE.points + 1);
+    expect(stored).toHaveLength(1 + through.length + 2 + RATE_SEND_MESSAGE.points + 1);
     for (const [where, sub] of [
       ['node A', onA],
       ['node B', onB],
@@ -138,7 +148,8 @@ describe.runIf(CLUSTER_BACKENDS && RUN_PRIVATE_REDIS)('a Redis restart', () => {
     }
     daveOnA.dispose?.();
     console.info(
-      `Redis restart (SIGKILL, started again in ${answeringAt - restartedAt} ms, empty): both nodes ready ` +
+      `Redis restart (SIGKILL, started again in ${answeringAt - restartedAt} ms, empty): ${through.length} sends ` +
+        `through it, all acknowledged; both nodes ready ` +
         `${readyAfterMs} ms after it answered, presence back after ${presenceAfterMs} ms, the first message ` +
         `after it delivered across nodes in ${deliveredAfterMs} ms`,
     );
