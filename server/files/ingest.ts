@@ -21,10 +21,13 @@ async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
 
 const MIB = 1024 * 1024;
 
+/** Bytes as people read them: "1024 MiB", "100 KiB". */
+const amount = (bytes: number): string =>
+  bytes >= MIB ? `${Math.floor(bytes / MIB)} MiB` : `${Math.floor(bytes / 1024)} KiB`;
+
 const overQuota = (services: Services, field: string) =>
   badInput(
-    `Your files may take at most ${Math.round(services.config.files.storagePerUserBytes / MIB)} MiB in all; ` +
-      'this one would pass that.',
+    `Your files may take at most ${amount(services.config.files.storagePerUserBytes)} in all; this one would pass that.`,
     field,
   );
 

@@ -102,12 +102,19 @@ async function parseMultipart(services: Services, req: IncomingMessage, res: Ser
     const staged = new Map<string, StagedFile>();
     const writes: Promise<void>[] = [];
     let failed = false;
-    const fail = (error: unknown) => {
+    /**
+     * Ends the parse with `error`. The rest of a body within UPLOAD_MAX_BODY_BYTES is read
+     * and dropped first: answering while the client still sends would close the socket on
+     * unread bytes, and the client would see a reset instead of the 413.
+     */
+    const fail = (error: unknown, drain = true) => {
       if (failed) return;
       failed = true;
       req.unpipe();
-      req.resume(); // the rest of the body is read and dropped, so the 413 reaches the client
-      reject(error);
+      if (!drain || req.readableEnded) return reject(error);
+      req.once('end', () => reject(error));
+      req.once('close', () => reject(error));
+      req.resume();
     };
     const parser = new Busboy({
       headers: req.headers as { 'content-type': string },
@@ -174,10 +181,12 @@ async function parseMultipart(services: Services, req: IncomingMessage, res: Ser
     let bodyBytes = 0;
     req.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
-      if (bodyBytes > UPLOAD_MAX_BODY_BYTES)
-        fail(requestError('Request body too large', 413, 'REQUEST_ENTITY_TOO_LARGE'));
+      // A body dropped after a failure is read only up to the limit too.
+      if (failed && bodyBytes > UPLOAD_MAX_BODY_BYTES) req.destroy();
+      else if (bodyBytes > UPLOAD_MAX_BODY_BYTES)
+        fail(requestError('Request body too large', 413, 'REQUEST_ENTITY_TOO_LARGE'), false);
     });
-    req.on('error', fail);
+    req.on('error', (error) => fail(error, false));
     req.pipe(parser);
   });
 }
