@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILE_MAX_BYTES } from '../server/limits.js';
+import { UPLOAD } from './helpers/files.js';
+import { type Session, createRoom, signUp } from './helpers/http.js';
+import { waitUntil } from './helpers/wait.js';
+import { freePort } from './cluster/harness.js';
+
+const MIB = 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+/**
+ * A multipart upload of `size` bytes made as it is sent (chunked, no Content-Length), so
+ * that the client holds no more of it than the server does.
+ */
+function streamedUpload(url: string, token: string, roomId: string, size: number): Promise<Response> {
+  const boundary = `----parley${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="operations"',
+      '',
+      JSON.stringify({ query: UPLOAD, variables: { roomId, file: null } }),
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="map"',
+      '',
+      JSON.stringify({ 0: ['variables.file'] }),
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="0"; filename="big.bin"',
+      'Content-Type: application/octet-stream',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let sent = -1;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === -1) {
+        controller.enqueue(head);
+        sent = 0;
+      } else if (sent < size) {
+        const n = Math.min(CHUNK, size - sent);
+        controller.enqueue(Buffer.alloc(n, sent % 251));
+        sent += n;
+      } else {
+        controller.enqueue(tail);
+        controller.close();
+      }
+    },
+  });
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
+    body,
+    // @ts-expect-error: a streamed request body needs it; the DOM types lack it
+    duplex: 'half',
+  });
+}
+
+/** The server process's resident memory now and at its peak (Linux's VmRSS and VmHWM), in MiB. */
+async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)![1]);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+describe('uploads and memory', () => {
+  let dir: string;
+  let server: ChildProcess;
+  let url: string;
+  let alice: Session;
+  let roomId: string;
+
+  beforeAll(async () => {
+    // A server of its own, so that its memory is its own (the client here makes 250 MiB).
+    dir = await mkdtemp(join(tmpdir(), 'parley-memory-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${join(dir, 'chat.db')}`,
+      WEB: '0',
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'silent',
+    };
+    delete env.NODE_OPTIONS;
+    delete env.REDIS_URL;
+    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: 'ignore' });
+    await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, {
+      timeoutMs: 45_000,
+      what: 'the server to start',
+    });
+    alice = await signUp(url);
+    roomId = await createRoom(url, alice.token);
+  }, 60_000);
+  afterAll(async () => {
+    server?.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes ten uploads of the largest size at once without holding them in memory', async () => {
+    const size = FILE_MAX_BYTES;
+    // Warm up: the first upload loads the parser and the store's file code.
+    expect((await streamedUpload(url, alice.token, roomId, MIB)).status).toBe(200);
+    const before = await memoryOf(server.pid!);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => streamedUpload(url, alice.token, roomId, size)),
+    );
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { data?: { uploadFile: { size: number } } }[];
+    expect(bodies.map((b) => b.data?.uploadFile.size)).toEqual(Array(10).fill(size));
+    const after = await memoryOf(server.pid!);
+    const grew = after.peak - before.rss;
+    console.log(
+      `ten ${size / MIB} MiB uploads at once: server RSS ${before.rss.toFixed(0)} MiB before, peak ${after.peak.toFixed(0)} MiB (+${grew.toFixed(0)} MiB)`,
+    );
+    // Held whole, the ten alone would take 250 MiB (and Yoga's own parser copies each once more).
+    expect(grew).toBeLessThan(120);
+  }, 120_000);
+});
