@@ -2,6 +2,16 @@ import type { Logger } from 'pino';
 import { type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
 import type { RoomChange, Store, UserRow } from '../store/index.js';
 
+/**
+ * How soon a feed reads the store again after a read failed (the database is down, or
+ * its pool's timeouts passed): the changes are there, and the room waits for them. The
+ * pause doubles with each failure in a row, up to STORE_RETRY_MAX_MS, and only the
+ * first is logged, so an outage costs each served room one line and a read every 5 s.
+ */
+const STORE_RETRY_MS = 250;
+const STORE_RETRY_MAX_MS = 5_000;
+const retryDelay = (failures: number) => Math.min(STORE_RETRY_MS * 2 ** (failures - 1), STORE_RETRY_MAX_MS);
+
 export interface TypingState {
   readonly user: UserRow;
   readonly isTyping: boolean;
@@ -37,6 +47,10 @@ class RoomFeed {
   private caughtUpTo = 0;
   private readonly queue: RoomChange[] = [];
   private filling = false;
+  /** No listener left: store reads that failed are not tried again. */
+  private stopped = false;
+  /** Store reads failed in a row (catching up, filling a gap), for the pause before the next. */
+  private failures = 0;
   private readonly typists = new Map<string, { user: UserRow; timer: NodeJS.Timeout }>();
   private unsubscribe: (() => Promise<void>) | undefined;
   readonly ready: Promise<void>;
@@ -71,14 +85,19 @@ class RoomFeed {
    * the last change delivered, as a gap fill up to the room's newest change.
    */
   catchUp(): void {
-    if (this.lastSeq === null) return; // the baseline read is still to come, and covers it
+    if (this.lastSeq === null || this.stopped) return; // the baseline read is still to come, and covers it
     this.store
       .lastChangeSeq(this.roomId)
       .then((newest) => {
+        this.failures = 0;
         this.caughtUpTo = Math.max(this.caughtUpTo, newest);
         this.drain();
       })
-      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'catching up failed'));
+      .catch((error: unknown) => {
+        // Not given up: what pub/sub missed would otherwise wait for the room's next change.
+        if (++this.failures === 1) this.log.error({ err: error, roomId: this.roomId }, 'catching up failed; retrying');
+        setTimeout(() => this.catchUp(), retryDelay(this.failures)).unref();
+      });
   }
 
   /** Hands this node's subscribers an event that could not go through pub/sub. */
@@ -87,6 +106,7 @@ class RoomFeed {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const { timer } of this.typists.values()) clearTimeout(timer);
     this.typists.clear();
     await this.ready.catch(() => {});
@@ -167,22 +187,44 @@ class RoomFeed {
     const from = this.lastSeq!;
     this.store
       .changesAfter(this.roomId, from, upTo - from - 1)
-      .then((missing) => {
-        for (const change of missing) if (change.seq === this.lastSeq! + 1) this.deliver(change);
-      })
-      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'filling a change gap failed'))
-      .finally(() => {
-        if (this.lastSeq! < upTo - 1) {
-          // The store did not have them: never stall the room behind a hole.
-          this.log.error(
-            { roomId: this.roomId, from: this.lastSeq, to: upTo },
-            'skipping changes missing from the store',
-          );
-          this.lastSeq = upTo - 1;
-        }
-        this.filling = false;
-        this.drain();
-      });
+      .then(
+        (missing) => {
+          this.failures = 0;
+          this.filled(missing, upTo);
+        },
+        (error: unknown) => {
+          // The store did not answer, which is not "the store does not have them":
+          // skipping here lost those changes for every subscriber on this node (a
+          // database outage, or a pool timeout under load). The room waits, and the gap
+          // is read again.
+          if (++this.failures === 1) {
+            this.log.error({ err: error, roomId: this.roomId }, 'filling a change gap failed; retrying');
+          }
+          setTimeout(() => {
+            this.filling = false;
+            if (!this.stopped) this.drain();
+          }, retryDelay(this.failures)).unref();
+        },
+      )
+      .catch((error: unknown) => this.log.error({ err: error, roomId: this.roomId }, 'filling a change gap failed'));
+  }
+
+  /** Delivers what the store returned for a gap up to `upTo`, then what is queued behind it. */
+  private filled(missing: readonly RoomChange[], upTo: number): void {
+    try {
+      for (const change of missing) if (change.seq === this.lastSeq! + 1) this.deliver(change);
+    } finally {
+      if (this.lastSeq! < upTo - 1) {
+        // The store did not have them: never stall the room behind a hole.
+        this.log.error(
+          { roomId: this.roomId, from: this.lastSeq, to: upTo },
+          'skipping changes missing from the store',
+        );
+        this.lastSeq = upTo - 1;
+      }
+      this.filling = false;
+      this.drain();
+    }
   }
 }
 
