@@ -52,7 +52,7 @@ export async function runOps(
         ? await restorePostgres(dir, databaseUrl, { force, env })
         : await restoreSqlite(dir, databaseUrl, { force });
     }
-    const files = manifest.files ? `, ${manifest.files} uploaded files` : '';
+    const files = manifest.files ? `; ${manifest.files} stored files in files/` : '';
     print(
       `parley ${command}: ${command === 'backup' ? `wrote ${dir}` : `restored ${dir}`} ` +
         `(${manifest.store}, schema ${manifest.migration ?? 'empty'}, taken ${manifest.createdAt}; ` +

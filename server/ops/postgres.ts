@@ -207,10 +207,20 @@ export async function restorePostgres(
     ],
     tools.env,
   );
-  restore.child.stdout!.pipe(psql.child.stdin!);
+  // psql's input ends only once pg_restore has succeeded: were it to end early on a
+  // statement boundary, psql would commit half a database. Otherwise psql is killed
+  // inside its transaction, which PostgreSQL then rolls back.
+  restore.child.stdout!.pipe(psql.child.stdin!, { end: false });
   psql.child.stdin!.on('error', () => {}); // psql stopped early: its own error says why
-  const [restored] = await Promise.allSettled([psql.done, restore.done]);
+  const restoring = restore.done.then(
+    () => void psql.child.stdin!.end(),
+    (error: unknown) => {
+      psql.child.kill('SIGKILL');
+      throw error;
+    },
+  );
+  const [dumped, restored] = await Promise.allSettled([restoring, psql.done]);
+  if (dumped.status === 'rejected') throw dumped.reason;
   if (restored.status === 'rejected') throw restored.reason;
-  await restore.done;
   return manifest;
 }
