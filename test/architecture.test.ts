@@ -39,7 +39,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/', 'search/', 'integrations/', 'files/'],
   // Transports: the schema assembled from the features, served over HTTP, SSE and WebSocket.
   ['graphql/schema.ts', 'graphql/yoga.ts', 'http/probes.ts', 'transport/'],
-  ['app.ts', 'main.ts'],
+  // Entry points: the server, and the operator's commands (backup, restore).
+  ['app.ts', 'main.ts', 'ops/'],
 ];
 
 const SERVER = resolve(import.meta.dirname, '../server');
