@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# typescript goes with the dev dependencies: Next.js 16 reads web/next.config.ts with its
+# own SWC (15.4 needed typescript at run time, vercel/next.js#81798; 16.4.6 does not).
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf web/.next/cache
