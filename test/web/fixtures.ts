@@ -1,7 +1,19 @@
 import type { Message, MessagePage } from '../../web/lib/chat/types';
 
-export const alice = { id: '1', name: 'alice', isBot: false } satisfies Message['author'];
-export const bob = { id: '2', name: 'bob', isBot: false } satisfies Message['author'];
+export const alice = {
+  id: '1',
+  name: 'alice',
+  displayName: null,
+  avatarUrl: null,
+  isBot: false,
+} satisfies Message['author'];
+export const bob = {
+  id: '2',
+  name: 'bob',
+  displayName: null,
+  avatarUrl: null,
+  isBot: false,
+} satisfies Message['author'];
 
 /** A message of `seq` in its plain state; `change` overrides any field. */
 export function message(seq: number, change: Partial<Message> = {}): Message {
@@ -18,6 +30,7 @@ export function message(seq: number, change: Partial<Message> = {}): Message {
     replyTo: null,
     reactions: [],
     mentions: [],
+    attachments: [],
     ...change,
   };
 }

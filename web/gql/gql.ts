@@ -24,6 +24,12 @@ type Documents = {
   '\n  mutation SignIn($name: String!, $password: String!) {\n    signIn(name: $name, password: $password) {\n      token\n    }\n  }\n': typeof types.SignInDocument;
   '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': typeof types.ViewerDocument;
+  '\n  fragment ChatAttachment on Attachment {\n    id\n    name\n    contentType\n    size\n    url\n    width\n    height\n    thumbnailUrl\n  }\n': typeof types.ChatAttachmentFragmentDoc;
+  '\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n': typeof types.UploadFileDocument;
+  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ProfileFieldsFragmentDoc;
+  '\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n': typeof types.ViewerProfileDocument;
+  '\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n': typeof types.UpdateProfileDocument;
+  '\n  subscription ProfileChanged {\n    profileChanged {\n      ...ProfileFields\n    }\n  }\n': typeof types.ProfileChangedDocument;
   '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n': typeof types.WebhookRowFragmentDoc;
   '\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n': typeof types.RoomWebhooksDocument;
   '\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n': typeof types.CreateWebhookDocument;
@@ -31,26 +37,26 @@ type Documents = {
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
   '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
-  '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': typeof types.ChatUserFragmentDoc;
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      isBot\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
+  '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ChatUserFragmentDoc;
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
   '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  query MessagesAround($id: ID!, $around: ID!) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(around: $around, last: 50) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagesAroundDocument;
   '\n  query NewerMessages($id: ID!, $after: String!) {\n    room(id: $id) {\n      id\n      messages(first: 50, after: $after) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.NewerMessagesDocument;
-  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(\n      roomId: $roomId\n      text: $text\n      clientId: $clientId\n      replyToId: $replyToId\n      attachmentIds: $attachmentIds\n    ) {\n      id\n    }\n  }\n': typeof types.SendMessageDocument;
   '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n': typeof types.EditMessageDocument;
   '\n  mutation DeleteMessage($id: ID!) {\n    deleteMessage(id: $id) {\n      ...ChatMessage\n    }\n  }\n': typeof types.DeleteMessageDocument;
   '\n  mutation AddReaction($messageId: ID!, $emoji: String!) {\n    addReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.AddReactionDocument;
   '\n  mutation RemoveReaction($messageId: ID!, $emoji: String!) {\n    removeReaction(messageId: $messageId, emoji: $emoji) {\n      ...ChatMessage\n    }\n  }\n': typeof types.RemoveReactionDocument;
   '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.RoomMembersDocument;
-  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MembersPanelDocument;
+  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MembersPanelDocument;
   '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n': typeof types.SetRoleDocument;
   '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n': typeof types.RemoveMemberDocument;
   '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n': typeof types.UpdateRoomDocument;
   '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': typeof types.LeaveRoomDocument;
   '\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n': typeof types.SidebarRoomFieldsFragmentDoc;
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n': typeof types.SidebarDocument;
+  '\n  query Sidebar {\n    me {\n      id\n      name\n      displayName\n      avatarUrl\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n': typeof types.SidebarDocument;
   '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n': typeof types.ViewerRoomsChangedDocument;
   '\n  mutation MarkRead($roomId: ID!, $messageId: ID!) {\n    markRead(roomId: $roomId, messageId: $messageId) {\n      id\n      unreadCount\n      mentionCount\n    }\n  }\n': typeof types.MarkReadDocument;
   '\n  mutation SetNotificationLevel($roomId: ID!, $level: NotificationLevel!) {\n    setNotificationLevel(roomId: $roomId, level: $level) {\n      id\n      notificationLevel\n    }\n  }\n': typeof types.SetNotificationLevelDocument;
@@ -79,6 +85,17 @@ const documents: Documents = {
     types.SignInDocument,
   '\n  mutation SignOut {\n    signOut\n  }\n': types.SignOutDocument,
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': types.ViewerDocument,
+  '\n  fragment ChatAttachment on Attachment {\n    id\n    name\n    contentType\n    size\n    url\n    width\n    height\n    thumbnailUrl\n  }\n':
+    types.ChatAttachmentFragmentDoc,
+  '\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n':
+    types.UploadFileDocument,
+  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n':
+    types.ProfileFieldsFragmentDoc,
+  '\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n': types.ViewerProfileDocument,
+  '\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n':
+    types.UpdateProfileDocument,
+  '\n  subscription ProfileChanged {\n    profileChanged {\n      ...ProfileFields\n    }\n  }\n':
+    types.ProfileChangedDocument,
   '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n':
     types.WebhookRowFragmentDoc,
   '\n  query RoomWebhooks($id: ID!) {\n    room(id: $id) {\n      id\n      webhooks {\n        ...WebhookRow\n      }\n    }\n  }\n':
@@ -92,8 +109,8 @@ const documents: Documents = {
     types.UserTypingDocument,
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.PresenceChangedDocument,
-  '\n  fragment ChatUser on User {\n    id\n    name\n  }\n': types.ChatUserFragmentDoc,
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      isBot\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
+  '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': types.ChatUserFragmentDoc,
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
   '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
@@ -103,7 +120,7 @@ const documents: Documents = {
     types.MessagesAroundDocument,
   '\n  query NewerMessages($id: ID!, $after: String!) {\n    room(id: $id) {\n      id\n      messages(first: 50, after: $after) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.NewerMessagesDocument,
-  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n':
+  '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(\n      roomId: $roomId\n      text: $text\n      clientId: $clientId\n      replyToId: $replyToId\n      attachmentIds: $attachmentIds\n    ) {\n      id\n    }\n  }\n':
     types.SendMessageDocument,
   '\n  mutation EditMessage($id: ID!, $text: String!) {\n    editMessage(id: $id, text: $text) {\n      ...ChatMessage\n    }\n  }\n':
     types.EditMessageDocument,
@@ -117,7 +134,7 @@ const documents: Documents = {
     types.RoomEventsDocument,
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.RoomMembersDocument,
-  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+  '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.MembersPanelDocument,
   '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n':
     types.SetRoleDocument,
@@ -128,7 +145,7 @@ const documents: Documents = {
   '\n  mutation LeaveRoom($id: ID!) {\n    leaveRoom(id: $id)\n  }\n': types.LeaveRoomDocument,
   '\n  fragment SidebarRoomFields on Room {\n    id\n    name\n    kind\n    isPrivate\n    isMember\n    viewerRole\n    unreadCount\n    mentionCount\n    notificationLevel\n    online(first: 9) {\n      id\n      name\n    }\n    lastMessage {\n      id\n      seq\n      text\n      createdAt\n      author {\n        id\n        name\n      }\n      mentions {\n        id\n        name\n      }\n    }\n  }\n':
     types.SidebarRoomFieldsFragmentDoc,
-  '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n':
+  '\n  query Sidebar {\n    me {\n      id\n      name\n      displayName\n      avatarUrl\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n':
     types.SidebarDocument,
   '\n  subscription ViewerRoomsChanged {\n    viewerRoomsChanged {\n      ...SidebarRoomFields\n    }\n  }\n':
     types.ViewerRoomsChangedDocument,
@@ -232,6 +249,42 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: '\n  fragment ChatAttachment on Attachment {\n    id\n    name\n    contentType\n    size\n    url\n    width\n    height\n    thumbnailUrl\n  }\n',
+): (typeof documents)['\n  fragment ChatAttachment on Attachment {\n    id\n    name\n    contentType\n    size\n    url\n    width\n    height\n    thumbnailUrl\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n',
+): (typeof documents)['\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n',
+): (typeof documents)['\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n',
+): (typeof documents)['\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  subscription ProfileChanged {\n    profileChanged {\n      ...ProfileFields\n    }\n  }\n',
+): (typeof documents)['\n  subscription ProfileChanged {\n    profileChanged {\n      ...ProfileFields\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: '\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n',
 ): (typeof documents)['\n  fragment WebhookRow on Webhook {\n    id\n    name\n    url\n    createdBy {\n      id\n      name\n    }\n    createdAt\n    lastPostedAt\n  }\n'];
 /**
@@ -274,14 +327,14 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment ChatUser on User {\n    id\n    name\n  }\n',
-): (typeof documents)['\n  fragment ChatUser on User {\n    id\n    name\n  }\n'];
+  source: '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n',
+): (typeof documents)['\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      isBot\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n',
-): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      isBot\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n'];
+  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n',
+): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -310,8 +363,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n',
-): (typeof documents)['\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {\n    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {\n      id\n    }\n  }\n'];
+  source: '\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(\n      roomId: $roomId\n      text: $text\n      clientId: $clientId\n      replyToId: $replyToId\n      attachmentIds: $attachmentIds\n    ) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID, $attachmentIds: [ID!]) {\n    sendMessage(\n      roomId: $roomId\n      text: $text\n      clientId: $clientId\n      replyToId: $replyToId\n      attachmentIds: $attachmentIds\n    ) {\n      id\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -352,8 +405,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
+  source: '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -388,8 +441,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n',
-): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n'];
+  source: '\n  query Sidebar {\n    me {\n      id\n      name\n      displayName\n      avatarUrl\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n',
+): (typeof documents)['\n  query Sidebar {\n    me {\n      id\n      name\n      displayName\n      avatarUrl\n    }\n    rooms {\n      ...SidebarRoomFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -98,6 +98,58 @@ export type ViewerQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ViewerQuery = { me: { id: string; name: string } | null };
 
+export type ChatAttachmentFragment = {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string | null;
+};
+
+export type UploadFileMutationVariables = Exact<{
+  roomId: string | number;
+  file: File;
+}>;
+
+export type UploadFileMutation = {
+  uploadFile: {
+    id: string;
+    name: string;
+    contentType: string;
+    size: number;
+    url: string;
+    width: number | null;
+    height: number | null;
+    thumbnailUrl: string | null;
+  };
+};
+
+export type ProfileFieldsFragment = { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+
+export type ViewerProfileQueryVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerProfileQuery = {
+  me: { id: string; name: string; displayName: string | null; avatarUrl: string | null } | null;
+};
+
+export type UpdateProfileMutationVariables = Exact<{
+  displayName?: string | null | undefined;
+  avatarId?: string | number | null | undefined;
+}>;
+
+export type UpdateProfileMutation = {
+  updateProfile: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+};
+
+export type ProfileChangedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ProfileChangedSubscription = {
+  profileChanged: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+};
+
 export type WebhookRowFragment = {
   id: string;
   name: string;
@@ -158,15 +210,25 @@ export type UserTypingSubscriptionVariables = Exact<{
   roomId: string | number;
 }>;
 
-export type UserTypingSubscription = { userTyping: { isTyping: boolean; user: { id: string; name: string } } };
+export type UserTypingSubscription = {
+  userTyping: {
+    isTyping: boolean;
+    user: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+  };
+};
 
 export type PresenceChangedSubscriptionVariables = Exact<{
   roomId: string | number;
 }>;
 
-export type PresenceChangedSubscription = { presenceChanged: { online: boolean; user: { id: string; name: string } } };
+export type PresenceChangedSubscription = {
+  presenceChanged: {
+    online: boolean;
+    user: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+  };
+};
 
-export type ChatUserFragment = { id: string; name: string };
+export type ChatUserFragment = { id: string; name: string; displayName: string | null; avatarUrl: string | null };
 
 export type ChatMessageFragment = {
   id: string;
@@ -177,7 +239,17 @@ export type ChatMessageFragment = {
   editedAt: string | null;
   deletedAt: string | null;
   deletedBy: { id: string; name: string } | null;
-  author: { id: string; name: string; isBot: boolean };
+  author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+  attachments: Array<{
+    id: string;
+    name: string;
+    contentType: string;
+    size: number;
+    url: string;
+    width: number | null;
+    height: number | null;
+    thumbnailUrl: string | null;
+  }>;
   replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
   reactions: Array<{
     emoji: string;
@@ -206,7 +278,7 @@ export type RoomViewQuery = {
     unreadCount: number;
     notificationLevel: NotificationLevel;
     lastMessage: { id: string; seq: number } | null;
-    online: Array<{ id: string; name: string }>;
+    online: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   } | null;
 };
 
@@ -230,7 +302,17 @@ export type MessagePageQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; isBot: boolean };
+          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          attachments: Array<{
+            id: string;
+            name: string;
+            contentType: string;
+            size: number;
+            url: string;
+            width: number | null;
+            height: number | null;
+            thumbnailUrl: string | null;
+          }>;
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -271,7 +353,17 @@ export type MessagesAroundQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; isBot: boolean };
+          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          attachments: Array<{
+            id: string;
+            name: string;
+            contentType: string;
+            size: number;
+            url: string;
+            width: number | null;
+            height: number | null;
+            thumbnailUrl: string | null;
+          }>;
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -311,7 +403,17 @@ export type NewerMessagesQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; isBot: boolean };
+          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          attachments: Array<{
+            id: string;
+            name: string;
+            contentType: string;
+            size: number;
+            url: string;
+            width: number | null;
+            height: number | null;
+            thumbnailUrl: string | null;
+          }>;
           replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
           reactions: Array<{
             emoji: string;
@@ -337,6 +439,7 @@ export type SendMessageMutationVariables = Exact<{
   text: string;
   clientId?: string | number | null | undefined;
   replyToId?: string | number | null | undefined;
+  attachmentIds?: Array<string | number> | string | number | null | undefined;
 }>;
 
 export type SendMessageMutation = { sendMessage: { id: string } };
@@ -356,7 +459,17 @@ export type EditMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; isBot: boolean };
+    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    attachments: Array<{
+      id: string;
+      name: string;
+      contentType: string;
+      size: number;
+      url: string;
+      width: number | null;
+      height: number | null;
+      thumbnailUrl: string | null;
+    }>;
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -382,7 +495,17 @@ export type DeleteMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; isBot: boolean };
+    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    attachments: Array<{
+      id: string;
+      name: string;
+      contentType: string;
+      size: number;
+      url: string;
+      width: number | null;
+      height: number | null;
+      thumbnailUrl: string | null;
+    }>;
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -409,7 +532,17 @@ export type AddReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; isBot: boolean };
+    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    attachments: Array<{
+      id: string;
+      name: string;
+      contentType: string;
+      size: number;
+      url: string;
+      width: number | null;
+      height: number | null;
+      thumbnailUrl: string | null;
+    }>;
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -436,7 +569,17 @@ export type RemoveReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; isBot: boolean };
+    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    attachments: Array<{
+      id: string;
+      name: string;
+      contentType: string;
+      size: number;
+      url: string;
+      width: number | null;
+      height: number | null;
+      thumbnailUrl: string | null;
+    }>;
     replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
     reactions: Array<{
       emoji: string;
@@ -466,7 +609,17 @@ export type RoomEventsSubscription = {
       editedAt: string | null;
       deletedAt: string | null;
       deletedBy: { id: string; name: string } | null;
-      author: { id: string; name: string; isBot: boolean };
+      author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+      attachments: Array<{
+        id: string;
+        name: string;
+        contentType: string;
+        size: number;
+        url: string;
+        width: number | null;
+        height: number | null;
+        thumbnailUrl: string | null;
+      }>;
       replyTo: { id: string; text: string; deletedAt: string | null; author: { id: string; name: string } } | null;
       reactions: Array<{
         emoji: string;
@@ -491,7 +644,7 @@ export type RoomMembersQuery = {
   room: {
     id: string;
     members: {
-      edges: Array<{ node: { id: string; name: string } }>;
+      edges: Array<{ node: { id: string; name: string; displayName: string | null; avatarUrl: string | null } }>;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
   } | null;
@@ -508,7 +661,10 @@ export type MembersPanelQuery = {
     memberCount: number;
     viewerRole: RoomRole | null;
     members: {
-      edges: Array<{ role: RoomRole | null; node: { id: string; name: string } }>;
+      edges: Array<{
+        role: RoomRole | null;
+        node: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+      }>;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
   } | null;
@@ -571,7 +727,7 @@ export type SidebarRoomFieldsFragment = {
 export type SidebarQueryVariables = Exact<{ [key: string]: never }>;
 
 export type SidebarQuery = {
-  me: { id: string; name: string } | null;
+  me: { id: string; name: string; displayName: string | null; avatarUrl: string | null } | null;
   rooms: Array<{
     id: string;
     name: string;
@@ -657,7 +813,12 @@ export type RoomOnlineQueryVariables = Exact<{
   id: string | number;
 }>;
 
-export type RoomOnlineQuery = { room: { id: string; online: Array<{ id: string; name: string }> } | null };
+export type RoomOnlineQuery = {
+  room: {
+    id: string;
+    online: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
+  } | null;
+};
 
 export type CreateRoomMutationVariables = Exact<{
   name: string;
@@ -703,6 +864,25 @@ export type SearchQuery = {
   };
 };
 
+export const ProfileFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ProfileFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProfileFieldsFragment, unknown>;
 export const WebhookRowFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -746,11 +926,36 @@ export const ChatUserFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },
   ],
 } as unknown as DocumentNode<ChatUserFragment, unknown>;
+export const ChatAttachmentFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ChatAttachmentFragment, unknown>;
 export const ChatMessageFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -787,8 +992,18 @@ export const ChatMessageFragmentDoc = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -855,6 +1070,24 @@ export const ChatMessageFragmentDoc = {
               ],
             },
           },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
         ],
       },
     },
@@ -1292,6 +1525,206 @@ export const ViewerDocument = {
     },
   ],
 } as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
+export const UploadFileDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UploadFile' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'file' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'File' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'uploadFile' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'roomId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'roomId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'file' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'file' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UploadFileMutation, UploadFileMutationVariables>;
+export const ViewerProfileDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ViewerProfile' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'me' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ProfileFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerProfileQuery, ViewerProfileQueryVariables>;
+export const UpdateProfileDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateProfile' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'displayName' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'avatarId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateProfile' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'displayName' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'displayName' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'avatarId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'avatarId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ProfileFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UpdateProfileMutation, UpdateProfileMutationVariables>;
+export const ProfileChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'ProfileChanged' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'profileChanged' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ProfileFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'User' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProfileChangedSubscription, ProfileChangedSubscriptionVariables>;
 export const RoomWebhooksDocument = {
   kind: 'Document',
   definitions: [
@@ -1568,6 +2001,8 @@ export const UserTypingDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },
@@ -1627,6 +2062,8 @@ export const PresenceChangedDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },
@@ -1707,6 +2144,8 @@ export const RoomViewDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },
@@ -1808,6 +2247,24 @@ export const MessagePageDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -1839,8 +2296,18 @@ export const MessagePageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2008,6 +2475,24 @@ export const MessagesAroundDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2039,8 +2524,18 @@ export const MessagesAroundDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2207,6 +2702,24 @@ export const NewerMessagesDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2238,8 +2751,18 @@ export const NewerMessagesDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2339,6 +2862,14 @@ export const SendMessageDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'replyToId' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'attachmentIds' } },
+          type: {
+            kind: 'ListType',
+            type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+          },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -2366,6 +2897,11 @@ export const SendMessageDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'replyToId' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'replyToId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'attachmentIds' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'attachmentIds' } },
               },
             ],
             selectionSet: {
@@ -2425,6 +2961,24 @@ export const EditMessageDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2456,8 +3010,18 @@ export const EditMessageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2566,6 +3130,24 @@ export const DeleteMessageDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2597,8 +3179,18 @@ export const DeleteMessageDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2717,6 +3309,24 @@ export const AddReactionDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2748,8 +3358,18 @@ export const AddReactionDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -2868,6 +3488,24 @@ export const RemoveReactionDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -2899,8 +3537,18 @@ export const RemoveReactionDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -3065,6 +3713,24 @@ export const RoomEventsDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ChatAttachment' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Attachment' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'contentType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'size' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'thumbnailUrl' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'ChatMessage' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Message' } },
       selectionSet: {
@@ -3096,8 +3762,18 @@ export const RoomEventsDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
               ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attachments' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatAttachment' } }],
             },
           },
           {
@@ -3269,6 +3945,8 @@ export const RoomMembersDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },
@@ -3345,6 +4023,8 @@ export const MembersPanelDocument = {
                                 selections: [
                                   { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                                   { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                                 ],
                               },
                             },
@@ -3616,6 +4296,8 @@ export const SidebarDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
               ],
             },
           },
@@ -4078,6 +4760,8 @@ export const RoomOnlineDocument = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'id' } },
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
         ],
       },
     },

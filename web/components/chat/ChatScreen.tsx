@@ -11,6 +11,7 @@ import { useViewerRooms } from '@/lib/chat/use-viewer-rooms';
 import { RoomViewQuery } from '@/lib/operations/messages';
 import { SidebarQuery } from '@/lib/operations/rooms';
 import { roomChoices } from '@/lib/search/results';
+import { ProfilesProvider } from '../profile/Profiles';
 import { Sidebar } from '../rooms/Sidebar';
 import { Room } from './Room';
 
@@ -104,41 +105,43 @@ function SignedIn(props: SignedInProps) {
 
   return (
     <ClockProvider renderedAt={renderedAt}>
-      <a className="skip-link" href="#composer-text">
-        Skip to message composer
-      </a>
-      <a className="skip-link" href="#messages">
-        Skip to messages
-      </a>
-      <div className="app" data-menu-open={menuOpen || undefined}>
-        <Sidebar
-          viewer={viewer}
-          rooms={rooms}
-          activeRoomId={room.id}
-          open={menuOpen}
-          onClose={() => setMenuOpen(false)}
-        />
-        <Room
-          room={room}
-          viewer={viewer}
-          formClientId={formClientId}
-          menuOpen={menuOpen}
-          onMenu={(event) => {
-            event.preventDefault();
-            setMenuOpen((open) => !open);
-          }}
-          level={entry?.notificationLevel ?? room.notificationLevel}
-          unreadElsewhere={rooms.some((r) => r.id !== room.id && isCounted(r) && r.unreadCount > 0)}
-          onSeen={onSeen}
-          onReadingChange={setReading}
-          around={around}
-          aroundMissing={aroundMissing}
-          searchRooms={searchRooms}
-          sidebarMember={entry?.isMember}
-          leaveTo={leaveTo}
-        />
-        {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
-      </div>
+      <ProfilesProvider>
+        <a className="skip-link" href="#composer-text">
+          Skip to message composer
+        </a>
+        <a className="skip-link" href="#messages">
+          Skip to messages
+        </a>
+        <div className="app" data-menu-open={menuOpen || undefined}>
+          <Sidebar
+            viewer={viewer}
+            rooms={rooms}
+            activeRoomId={room.id}
+            open={menuOpen}
+            onClose={() => setMenuOpen(false)}
+          />
+          <Room
+            room={room}
+            viewer={viewer}
+            formClientId={formClientId}
+            menuOpen={menuOpen}
+            onMenu={(event) => {
+              event.preventDefault();
+              setMenuOpen((open) => !open);
+            }}
+            level={entry?.notificationLevel ?? room.notificationLevel}
+            unreadElsewhere={rooms.some((r) => r.id !== room.id && isCounted(r) && r.unreadCount > 0)}
+            onSeen={onSeen}
+            onReadingChange={setReading}
+            around={around}
+            aroundMissing={aroundMissing}
+            searchRooms={searchRooms}
+            sidebarMember={entry?.isMember}
+            leaveTo={leaveTo}
+          />
+          {menuOpen && <div className="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
+        </div>
+      </ProfilesProvider>
     </ClockProvider>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
   useActionState,
@@ -11,9 +12,13 @@ import {
 } from 'react';
 import { sendMessageForm } from '@/lib/actions/send';
 import { initialSendState } from '@/lib/actions/form-state';
-import type { QuotedMessage, User } from '@/lib/chat/types';
+import type { Message, QuotedMessage, User } from '@/lib/chat/types';
 import { useMentionCombobox } from '@/lib/chat/use-mention-combobox';
 import type { SlowModeRefusal } from '@/lib/chat/use-room-messages';
+import { useHydrated } from '@/lib/chat/use-hydrated';
+import { FILES_PER_MESSAGE_MAX, FILE_MAX_BYTES, formatBytes, pastedFileName } from '@/lib/upload';
+import { AttachmentTray } from './AttachmentTray';
+import type { useAttachmentDrafts } from './use-attachment-drafts';
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from './MentionList';
 import { ReplyBar } from './ReplyBar';
 
@@ -31,7 +36,9 @@ interface Props {
   onCancelReply: () => void;
   /** Up arrow in the empty composer: edit the viewer's last message. */
   onEditLast: () => void;
-  onSend: (text: string, replyTo?: QuotedMessage) => void;
+  onSend: (text: string, replyTo?: QuotedMessage, attachments?: Message['attachments']) => void;
+  /** The files of the message being written (the room takes dropped files into them too). */
+  files: ReturnType<typeof useAttachmentDrafts>;
   onTextChange: (text: string) => void;
   onStopTyping: () => void;
   /** Why the viewer cannot send here any more (removed, left); the composer is disabled. */
@@ -74,6 +81,10 @@ export function Composer(props: Props) {
   const form = useRef<HTMLFormElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const placeCaret = useRef<number | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const hydrated = useHydrated();
+  const { files } = props;
+  const [waitNote, setWaitNote] = useState<string>();
 
   const change = (value: string) => {
     setText(value);
@@ -102,13 +113,28 @@ export function Composer(props: Props) {
   useEffect(() => {
     if (!slowMode) return;
     setText((current) => (current.trim() === '' ? slowMode.text : current));
-  }, [slowMode]);
+    files.restore(slowMode.attachments ?? []);
+  }, [slowMode]); // `files.restore` is stable
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // Still waiting out slow mode: the text stays, the countdown says how long.
-    if (text.trim() === '' || disabled || waitSeconds > 0) return;
-    onSend(text, replyTo ?? undefined);
+    if (disabled || waitSeconds > 0) return;
+    if (!files.ready) {
+      // The message waits for its files; it never goes without one the viewer added.
+      const failed = files.drafts.some((d) => d.status === 'failed');
+      setWaitNote(
+        failed
+          ? 'A file was not uploaded: retry or remove it, then send.'
+          : 'Your files are still uploading: send again when they are ready.',
+      );
+      return;
+    }
+    const attachments = files.attachments;
+    if (text.trim() === '' && attachments.length === 0) return;
+    onSend(text, replyTo ?? undefined, attachments);
+    files.clear();
+    setWaitNote(undefined);
     setText('');
     setCaret(0);
     onStopTyping();
@@ -128,6 +154,27 @@ export function Composer(props: Props) {
     }
   };
 
+  // A pasted image (a screenshot) is a file of the message; pasted text stays text.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = Array.from(event.clipboardData.files);
+    if (pasted.length === 0) return;
+    if (!event.clipboardData.types.includes('text/plain')) event.preventDefault();
+    const now = new Date();
+    files.add(
+      pasted.map((file) =>
+        file.name && file.name !== 'image.png'
+          ? file
+          : new File([file], pastedFileName(file.type, now), { type: file.type }),
+      ),
+    );
+  };
+
+  // Once every file is ready, the note about waiting for them has served.
+  useEffect(() => {
+    if (files.ready) setWaitNote(undefined);
+  }, [files.ready]);
+
+  const hasFiles = files.drafts.length > 0;
   const suggesting = mentions.open && focused;
   const activeUser = suggesting ? mentions.users[mentions.active] : undefined;
   return (
@@ -136,9 +183,53 @@ export function Composer(props: Props) {
       <input type="hidden" name="clientId" value={formClientId} />
       {replyTo && <input type="hidden" name="replyToId" value={replyTo.id} />}
       {replyTo && <ReplyBar quote={replyTo} onCancel={props.onCancelReply} />}
+      <AttachmentTray
+        drafts={files.drafts}
+        refused={files.refused}
+        onRemove={files.remove}
+        onRetry={files.retry}
+        onDismissRefused={files.dismissRefused}
+      />
       <label htmlFor="composer-text" className="visually-hidden">
         Message {roomName}
       </label>
+      {hydrated && !disabled && (
+        <>
+          <input
+            ref={picker}
+            type="file"
+            multiple
+            hidden
+            id="composer-files"
+            data-testid="composer-files"
+            onChange={(event) => {
+              files.add(Array.from(event.target.files ?? []));
+              event.target.value = ''; // the same file can be chosen again
+            }}
+          />
+          <button
+            type="button"
+            className="icon-button attach-button"
+            aria-label="Attach files"
+            aria-describedby="composer-files-hint"
+            onClick={() => picker.current?.click()}
+          >
+            <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+              <path
+                d="M10.5 4.5 5.6 9.4a1.5 1.5 0 0 0 2.1 2.1l5-5a3 3 0 0 0-4.2-4.2l-5 5a4.5 4.5 0 0 0 6.4 6.4l4.1-4.2"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.4"
+                strokeLinecap="round"
+              />
+            </svg>
+          </button>
+          <p id="composer-files-hint" className="visually-hidden">
+            Up to {FILES_PER_MESSAGE_MAX} files of at most {formatBytes(FILE_MAX_BYTES)} each. You can also drop files
+            on the room or paste an image.
+          </p>
+        </>
+      )}
       <div className="composer-field">
         {suggesting && <MentionList users={mentions.users} active={mentions.active} onPick={mentions.pick} />}
         <textarea
@@ -146,7 +237,7 @@ export function Composer(props: Props) {
           id="composer-text"
           name="text"
           rows={1}
-          required
+          required={!hasFiles}
           maxLength={MESSAGE_MAX_CHARS}
           placeholder={disabled ? 'You cannot send messages here' : `Message ${roomName}`}
           disabled={Boolean(disabled)}
@@ -159,11 +250,13 @@ export function Composer(props: Props) {
           aria-describedby={
             disabled
               ? 'composer-disabled'
-              : formState.error
-                ? 'composer-error'
-                : waitSeconds > 0
-                  ? 'composer-slow'
-                  : 'composer-hint'
+              : waitSeconds > 0
+                ? 'composer-slow'
+                : waitNote
+                  ? 'composer-wait'
+                  : formState.error
+                    ? 'composer-error'
+                    : 'composer-hint'
           }
           aria-invalid={formState.error ? true : undefined}
           onChange={(event) => {
@@ -172,6 +265,7 @@ export function Composer(props: Props) {
           }}
           onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onFocus={() => setFocused(true)}
           onBlur={() => {
             setFocused(false);
@@ -193,6 +287,10 @@ export function Composer(props: Props) {
           <span className="visually-hidden" role="status">
             Slow mode: you can send again in {Math.ceil((slowMode?.waitMs ?? 0) / 1000)} seconds.
           </span>
+        </p>
+      ) : waitNote ? (
+        <p id="composer-wait" className="composer-note field-error" role="alert">
+          {waitNote}
         </p>
       ) : formState.error ? (
         <p id="composer-error" className="field-error composer-note" role="alert">

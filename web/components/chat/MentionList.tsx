@@ -1,4 +1,5 @@
 import type { User } from '@/lib/chat/types';
+import { useProfile } from '../profile/Profiles';
 import { Avatar } from './Avatar';
 
 export const MENTION_LIST_ID = 'mention-list';
@@ -29,9 +30,21 @@ export function MentionList({ users, active, onPick }: Props) {
           onClick={() => onPick(user)}
         >
           <Avatar user={user} size="sm" />
-          {user.name}
+          <MentionName user={user} />
         </li>
       ))}
     </ul>
+  );
+}
+
+/** "Ada Lovelace @ada": the shown name, and the user name a mention inserts when they differ. */
+function MentionName({ user }: { user: User }) {
+  const { name, userName } = useProfile(user);
+  return name === userName ? (
+    <>{name}</>
+  ) : (
+    <>
+      {name} <span className="muted">@{userName}</span>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { ChatGroup } from '@/lib/chat/groups';
+import { PersonName } from '../profile/Profiles';
 import { Avatar } from './Avatar';
 import { MessageItem } from './MessageItem';
 import { PendingItem } from './PendingItem';
@@ -18,7 +19,7 @@ export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: 
       {!own && <Avatar user={group.author} />}
       <div className="group-body">
         <p className="group-header">
-          <span className="author">{own ? 'You' : group.author.name}</span>
+          <span className="author">{own ? 'You' : <PersonName user={group.author} />}</span>
           {!own && group.author.isBot && (
             // The space keeps "deploy bot" two words for screen readers; the flex gap ignores it.
             <>

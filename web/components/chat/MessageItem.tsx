@@ -6,6 +6,7 @@ import type { Message } from '@/lib/chat/types';
 import { useHydrated } from '@/lib/chat/use-hydrated';
 import { EditedMark } from './EditedMark';
 import { MessageActions } from './MessageActions';
+import { MessageAttachments } from './MessageAttachments';
 import { useMessageControls } from './MessageControls';
 import { MessageEditor } from './MessageEditor';
 import { MessageText } from './MessageText';
@@ -41,9 +42,10 @@ export const MessageItem = memo(function MessageItem({ message, own }: { message
           onCancel={controls.cancelEdit}
           onSave={(text) => controls.saveEdit(message, text)}
         />
-      ) : (
+      ) : message.text ? (
         <MessageText text={message.text} mentions={message.mentions} viewerId={viewer.id} />
-      )}
+      ) : null}
+      {!deleted && <MessageAttachments attachments={message.attachments} />}
       {message.editedAt && !deleted && <EditedMark at={message.editedAt} />}
       <ReactionBar
         message={message}

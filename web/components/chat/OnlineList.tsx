@@ -1,4 +1,5 @@
 import type { OnlineUser } from '@/lib/chat/use-presence';
+import { PersonName } from '../profile/Profiles';
 import { Avatar } from './Avatar';
 
 const SHOWN = 4;
@@ -31,7 +32,9 @@ export function OnlineList({ users, viewerId }: { users: readonly OnlineUser[]; 
             {users.map((user) => (
               <li key={user.id}>
                 <Avatar user={user} size="sm" />
-                <span>{user.name}</span>
+                <span>
+                  <PersonName user={user} />
+                </span>
                 {user.id === viewerId && <span className="muted"> (you)</span>}
               </li>
             ))}

@@ -1,4 +1,5 @@
 import type { PendingMessage } from '@/lib/chat/message-state';
+import { MessageAttachments } from './MessageAttachments';
 import { MessageText } from './MessageText';
 import { ReplyQuote } from './ReplyQuote';
 
@@ -7,7 +8,8 @@ export function PendingItem({ pending, onRetry }: { pending: PendingMessage; onR
   return (
     <li className="message" data-pending={pending.failed ? 'failed' : 'sending'} data-client-id={pending.clientId}>
       {pending.replyTo && <ReplyQuote quote={pending.replyTo} />}
-      <MessageText text={pending.text} />
+      {pending.text && <MessageText text={pending.text} />}
+      {pending.attachments && <MessageAttachments attachments={pending.attachments} pending />}
       {pending.failed ? (
         <p className="message-status message-failed" role="alert">
           Not sent: {pending.failed}{' '}

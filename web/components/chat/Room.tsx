@@ -1,6 +1,6 @@
 'use client';
 
-import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { Message, RoomView, User } from '@/lib/chat/types';
@@ -16,12 +16,14 @@ import { useTypingUsers } from '@/lib/chat/use-typing';
 import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
 import type { RoomChoice } from '@/lib/search/query';
 import { Composer } from './Composer';
+import { ImageViewerProvider } from './ImageViewer';
 import { LiveRegion } from './LiveRegion';
 import { MessageControlsProvider } from './MessageControls';
 import { MessageList } from './MessageList';
 import { RoomHeader } from './RoomHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useMessageControlsFor } from './use-message-controls';
+import { useAttachmentDrafts } from './use-attachment-drafts';
 
 const NO_ROOMS: RoomChoice[] = [];
 
@@ -143,6 +145,33 @@ export function Room(props: Props) {
     [others, status.kind, viewer],
   );
 
+  // Files dropped anywhere on the room join the message being written.
+  const files = useAttachmentDrafts(room.id);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => !lost && event.dataTransfer.types.includes('Files');
+  const dropHandlers = {
+    onDragEnter: (event: DragEvent<HTMLElement>) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent<HTMLElement>) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (event: DragEvent<HTMLElement>) => {
+      if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDrop: (event: DragEvent<HTMLElement>) => {
+      setDragging(false);
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      files.add(Array.from(event.dataTransfer.files));
+      document.getElementById('composer-text')?.focus();
+    },
+  };
+
   const onLeft = useCallback(
     (left: boolean) => {
       if (!left) return timeline.leaveFailed();
@@ -152,7 +181,14 @@ export function Room(props: Props) {
   );
 
   return (
-    <main className="room" id="main" data-room-id={room.id} data-access-lost={lost ? true : undefined}>
+    <main
+      className="room"
+      id="main"
+      data-room-id={room.id}
+      data-access-lost={lost ? true : undefined}
+      data-dragging={dragging || undefined}
+      {...dropHandlers}
+    >
       <RoomHeader
         room={room}
         viewer={viewer}
@@ -203,27 +239,29 @@ export function Room(props: Props) {
         </p>
       )}
       <MessageControlsProvider value={controls.value}>
-        <MessageList
-          roomName={roomLabel(room, viewer.name)}
-          viewer={viewer}
-          messages={chat.messages}
-          firstUnreadId={firstUnreadId}
-          bottomRef={bottom}
-          pending={chat.pending}
-          hasOlder={chat.hasOlder}
-          loadingOlder={chat.loadingOlder}
-          onLoadOlder={chat.loadOlder}
-          hasNewer={chat.hasNewer}
-          loadingNewer={chat.loadingNewer}
-          onLoadNewer={chat.loadNewer}
-          onJumpToNewest={jumpToNewest}
-          newestHref={`/rooms/${encodeURIComponent(room.id)}`}
-          unseenNewer={chat.unseenNewer}
-          stretch={chat.stretch}
-          openedAtMessage={around !== null}
-          onRetry={chat.retry}
-          timeline={timeline.lines}
-        />
+        <ImageViewerProvider messages={chat.messages}>
+          <MessageList
+            roomName={roomLabel(room, viewer.name)}
+            viewer={viewer}
+            messages={chat.messages}
+            firstUnreadId={firstUnreadId}
+            bottomRef={bottom}
+            pending={chat.pending}
+            hasOlder={chat.hasOlder}
+            loadingOlder={chat.loadingOlder}
+            onLoadOlder={chat.loadOlder}
+            hasNewer={chat.hasNewer}
+            loadingNewer={chat.loadingNewer}
+            onLoadNewer={chat.loadNewer}
+            onJumpToNewest={jumpToNewest}
+            newestHref={`/rooms/${encodeURIComponent(room.id)}`}
+            unseenNewer={chat.unseenNewer}
+            stretch={chat.stretch}
+            openedAtMessage={around !== null}
+            onRetry={chat.retry}
+            timeline={timeline.lines}
+          />
+        </ImageViewerProvider>
       </MessageControlsProvider>
       <TypingIndicator names={typists} />
       <Composer
@@ -241,7 +279,13 @@ export function Room(props: Props) {
         onStopTyping={typing.stopped}
         disabled={lost ? accessLossText(lost, label) : undefined}
         slowMode={chat.slowMode}
+        files={files}
       />
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <p>Drop files to add them to your message</p>
+        </div>
+      )}
       <LiveRegion announcements={announcements} />
     </main>
   );

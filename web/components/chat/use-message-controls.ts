@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
-import type { QuotedMessage, RoomView, User } from '@/lib/chat/types';
+import type { Message, QuotedMessage, RoomView, User } from '@/lib/chat/types';
 import { useJumpToMessage } from '@/lib/chat/use-jump-to-message';
 import { useMessageActions } from '@/lib/chat/use-message-actions';
 import type { useRoomMessages } from '@/lib/chat/use-room-messages';
@@ -58,9 +58,9 @@ export function useMessageControlsFor(chat: ReturnType<typeof useRoomMessages>, 
   }, [chat.messages, viewer.id]);
 
   const send = useCallback(
-    (text: string, quote?: QuotedMessage) => {
+    (text: string, quote?: QuotedMessage, attachments?: Message['attachments']) => {
       setReplyTo(null);
-      void chat.send(text, quote);
+      void chat.send(text, quote, attachments);
     },
     [chat],
   );

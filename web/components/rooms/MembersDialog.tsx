@@ -15,6 +15,7 @@ import type { User } from '@/lib/chat/types';
 import { errorMessage } from '@/lib/errors';
 import { MembersPanelQuery, RemoveMemberMutation, SetRoleMutation } from '@/lib/operations/moderation';
 import { Avatar } from '../chat/Avatar';
+import { PersonName } from '../profile/Profiles';
 import { ConfirmDialog, Dialog } from '../ui/Dialog';
 import { Menu } from '../ui/Menu';
 
@@ -149,7 +150,7 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
                 <Avatar user={member} size="sm" />
                 <span className="presence-dot" data-online={isOnline || undefined} aria-hidden="true" />
                 <span className="member-name">
-                  {member.name}
+                  <PersonName user={member} />
                   {self && <span className="muted"> (you)</span>}
                   <span className="visually-hidden">{isOnline ? ', online' : ', offline'}</span>
                 </span>

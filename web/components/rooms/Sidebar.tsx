@@ -3,6 +3,8 @@ import { signOut } from '@/lib/actions/auth';
 import { type SidebarRoom, sidebarSections } from '@/lib/chat/sidebar';
 import type { User } from '@/lib/chat/types';
 import { Avatar } from '../chat/Avatar';
+import { ProfileButton } from '../profile/ProfileButton';
+import { PersonName } from '../profile/Profiles';
 import { CreateRoomForm } from './CreateRoomForm';
 import { NewDirectDialog } from './NewDirectDialog';
 import { NotificationsButton } from './NotificationsButton';
@@ -84,9 +86,10 @@ export function Sidebar({ viewer, rooms, activeRoomId, open, onClose }: Props) {
         {/* The name on its own line, the actions under it: a long name is not cut to "ma…". */}
         <div className="account-main">
           <span className="account-name" data-testid="viewer-name">
-            {viewer.name}
+            <PersonName user={viewer} />
           </span>
           <div className="account-actions">
+            <ProfileButton viewer={viewer} roomId={activeRoomId} />
             <a href="/account" className="account-link">
               Account
             </a>

@@ -8,6 +8,8 @@ export interface PendingMessage {
   text: string;
   createdAt: string;
   replyTo?: QuotedMessage;
+  /** Files already uploaded, sent with the text. */
+  attachments?: Message['attachments'];
   /** The server's id once `sendMessage` answered; the stream's copy replaces it. */
   id?: string;
   failed?: string;

@@ -10,7 +10,8 @@ import type {
 
 // Shapes of API data, taken from the generated operation types (never written by hand).
 export type Message = ChatMessageFragment;
-export type User = ChatUserFragment;
+/** A person: a display name and avatar where the query selected them (the live profile fills them in). */
+export type User = Pick<ChatUserFragment, 'id' | 'name'> & Partial<Pick<ChatUserFragment, 'displayName' | 'avatarUrl'>>;
 export type Reaction = Message['reactions'][number];
 export type QuotedMessage = NonNullable<Message['replyTo']>;
 export type RoomSummary = SidebarQuery['rooms'][number];

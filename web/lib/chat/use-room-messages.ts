@@ -53,6 +53,7 @@ export interface SlowModeRefusal {
   waitMs: number;
   text: string;
   replyTo?: QuotedMessage;
+  attachments?: Message['attachments'];
 }
 
 /** `retryAfterMs` of a RATE_LIMITED answer, if that is what it is. */
@@ -168,8 +169,9 @@ export function useRoomMessages(options: Options) {
 
   const [slowMode, setSlowMode] = useState<SlowModeRefusal | null>(null);
   const deliver = useCallback(
-    async (clientId: string, text: string, replyTo: QuotedMessage | undefined) => {
-      const variables = { roomId, text, clientId, replyToId: replyTo?.id ?? null };
+    async (clientId: string, text: string, replyTo: QuotedMessage | undefined, attachments: Message['attachments']) => {
+      const attachmentIds = attachments.length > 0 ? attachments.map((a) => a.id) : null;
+      const variables = { roomId, text, clientId, replyToId: replyTo?.id ?? null, attachmentIds };
       const result = await client.mutation(SendMessageMutation, variables).toPromise();
       const sent = result.data?.sendMessage;
       const waitMs = sent ? null : retryAfter(result.error);
@@ -177,19 +179,29 @@ export function useRoomMessages(options: Options) {
       else if (waitMs !== null) {
         // Slow mode: not a failure to retry but a wait; the text goes back to the composer.
         dispatch({ type: 'withdrawn', clientId });
-        setSlowMode({ until: Date.now() + waitMs, waitMs, text, replyTo });
+        setSlowMode({ until: Date.now() + waitMs, waitMs, text, replyTo, attachments });
       } else dispatch({ type: 'failed', clientId, error: errorMessage(result.error) });
     },
     [client, roomId],
   );
 
+  // One send at a time, in the order they were typed: sent at once, the requests could
+  // reach the server (or another node) in another order, and the room would show them so.
+  const sending = useRef<Promise<unknown>>(Promise.resolve());
+  const inTurn = useCallback((run: () => Promise<void>) => {
+    const next = sending.current.then(run);
+    sending.current = next.catch(() => undefined);
+    return next;
+  }, []);
+
   const send = useCallback(
-    (text: string, replyTo?: QuotedMessage) => {
+    (text: string, replyTo?: QuotedMessage, attachments: Message['attachments'] = []) => {
       const clientId = newClientId();
-      dispatch({ type: 'sending', pending: { clientId, text, replyTo, createdAt: new Date().toISOString() } });
-      return deliver(clientId, text, replyTo);
+      const createdAt = new Date().toISOString();
+      dispatch({ type: 'sending', pending: { clientId, text, replyTo, attachments, createdAt } });
+      return inTurn(() => deliver(clientId, text, replyTo, attachments));
     },
-    [deliver],
+    [deliver, inTurn],
   );
 
   const retry = useCallback(
@@ -198,9 +210,9 @@ export function useRoomMessages(options: Options) {
       if (!pending) return;
       dispatch({ type: 'retrying', clientId });
       // The same clientId: if the first attempt did reach the server, this returns it.
-      return deliver(clientId, pending.text, pending.replyTo);
+      return inTurn(() => deliver(clientId, pending.text, pending.replyTo, pending.attachments ?? []));
     },
-    [deliver, state.pending],
+    [deliver, inTurn, state.pending],
   );
 
   const loadOlder = useCallback(async () => {
@@ -275,9 +287,9 @@ export function useRoomMessages(options: Options) {
   // Sending from an older stretch: the message goes where the newest ones are, so go there.
   const { hasNewer } = state;
   const sendAtEnd = useCallback(
-    (text: string, replyTo?: QuotedMessage) => {
+    (text: string, replyTo?: QuotedMessage, attachments?: Message['attachments']) => {
       if (hasNewer) void jumpToNewest();
-      return send(text, replyTo);
+      return send(text, replyTo, attachments);
     },
     [hasNewer, jumpToNewest, send],
   );

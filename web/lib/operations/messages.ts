@@ -5,6 +5,8 @@ export const ChatUserFragment = graphql(`
   fragment ChatUser on User {
     id
     name
+    displayName
+    avatarUrl
   }
 `);
 
@@ -14,7 +16,8 @@ export const ChatUserFragment = graphql(`
  * Users inside it are written out rather than spread from ChatUser (the same two fields):
  * the API's cost limit prices a spread repeated across a 50-message page at half again
  * the whole page. Three reacting users are enough for "alice, bob, carol and 4 others".
- * Only the author says whether they are a bot (a webhook's), for the "bot" badge.
+ * Only the author says whether they are a bot (a webhook's), for the "bot" badge, and
+ * brings their display name and avatar (the group header shows them).
  */
 export const ChatMessageFragment = graphql(`
   fragment ChatMessage on Message {
@@ -32,7 +35,12 @@ export const ChatMessageFragment = graphql(`
     author {
       id
       name
+      displayName
+      avatarUrl
       isBot
+    }
+    attachments {
+      ...ChatAttachment
     }
     replyTo {
       id
@@ -167,8 +175,14 @@ export const NewerMessagesQuery = graphql(`
 `);
 
 export const SendMessageMutation = graphql(`
-  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID) {
-    sendMessage(roomId: $roomId, text: $text, clientId: $clientId, replyToId: $replyToId) {
+  mutation SendMessage($roomId: ID!, $text: String!, $clientId: ID, $replyToId: ID, $attachmentIds: [ID!]) {
+    sendMessage(
+      roomId: $roomId
+      text: $text
+      clientId: $clientId
+      replyToId: $replyToId
+      attachmentIds: $attachmentIds
+    ) {
       id
     }
   }

@@ -13,6 +13,8 @@ export const MembersPanelQuery = graphql(`
           node {
             id
             name
+            displayName
+            avatarUrl
           }
         }
         pageInfo {

@@ -44,6 +44,8 @@ export const SidebarQuery = graphql(`
     me {
       id
       name
+      displayName
+      avatarUrl
     }
     rooms {
       ...SidebarRoomFields

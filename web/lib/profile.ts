@@ -1,0 +1,51 @@
+import type { User } from './chat/types';
+
+/** What a profile change says about one person. */
+export interface HeardProfile {
+  id: string;
+  name: string;
+  displayName?: string | null;
+  avatarUrl?: string | null;
+}
+
+/** The newest profile heard per person, by id. */
+export type Profiles = ReadonlyMap<string, HeardProfile>;
+
+/** `profiles` with `profile` as the newest for its person (a new map, so readers re-render). */
+export function mergeProfile(profiles: Profiles, profile: HeardProfile): Profiles {
+  const known = profiles.get(profile.id);
+  if (known && known.displayName === profile.displayName && known.avatarUrl === profile.avatarUrl) return profiles;
+  const next = new Map(profiles);
+  next.set(profile.id, profile);
+  return next;
+}
+
+/** How a person is shown: the display name they chose (else their user name), and their avatar if any. */
+export function shownProfile(
+  user: User,
+  heard: HeardProfile | undefined,
+): { name: string; userName: string; avatarUrl: string | null } {
+  const displayName = heard ? heard.displayName : user.displayName;
+  const avatarUrl = heard ? heard.avatarUrl : user.avatarUrl;
+  return { name: displayName?.trim() || user.name, userName: user.name, avatarUrl: avatarUrl ?? null };
+}
+
+export const DISPLAY_NAME_MAX_CHARS = 64; // characters, the API's limit
+
+/** Why a display name cannot be saved, or undefined if it can (an empty one clears it). */
+export function displayNameProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  if ([...trimmed].length > DISPLAY_NAME_MAX_CHARS) {
+    return `A display name can be at most ${DISPLAY_NAME_MAX_CHARS} characters.`;
+  }
+  return undefined;
+}
+
+/**
+ * The centred square of a `width` × `height` picture, as the server crops an avatar:
+ * the side is the shorter dimension, the offsets centre it on the longer one.
+ */
+export function centredSquare(width: number, height: number): { left: number; top: number; size: number } {
+  const size = Math.min(width, height);
+  return { left: Math.floor((width - size) / 2), top: Math.floor((height - size) / 2), size };
+}
