@@ -122,6 +122,9 @@ export class PostgresBlobs implements BlobStore {
         .where('part', '<=', Math.min(last, first + BLOB_READ_PARTS - 1))
         .orderBy('part')
         .execute();
+      const wanted = Math.min(last, first + BLOB_READ_PARTS - 1) - first + 1;
+      if (rows.length !== wanted)
+        throw new Error(`blob ${key} has ${rows.length} of parts ${first}-${first + wanted - 1}`);
       for (const row of rows) {
         const offset = row.part * BLOB_PART_BYTES;
         const data = Buffer.from(row.data);
