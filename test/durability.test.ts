@@ -123,7 +123,7 @@ describe('durability', () => {
     const database = sqliteDatabase();
     const file = database.url.slice('file:'.length);
     let first: ServerProcess | undefined;
-    let second: ServerProcess | undefined;
+    let second: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
       first = await startServerProcess(database.url);
       const alice = await signUp(first.url);
@@ -146,7 +146,8 @@ describe('durability', () => {
         check.close();
       }
 
-      second = await startServerProcess(database.url);
+      // Started again (here, in this process: what it reads is the file).
+      second = await startServer({ databaseUrl: database.url }, { embedded: true });
       const stored = await history(second.url, alice.token, roomId);
       const byId = new Map(stored.map((m) => [m.id, m]));
       for (const { clientId, outcome } of sends) {
@@ -164,8 +165,8 @@ describe('durability', () => {
       );
     } finally {
       await first?.kill();
-      await second?.kill();
+      await second?.stop();
       await database.drop();
     }
-  }, 120_000);
+  }, 90_000);
 });
