@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type User, graphqlAs, launchBrowser, newUser, waitLive } from './support/browser.js';
+import { pngOf, samplePdf, uploadAs } from './support/files.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -83,6 +84,20 @@ describe('accessibility (axe-core): no serious or critical violations, light and
     await api(member, 'mutation($m: ID!) { addReaction(messageId: $m, emoji: "🎉") { id } }', { m: first });
     await api(owner, 'mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }', { m: first });
     await send(member, 'Another zebra sighting');
+    const image = await uploadAs(owner.context, server.url, ROOM, {
+      bytes: await pngOf(480, 320),
+      name: 'contrast-check.png',
+      type: 'image/png',
+    });
+    const file = await uploadAs(owner.context, server.url, ROOM, {
+      bytes: samplePdf(),
+      name: 'checklist.pdf',
+      type: 'application/pdf',
+    });
+    await api(owner, 'mutation($r: ID!, $a: [ID!]) { sendMessage(roomId: $r, text: "", attachmentIds: $a) { id } }', {
+      r: ROOM,
+      a: [image, file],
+    });
   });
 
   afterAll(async () => {
@@ -113,6 +128,43 @@ describe('accessibility (axe-core): no serious or critical violations, light and
       await waitLive(page);
       await page.locator('.message-edited').waitFor();
       await page.locator('.reaction').first().waitFor();
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('a room with an image and a file card, and the image viewer open', async () => {
+    const { page } = member;
+    const found = await auditBothSchemes(page, 'room with files', async () => {
+      await page.goto(`${server.url}/rooms/${ROOM}`);
+      await waitLive(page);
+      await page.getByTestId('file-card').waitFor();
+      await page.getByTestId('attachment-image').locator('img').waitFor();
+    });
+    found.push(
+      ...(await auditBothSchemes(page, 'image viewer', async () => {
+        await page.goto(`${server.url}/rooms/${ROOM}`);
+        await waitLive(page);
+        await page.getByRole('button', { name: 'Open contrast-check.png' }).click();
+        await page.getByRole('dialog', { name: 'Image: contrast-check.png' }).waitFor();
+      })),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('the profile dialog', async () => {
+    const { page } = member;
+    const found = await auditBothSchemes(page, 'profile', async () => {
+      await page.goto(`${server.url}/rooms/${ROOM}`);
+      await waitLive(page);
+      await page.getByTestId('profile-button').click();
+      const dialog = page.getByRole('dialog', { name: 'Your profile' });
+      await dialog.waitFor();
+      await dialog.getByTestId('avatar-input').setInputFiles({
+        name: 'me.png',
+        mimeType: 'image/png',
+        buffer: await pngOf(300, 200),
+      });
+      await dialog.getByTestId('avatar-crop').locator('img').waitFor();
     });
     expect(found).toEqual([]);
   });

@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type User, graphqlAs, launchBrowser, newUser, seedMessages, waitLive } from './support/browser.js';
+import { mockupPng, samplePdf, uploadAs } from './support/files.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const README_SHOT = fileURLToPath(new URL('../../web/public/screenshot.png', import.meta.url));
+const README_FILES_SHOT = fileURLToPath(new URL('../../web/public/screenshot-files.png', import.meta.url));
 const ROOM = 'design-review';
 
 /** Who says what; a third element is the index of the message it answers. */
@@ -161,6 +163,34 @@ describe('screenshots of a busy room', () => {
     await expect.poll(() => page.locator('#sidebar').isVisible()).toBe(false);
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+
+  it('shows an image and a file in the conversation (1280×800)', async () => {
+    const [maya, theo] = people as [User, User];
+    const mockup = await uploadAs(theo.context, server.url, ROOM, {
+      bytes: await mockupPng(),
+      name: 'onboarding-step-1.png',
+      type: 'image/png',
+    });
+    const spec = await uploadAs(theo.context, server.url, ROOM, {
+      bytes: samplePdf(),
+      name: 'Onboarding v2 spec.pdf',
+      type: 'application/pdf',
+    });
+    await graphqlAs(
+      theo.context,
+      server.url,
+      'mutation($a: [ID!]) { sendMessage(roomId: "design-review", text: "Here is step one with the new dots, and the spec.", attachmentIds: $a) { id } }',
+      { a: [mockup, spec] },
+    );
+    const { context, page } = await viewAs(maya, { width: 1280, height: 800 });
+    const image = page.getByTestId('attachment-image').locator('img');
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await page.getByTestId('file-card').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}desktop-files.png` });
+    if (process.env.UPDATE_README_SCREENSHOT === '1') await page.screenshot({ path: README_FILES_SHOT });
     await context.close();
   });
 });
