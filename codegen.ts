@@ -45,7 +45,9 @@ const config: CodegenConfig = {
     'web/gql/': {
       documents: ['web/**/*.{ts,tsx}', '!web/gql/**', '!web/.next/**'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: the operations the server runs with the browser's cookie
+      // (trusted documents, server/graphql/trusted-documents.ts); each document carries its hash.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -30,6 +30,7 @@ import { ViewerRooms } from './realtime/viewer-rooms.js';
 import { RoomHub } from './realtime/room-hub.js';
 import type { Services } from './services.js';
 import { openStore } from './store/index.js';
+import { TrustedDocuments } from './graphql/trusted-documents.js';
 
 export interface App {
   readonly services: Services;
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     limiter,
     metrics,
     internal: new InternalCalls(),
+    trustedDocuments: TrustedDocuments.load(),
   };
 
   // Access taken back on any node, here too: through the pub/sub at once, and through

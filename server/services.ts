@@ -11,6 +11,7 @@ import type { RoomHub } from './realtime/room-hub.js';
 import type { ViewerRooms } from './realtime/viewer-rooms.js';
 import type { RoomAccess } from './rooms/access.js';
 import type { Store } from './store/index.js';
+import type { TrustedDocuments } from './graphql/trusted-documents.js';
 
 /** Everything a resolver may use, built once per app by `buildApp`. */
 export interface Services {
@@ -29,4 +30,6 @@ export interface Services {
   readonly metrics: Metrics;
   /** Vouches for the client address on the web UI's own calls to /graphql. */
   readonly internal: InternalCalls;
+  /** The web UI's operations: the only ones the session cookie acts in. */
+  readonly trustedDocuments: TrustedDocuments;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, codes, gql, gqlResponse, onlineNames, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
+import { gqlPersisted, persistedQuery, trustedHash } from './helpers/trusted.js';
 import { waitOnline } from './helpers/wait.js';
 import { openRawSocket, openSocket, upgradeStatus } from './helpers/ws.js';
 
@@ -25,13 +26,14 @@ describe('credentials over HTTP', () => {
   });
 
   it('knows the user by the session cookie from the server’s own origin or without Origin', async () => {
+    // In the web UI's own operations (trusted-documents.test.ts has the rule).
     const variants: Record<string, string>[] = [
       { cookie: cookie(alice.token), origin: ownOrigin },
       { cookie: cookie(alice.token) },
     ];
     for (const headers of variants) {
-      const result = await gql(server.url, ME, {}, { headers });
-      expect(result.data, JSON.stringify(headers)).toEqual({ me: { name: alice.user.name } });
+      const result = await gqlPersisted<{ me: { name: string } }>(server.url, 'Viewer', {}, headers);
+      expect(result.data?.me.name, JSON.stringify(headers)).toBe(alice.user.name);
     }
   });
 
@@ -137,7 +139,14 @@ describe('credentials over graphql-ws', () => {
 
   it('knows the user by the session cookie of an upgrade from an allowed origin', async () => {
     const socket = openSocket(server.wsUrl, { headers: { Origin: ownOrigin, Cookie: cookie(alice.token) } });
-    expect((await socket.request(ME)).data).toEqual({ me: { name: alice.user.name } });
+    const viewer = await new Promise<unknown>((resolve, reject) => {
+      let data: unknown;
+      socket.client.subscribe(
+        { query: '', extensions: persistedQuery(trustedHash('Viewer')) },
+        { next: (result) => (data = result.data), error: reject, complete: () => resolve(data) },
+      );
+    });
+    expect(viewer).toMatchObject({ me: { name: alice.user.name } });
     await socket.close();
   });
 

@@ -22,6 +22,11 @@ export interface GraphQLContext {
   readonly device?: string;
   /** Where an HTTP request came to (or PUBLIC_URL), for the absolute URLs it is given. */
   readonly origin?: string;
+  /**
+   * The request brought a valid session cookie, which this operation may not use: it is
+   * not one of the web UI's trusted documents, so it runs signed out.
+   */
+  readonly cookieSetAside?: boolean;
   /** The WebSocket the operation came in on, if it did. */
   readonly socket?: WebSocket;
   /** Set for subscriptions over graphql-ws: lets `messageAdded` take the shared fan-out path. */
@@ -41,6 +46,8 @@ export interface GraphQLContext {
 /** What the WebSocket transport hands Yoga for each operation (see realtime/graphql-ws.ts). */
 export interface SocketOperationContext {
   readonly socketAuth: Authenticated | null;
+  /** `socketAuth` came from the upgrade's session cookie, not from `connection_init`. */
+  readonly socketAuthByCookie: boolean;
   readonly upgrade: UpgradeRequest;
   readonly ws: WebSocket;
   readonly fanout?: FanoutTarget;
@@ -49,7 +56,7 @@ export interface SocketOperationContext {
 interface InitialContext {
   req?: IncomingMessage;
   request?: Request;
-  params?: { extensions?: Record<string, unknown> | null };
+  params?: { query?: string; extensions?: Record<string, unknown> | null };
   wsOperation?: SocketOperationContext;
 }
 
@@ -60,18 +67,34 @@ function extensionToken(params: InitialContext['params']): string | undefined {
   return authorizationToken(headers as Record<string, unknown>) ?? undefined;
 }
 
-async function httpIdentity(services: Services, initial: InitialContext): Promise<Authenticated | null> {
+interface Identity {
+  auth: Authenticated | null;
+  /** A valid session cookie came with an operation it may not act in. */
+  cookieSetAside?: boolean;
+}
+
+async function httpIdentity(services: Services, initial: InitialContext): Promise<Identity> {
   const headers = initial.req?.headers ?? {};
   const header = initial.request?.headers.get('authorization') ?? headers.authorization;
   const bearer = bearerToken(header);
-  if (bearer) return (await services.sessions.authenticate(bearer)) ?? null;
-  // The cookie acts for the user only on requests from an allowed origin (CSRF).
+  if (bearer) return { auth: (await services.sessions.authenticate(bearer)) ?? null };
+  // The cookie acts for the user only on requests from an allowed origin (CSRF), and
+  // only in the web UI's own operations (trusted documents).
   const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
   if (cookie && originAllowed(headers, services.config)) {
     const session = await services.sessions.authenticate(cookie);
-    if (session) return session;
+    if (session) return byCookie(services, session, initial.params);
   }
-  return null;
+  return { auth: null };
+}
+
+function byCookie(services: Services, auth: Authenticated, params: InitialContext['params']): Identity {
+  return services.trustedDocuments.has(params?.query) ? { auth } : { auth: null, cookieSetAside: true };
+}
+
+function socketIdentity(services: Services, initial: InitialContext): Identity {
+  const { socketAuth, socketAuthByCookie } = initial.wsOperation!;
+  return socketAuth && socketAuthByCookie ? byCookie(services, socketAuth, initial.params) : { auth: socketAuth };
 }
 
 /** Builds the per-operation context from whatever transport the operation came in on. */
@@ -81,7 +104,10 @@ export async function createContext(services: Services, initial: InitialContext)
   const address =
     (initial.wsOperation ? undefined : services.internal.clientOf(headers)) ??
     clientAddress(headers, req?.socket.remoteAddress, services.config);
-  let identity = initial.wsOperation ? initial.wsOperation.socketAuth : await httpIdentity(services, initial);
+  const { auth, cookieSetAside } = initial.wsOperation
+    ? socketIdentity(services, initial)
+    : await httpIdentity(services, initial);
+  let identity = auth;
   if (!identity) {
     const token = extensionToken(initial.params);
     if (token) identity = (await services.sessions.authenticate(token)) ?? null;
@@ -93,6 +119,7 @@ export async function createContext(services: Services, initial: InitialContext)
     services,
     viewer: identity?.user ?? null,
     tokenHash: identity?.tokenHash ?? null,
+    ...(cookieSetAside && !identity && { cookieSetAside }),
     clientAddress: address,
     // A socket keeps only the upgrade's headers it needs: no device for what it signs in.
     device: 'user-agent' in headers ? headers['user-agent'] : undefined,

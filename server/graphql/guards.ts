@@ -3,8 +3,13 @@ import type { UserRow } from '../store/index.js';
 import type { GraphQLContext } from './context.js';
 import { forbidden, roomNotFound, unauthenticated } from './errors.js';
 
+/** Why an operation that brought the browser's cookie runs signed out (trusted-documents.ts). */
+const COOKIE_SET_ASIDE =
+  "This browser is signed in, but its cookie acts only in the web UI's own operations: " +
+  'send Authorization: Bearer <token> (in GraphiQL, the Headers tab) to run others.';
+
 export function requireViewer(ctx: GraphQLContext): UserRow {
-  if (!ctx.viewer) throw unauthenticated();
+  if (!ctx.viewer) throw unauthenticated(ctx.cookieSetAside ? COOKIE_SET_ASIDE : undefined);
   return ctx.viewer;
 }
 

@@ -18,6 +18,7 @@ import { useGraphQLSSE } from './graphql-sse.js';
 import { useCompiledQueries } from './compiled-queries.js';
 import { type GraphQLContext, createContext } from './context.js';
 import { useMaxFields } from './max-fields.js';
+import { useTrustedDocuments } from './trusted-documents.js';
 import { buildSchema } from './schema.js';
 
 export interface ServerContext {
@@ -205,6 +206,7 @@ export function createParleyYoga(services: Services): ParleyYoga {
       useBodyLimit(HTTP_MAX_BODY_BYTES, UPLOAD_MAX_BODY_BYTES),
       // Multipart uploads, streamed to temporary files (files/uploads.ts), in place of Yoga's own parser.
       useUploads(services),
+      useTrustedDocuments(services.trustedDocuments),
       ...armor.protect().plugins,
       useMaxFields(QUERY_MAX_FIELDS),
       ...useCompiledQueries(),

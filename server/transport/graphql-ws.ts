@@ -99,7 +99,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         }
         // No credentials in the payload: the session cookie of the upgrade, if any.
         const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
-        return identities.remember(socket, cookie ? ((await sessions.authenticate(cookie)) ?? null) : null);
+        return identities.remember(socket, cookie ? ((await sessions.authenticate(cookie)) ?? null) : null, true);
       },
 
       onSubscribe: async (ctx, id, payload: SubscribePayload) => {
@@ -119,7 +119,12 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
           metrics.rejected.inc({ reason: 'operations_per_socket' });
           return [forbidden(`At most ${WS_MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket.`)];
         }
-        const source = { socket, request, socketAuth: identities.of(socket) };
+        const source = {
+          socket,
+          request,
+          socketAuth: identities.of(socket),
+          socketAuthByCookie: identities.isCookie(socket),
+        };
         const prepared = await prepareOperation(yoga, services, source, id, payload);
         if (!('args' in prepared)) return prepared;
         // Queries and mutations hold a shutdown until they have answered.

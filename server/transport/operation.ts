@@ -27,6 +27,7 @@ export interface OperationSource {
   readonly socket: WebSocket;
   readonly request: UpgradeRequest;
   readonly socketAuth: Authenticated | null;
+  readonly socketAuthByCookie: boolean;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -61,11 +62,24 @@ export async function prepareOperation(
   id: string,
   payload: SubscribePayload,
 ): Promise<{ args: OperationArgs; subscription: boolean } | readonly GraphQLError[]> {
+  try {
+    // The web UI sends its operations as hashes of trusted documents.
+    const trusted = services.trustedDocuments.resolve(payload);
+    if (trusted !== undefined) payload = { ...payload, query: trusted };
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
   const validated = checked(yoga, payload);
   if (validated.errors) return validated.errors;
   const { document, schema } = validated;
   const operation = getOperationAST(document, payload.operationName);
-  const wsOperation = { socketAuth: source.socketAuth, upgrade: source.request, ws: source.socket };
+  const wsOperation = {
+    socketAuth: source.socketAuth,
+    socketAuthByCookie: source.socketAuthByCookie,
+    upgrade: source.request,
+    ws: source.socket,
+  };
   const base = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
   const field = operation ? fanoutField(operation) : undefined;
   if (operation && field) {

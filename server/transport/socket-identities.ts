@@ -33,6 +33,8 @@ const EMPTY: ReadonlySet<WebSocket> = new Set();
  */
 export class SocketIdentities {
   private readonly identities = new WeakMap<WebSocket, Authenticated | null>();
+  /** Sockets whose identity is the upgrade's session cookie (trusted documents only). */
+  private readonly byCookie = new WeakSet<WebSocket>();
   private readonly byToken = new SocketIndex();
   private readonly byUser = new SocketIndex();
 
@@ -42,8 +44,11 @@ export class SocketIdentities {
     private readonly capPerUser: boolean,
   ) {}
 
-  /** Records who opened `socket`; false (and the socket closed) when that user has too many. */
-  remember(socket: WebSocket, auth: Authenticated | null): boolean {
+  /**
+   * Records who opened `socket`, and whether by the upgrade's cookie; false (and the
+   * socket closed) when that user has too many.
+   */
+  remember(socket: WebSocket, auth: Authenticated | null, cookie = false): boolean {
     // Closed while its credentials were being checked: its 'close' (and `forget`) has run.
     if (socket.readyState === WebSocket.CLOSED) return false;
     if (auth && this.capPerUser && this.byUser.get(auth.user.id).size >= WS_MAX_SOCKETS_PER_USER) {
@@ -53,6 +58,7 @@ export class SocketIdentities {
     }
     this.identities.set(socket, auth);
     if (!auth) return true;
+    if (cookie) this.byCookie.add(socket);
     this.byToken.add(auth.tokenHash, socket);
     this.byUser.add(auth.user.id, socket);
     return true;
@@ -61,6 +67,11 @@ export class SocketIdentities {
   /** Who opened `socket` (null: nobody signed in; the operations may bring credentials). */
   of(socket: WebSocket): Authenticated | null {
     return this.identities.get(socket) ?? null;
+  }
+
+  /** Whether `socket`'s identity came from the upgrade's session cookie. */
+  isCookie(socket: WebSocket): boolean {
+    return this.byCookie.has(socket);
   }
 
   forget(socket: WebSocket): void {

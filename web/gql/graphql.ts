@@ -1167,6 +1167,7 @@ export const SidebarRoomFieldsFragmentDoc = {
   ],
 } as unknown as DocumentNode<SidebarRoomFieldsFragment, unknown>;
 export const AccountDocument = {
+  __meta__: { hash: 'sha256:cf1a047b4142bf0ad69e82400ab93d476ea460d126a41b41e82459f34c22a194' },
   kind: 'Document',
   definitions: [
     {
@@ -1220,6 +1221,7 @@ export const AccountDocument = {
   ],
 } as unknown as DocumentNode<AccountQuery, AccountQueryVariables>;
 export const ChangePasswordDocument = {
+  __meta__: { hash: 'sha256:e7c1262b932d16bc95f5388cb8b5adf0068267fa408f325eef91fb269e82857c' },
   kind: 'Document',
   definitions: [
     {
@@ -1263,6 +1265,7 @@ export const ChangePasswordDocument = {
   ],
 } as unknown as DocumentNode<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const RevokeSessionDocument = {
+  __meta__: { hash: 'sha256:0da1f5ad6ca30b47e1cb2c8f9b833664fb3647a47c585080a1a7fa8bc04c825c' },
   kind: 'Document',
   definitions: [
     {
@@ -1296,6 +1299,7 @@ export const RevokeSessionDocument = {
   ],
 } as unknown as DocumentNode<RevokeSessionMutation, RevokeSessionMutationVariables>;
 export const SignOutOthersDocument = {
+  __meta__: { hash: 'sha256:b0eea3d61af191b3bea6d87c0eb1c8edf558e1d8255f92f7edbdd51b5f1e5f70' },
   kind: 'Document',
   definitions: [
     {
@@ -1310,6 +1314,7 @@ export const SignOutOthersDocument = {
   ],
 } as unknown as DocumentNode<SignOutOthersMutation, SignOutOthersMutationVariables>;
 export const CreateAccessTokenDocument = {
+  __meta__: { hash: 'sha256:534b7a35b2a621acb6cd606e6b51d7395621ad895b690fcc8d947da79b1b1e79' },
   kind: 'Document',
   definitions: [
     {
@@ -1362,6 +1367,7 @@ export const CreateAccessTokenDocument = {
   ],
 } as unknown as DocumentNode<CreateAccessTokenMutation, CreateAccessTokenMutationVariables>;
 export const RevokeAccessTokenDocument = {
+  __meta__: { hash: 'sha256:423e6f10b1da24f1d0ba4dafa95ba1d0398da35d12a6cf01833c4f003ffc1bc0' },
   kind: 'Document',
   definitions: [
     {
@@ -1395,6 +1401,7 @@ export const RevokeAccessTokenDocument = {
   ],
 } as unknown as DocumentNode<RevokeAccessTokenMutation, RevokeAccessTokenMutationVariables>;
 export const SignUpDocument = {
+  __meta__: { hash: 'sha256:69c5aab0632d41f370ba7783b85beb4273f14647fba284d81c98d7811f8275ee' },
   kind: 'Document',
   definitions: [
     {
@@ -1442,6 +1449,7 @@ export const SignUpDocument = {
   ],
 } as unknown as DocumentNode<SignUpMutation, SignUpMutationVariables>;
 export const SignInDocument = {
+  __meta__: { hash: 'sha256:a85204284480eb20547a90b71ddf2db89f5fca7590a01ae3d1ac173fbf732b79' },
   kind: 'Document',
   definitions: [
     {
@@ -1489,6 +1497,7 @@ export const SignInDocument = {
   ],
 } as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
 export const SignOutDocument = {
+  __meta__: { hash: 'sha256:39300be1f6ff47633a8c264de2a924d5b71367b646d3bf86d82d7c51c6543956' },
   kind: 'Document',
   definitions: [
     {
@@ -1500,6 +1509,7 @@ export const SignOutDocument = {
   ],
 } as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
 export const ViewerDocument = {
+  __meta__: { hash: 'sha256:f375202fdfba18c3b07547ab20cc4c490961edf6e6a42a8e65723783e20ba98d' },
   kind: 'Document',
   definitions: [
     {
@@ -1526,6 +1536,7 @@ export const ViewerDocument = {
   ],
 } as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
 export const UploadFileDocument = {
+  __meta__: { hash: 'sha256:a5dd824fa0e9958275fd388d4468cdbe1d765c09c7c53d71bccc7789429cfc60' },
   kind: 'Document',
   definitions: [
     {
@@ -1591,6 +1602,7 @@ export const UploadFileDocument = {
   ],
 } as unknown as DocumentNode<UploadFileMutation, UploadFileMutationVariables>;
 export const ViewerProfileDocument = {
+  __meta__: { hash: 'sha256:2699dd55633c4e899a32e5ae68204e3bc485c1bcbbf9c5ad14bc01de0f81a835' },
   kind: 'Document',
   definitions: [
     {
@@ -1628,6 +1640,7 @@ export const ViewerProfileDocument = {
   ],
 } as unknown as DocumentNode<ViewerProfileQuery, ViewerProfileQueryVariables>;
 export const UpdateProfileDocument = {
+  __meta__: { hash: 'sha256:494ceefd01e04061db467d518755fcb604d5f2b732da30fbab94af1310c3ed89' },
   kind: 'Document',
   definitions: [
     {
@@ -1689,6 +1702,7 @@ export const UpdateProfileDocument = {
   ],
 } as unknown as DocumentNode<UpdateProfileMutation, UpdateProfileMutationVariables>;
 export const ProfileChangedDocument = {
+  __meta__: { hash: 'sha256:786fb6d96495b259c1c06877ded07fcbb38b569606e94a57ba48dd8e228d54df' },
   kind: 'Document',
   definitions: [
     {
@@ -1726,6 +1740,7 @@ export const ProfileChangedDocument = {
   ],
 } as unknown as DocumentNode<ProfileChangedSubscription, ProfileChangedSubscriptionVariables>;
 export const RoomWebhooksDocument = {
+  __meta__: { hash: 'sha256:985e4b0707518ef2f4aa1ed805b07e05c21010c1cadd1b22a749e61209fc8a97' },
   kind: 'Document',
   definitions: [
     {
@@ -1799,6 +1814,7 @@ export const RoomWebhooksDocument = {
   ],
 } as unknown as DocumentNode<RoomWebhooksQuery, RoomWebhooksQueryVariables>;
 export const CreateWebhookDocument = {
+  __meta__: { hash: 'sha256:67f22f27bf1192559274f88e0dc90d843c95b5c869c17ae065cccdea65b721cc' },
   kind: 'Document',
   definitions: [
     {
@@ -1872,6 +1888,7 @@ export const CreateWebhookDocument = {
   ],
 } as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
 export const DeleteWebhookDocument = {
+  __meta__: { hash: 'sha256:2ea84e97b9e1fc90ac3b7194a2a2e7577ee5821dc5c1a8ffb8cba9e05241f262' },
   kind: 'Document',
   definitions: [
     {
@@ -1905,6 +1922,7 @@ export const DeleteWebhookDocument = {
   ],
 } as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
 export const SetTypingDocument = {
+  __meta__: { hash: 'sha256:28772078103ddb4d40da77a8dbd213000924ccbcf227c469eb13a7faa70870d4' },
   kind: 'Document',
   definitions: [
     {
@@ -1948,6 +1966,7 @@ export const SetTypingDocument = {
   ],
 } as unknown as DocumentNode<SetTypingMutation, SetTypingMutationVariables>;
 export const UserTypingDocument = {
+  __meta__: { hash: 'sha256:5f55f246e08a060325d9d41ee23a3a057c10aa96def969ae8607fed23c34924b' },
   kind: 'Document',
   definitions: [
     {
@@ -2009,6 +2028,7 @@ export const UserTypingDocument = {
   ],
 } as unknown as DocumentNode<UserTypingSubscription, UserTypingSubscriptionVariables>;
 export const PresenceChangedDocument = {
+  __meta__: { hash: 'sha256:774172538945a73e4a01a54499d915b2e14396310a726db1b2ee99fb6e1fb303' },
   kind: 'Document',
   definitions: [
     {
@@ -2070,6 +2090,7 @@ export const PresenceChangedDocument = {
   ],
 } as unknown as DocumentNode<PresenceChangedSubscription, PresenceChangedSubscriptionVariables>;
 export const RoomViewDocument = {
+  __meta__: { hash: 'sha256:a04afa9cc43c9677a060c4060828494f5a50c132ee75989d9e90463d5c65eed8' },
   kind: 'Document',
   definitions: [
     {
@@ -2152,6 +2173,7 @@ export const RoomViewDocument = {
   ],
 } as unknown as DocumentNode<RoomViewQuery, RoomViewQueryVariables>;
 export const MessagePageDocument = {
+  __meta__: { hash: 'sha256:d18c5afeebb4c947c4424bda64f75df1d3ca275ee26bb2f599dc6acf5984352e' },
   kind: 'Document',
   definitions: [
     {
@@ -2380,6 +2402,7 @@ export const MessagePageDocument = {
   ],
 } as unknown as DocumentNode<MessagePageQuery, MessagePageQueryVariables>;
 export const MessagesAroundDocument = {
+  __meta__: { hash: 'sha256:d7602acb30a87d9c6eaca2c4f3ad5b6418ca5444823ba74b344db0373d6647e8' },
   kind: 'Document',
   definitions: [
     {
@@ -2608,6 +2631,7 @@ export const MessagesAroundDocument = {
   ],
 } as unknown as DocumentNode<MessagesAroundQuery, MessagesAroundQueryVariables>;
 export const NewerMessagesDocument = {
+  __meta__: { hash: 'sha256:811b8d27e192c2c0fb595e540d7fcd114b6396b81c0caa51cbd4de1fe1721abb' },
   kind: 'Document',
   definitions: [
     {
@@ -2835,6 +2859,7 @@ export const NewerMessagesDocument = {
   ],
 } as unknown as DocumentNode<NewerMessagesQuery, NewerMessagesQueryVariables>;
 export const SendMessageDocument = {
+  __meta__: { hash: 'sha256:26670274c057697d1c84ba843ad01ef514e9fb8075da3abf3645cbb443b1c068' },
   kind: 'Document',
   definitions: [
     {
@@ -2915,6 +2940,7 @@ export const SendMessageDocument = {
   ],
 } as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;
 export const EditMessageDocument = {
+  __meta__: { hash: 'sha256:5c2b074cecaa85460d6426f0d570e408dab7f20a46c4fab757ce837b99d2f122' },
   kind: 'Document',
   definitions: [
     {
@@ -3094,6 +3120,7 @@ export const EditMessageDocument = {
   ],
 } as unknown as DocumentNode<EditMessageMutation, EditMessageMutationVariables>;
 export const DeleteMessageDocument = {
+  __meta__: { hash: 'sha256:6e2909e69ea3cedda7324c317529fd9c31727d1a259d8db089bb4eedde1beeab' },
   kind: 'Document',
   definitions: [
     {
@@ -3263,6 +3290,7 @@ export const DeleteMessageDocument = {
   ],
 } as unknown as DocumentNode<DeleteMessageMutation, DeleteMessageMutationVariables>;
 export const AddReactionDocument = {
+  __meta__: { hash: 'sha256:752591e87972be0f2171f9ccbada8a2ba709a3d3fe40ddd9bbfed4d01a4bf9eb' },
   kind: 'Document',
   definitions: [
     {
@@ -3442,6 +3470,7 @@ export const AddReactionDocument = {
   ],
 } as unknown as DocumentNode<AddReactionMutation, AddReactionMutationVariables>;
 export const RemoveReactionDocument = {
+  __meta__: { hash: 'sha256:39c110ae97d9c81ea099194473cd545dfe0f4dd7101945be68c91c8008600115' },
   kind: 'Document',
   definitions: [
     {
@@ -3621,6 +3650,7 @@ export const RemoveReactionDocument = {
   ],
 } as unknown as DocumentNode<RemoveReactionMutation, RemoveReactionMutationVariables>;
 export const RoomEventsDocument = {
+  __meta__: { hash: 'sha256:05462af24eb0a0e4edd72c3de9f6bf0145fb63d3e6a61fb76415a7034ae4d6a5' },
   kind: 'Document',
   definitions: [
     {
@@ -3846,6 +3876,7 @@ export const RoomEventsDocument = {
   ],
 } as unknown as DocumentNode<RoomEventsSubscription, RoomEventsSubscriptionVariables>;
 export const RoomMembersDocument = {
+  __meta__: { hash: 'sha256:a77d166dd09514cc98c168d57446abef1e978c1e66de5b9aaf9a68b72cda6265' },
   kind: 'Document',
   definitions: [
     {
@@ -3953,6 +3984,7 @@ export const RoomMembersDocument = {
   ],
 } as unknown as DocumentNode<RoomMembersQuery, RoomMembersQueryVariables>;
 export const MembersPanelDocument = {
+  __meta__: { hash: 'sha256:8fdda3c1399ecb2ea6e62bc04c5133eb9d82a9abd6ad37dbd3ecf250086a05b5' },
   kind: 'Document',
   definitions: [
     {
@@ -4054,6 +4086,7 @@ export const MembersPanelDocument = {
   ],
 } as unknown as DocumentNode<MembersPanelQuery, MembersPanelQueryVariables>;
 export const SetRoleDocument = {
+  __meta__: { hash: 'sha256:bb41614b55cb4297a07db2310041caea55cb6632e71a7befb31eef638d7d481c' },
   kind: 'Document',
   definitions: [
     {
@@ -4114,6 +4147,7 @@ export const SetRoleDocument = {
   ],
 } as unknown as DocumentNode<SetRoleMutation, SetRoleMutationVariables>;
 export const RemoveMemberDocument = {
+  __meta__: { hash: 'sha256:c438f846163f7e23c916e95eb6f2ffc12f1366a62e159b3a5a946501279c03c3' },
   kind: 'Document',
   definitions: [
     {
@@ -4174,6 +4208,7 @@ export const RemoveMemberDocument = {
   ],
 } as unknown as DocumentNode<RemoveMemberMutation, RemoveMemberMutationVariables>;
 export const UpdateRoomDocument = {
+  __meta__: { hash: 'sha256:6d0fa450100659ba68d34d950e18a64fb21c4065318b70dc6dc1f6a6d7a0f348' },
   kind: 'Document',
   definitions: [
     {
@@ -4246,6 +4281,7 @@ export const UpdateRoomDocument = {
   ],
 } as unknown as DocumentNode<UpdateRoomMutation, UpdateRoomMutationVariables>;
 export const LeaveRoomDocument = {
+  __meta__: { hash: 'sha256:45dec920f3d0ca9537467c41e819eb3d9291234ab425c55b2383cad5718f37f1' },
   kind: 'Document',
   definitions: [
     {
@@ -4279,6 +4315,7 @@ export const LeaveRoomDocument = {
   ],
 } as unknown as DocumentNode<LeaveRoomMutation, LeaveRoomMutationVariables>;
 export const SidebarDocument = {
+  __meta__: { hash: 'sha256:c10b5c510616cc8f8ec60c8cf9fde7d6bf3cfcfed5a423cf231c8c64b8b67d0b' },
   kind: 'Document',
   definitions: [
     {
@@ -4383,6 +4420,7 @@ export const SidebarDocument = {
   ],
 } as unknown as DocumentNode<SidebarQuery, SidebarQueryVariables>;
 export const ViewerRoomsChangedDocument = {
+  __meta__: { hash: 'sha256:17a55e4bdb847f2f9e7e418dcd786126b2ea564d10e7ba7aec06d3d704645555' },
   kind: 'Document',
   definitions: [
     {
@@ -4474,6 +4512,7 @@ export const ViewerRoomsChangedDocument = {
   ],
 } as unknown as DocumentNode<ViewerRoomsChangedSubscription, ViewerRoomsChangedSubscriptionVariables>;
 export const MarkReadDocument = {
+  __meta__: { hash: 'sha256:248b603666fae9d0c004da13a1f88d4368ee2ad9d6aa7460ab8218133339dcd7' },
   kind: 'Document',
   definitions: [
     {
@@ -4525,6 +4564,7 @@ export const MarkReadDocument = {
   ],
 } as unknown as DocumentNode<MarkReadMutation, MarkReadMutationVariables>;
 export const SetNotificationLevelDocument = {
+  __meta__: { hash: 'sha256:ef2234756b8c2d8c3e45d69eeb535fd280962cf9ac5a5f3eee2a15cdb59c285a' },
   kind: 'Document',
   definitions: [
     {
@@ -4578,6 +4618,7 @@ export const SetNotificationLevelDocument = {
   ],
 } as unknown as DocumentNode<SetNotificationLevelMutation, SetNotificationLevelMutationVariables>;
 export const UsersByPrefixDocument = {
+  __meta__: { hash: 'sha256:cac35a5f7395f9daf0ab590893ca8baa3b1c9e8f8c417aba70c56e1842d42611' },
   kind: 'Document',
   definitions: [
     {
@@ -4619,6 +4660,7 @@ export const UsersByPrefixDocument = {
   ],
 } as unknown as DocumentNode<UsersByPrefixQuery, UsersByPrefixQueryVariables>;
 export const OpenDirectDocument = {
+  __meta__: { hash: 'sha256:5a3fef86d7ed9bfc6d61a7c440fe0ef33f4706513068e36d065bb9dd9a5ee5e7' },
   kind: 'Document',
   definitions: [
     {
@@ -4662,6 +4704,7 @@ export const OpenDirectDocument = {
   ],
 } as unknown as DocumentNode<OpenDirectMutation, OpenDirectMutationVariables>;
 export const HomeRoomDocument = {
+  __meta__: { hash: 'sha256:1d9016153bc2bbfb7868fddfbbea15912f9eeaaf7673474e51e9d6fbe56259fd' },
   kind: 'Document',
   definitions: [
     {
@@ -4707,6 +4750,7 @@ export const HomeRoomDocument = {
   ],
 } as unknown as DocumentNode<HomeRoomQuery, HomeRoomQueryVariables>;
 export const RoomOnlineDocument = {
+  __meta__: { hash: 'sha256:0297e9b5232442ddb03a26ae752303eb287a3a8e7614770f9d436a600a857857' },
   kind: 'Document',
   definitions: [
     {
@@ -4768,6 +4812,7 @@ export const RoomOnlineDocument = {
   ],
 } as unknown as DocumentNode<RoomOnlineQuery, RoomOnlineQueryVariables>;
 export const CreateRoomDocument = {
+  __meta__: { hash: 'sha256:78200b8aa9e7ce0ca4882437c783f93e1bb1691293a02ccdf2387810b2a8ab46' },
   kind: 'Document',
   definitions: [
     {
@@ -4815,6 +4860,7 @@ export const CreateRoomDocument = {
   ],
 } as unknown as DocumentNode<CreateRoomMutation, CreateRoomMutationVariables>;
 export const JoinRoomDocument = {
+  __meta__: { hash: 'sha256:32a1724a6fdde169bfe901bb99ca5294df7e791a2aeaa5dd6d31ff071a1368e6' },
   kind: 'Document',
   definitions: [
     {
@@ -4855,6 +4901,7 @@ export const JoinRoomDocument = {
   ],
 } as unknown as DocumentNode<JoinRoomMutation, JoinRoomMutationVariables>;
 export const InviteDocument = {
+  __meta__: { hash: 'sha256:b349c55582a6e8fbc0a2586208a018d9826c438362c8b4c4139ea95b38982379' },
   kind: 'Document',
   definitions: [
     {
@@ -4902,6 +4949,7 @@ export const InviteDocument = {
   ],
 } as unknown as DocumentNode<InviteMutation, InviteMutationVariables>;
 export const SearchDocument = {
+  __meta__: { hash: 'sha256:204a7563ad6f8d74bca41e4a0dd5091a5773ebd6a52493b613d8e51933d59c78' },
   kind: 'Document',
   definitions: [
     {

@@ -1,5 +1,6 @@
 import { headers } from 'next/headers';
 import { Client, type SSRExchange, fetchExchange, ssrExchange } from '@urql/core';
+import { trustedDocumentsExchange } from '../urql/trusted-documents';
 import { sessionToken } from './session';
 
 /**
@@ -48,7 +49,7 @@ export async function requestClient(token?: string): Promise<RequestClient> {
   const ssr = ssrExchange({ isClient: false });
   const client = new Client({
     url,
-    exchanges: [ssr, fetchExchange],
+    exchanges: [ssr, trustedDocumentsExchange, fetchExchange],
     preferGetMethod: false,
     requestPolicy: 'network-only',
     fetchOptions: {

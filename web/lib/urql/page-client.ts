@@ -8,6 +8,7 @@ import {
   ssrExchange,
   subscriptionExchange,
 } from '@urql/next';
+import { trustedDocumentsExchange } from './trusted-documents';
 import { wsClient } from './ws';
 
 /**
@@ -48,7 +49,8 @@ function noCredentialsOnTheServer(): Promise<Response> {
  * user's token and hands it over as `ssrData`: on the server this client renders from it
  * without fetching (it has no credentials); in the browser the ssrExchange hydrates from
  * it without a refetch, then queries and mutations go over same-origin HTTP (the session
- * cookie rides along) and subscriptions over the tab's graphql-ws socket.
+ * cookie rides along) and subscriptions over the tab's graphql-ws socket, each sent as the
+ * hash of its trusted document.
  */
 export function createPageClient(ssrData: SSRData): { client: Client; ssr: SSRExchange } {
   const inBrowser = typeof window !== 'undefined';
@@ -61,8 +63,8 @@ export function createPageClient(ssrData: SSRData): { client: Client; ssr: SSREx
     // The document cache in front: useQuery executes on render and again on mount, and the
     // ssrExchange answers each key once, so the cache serves the second execution.
     exchanges: inBrowser
-      ? [cacheExchange, ssr, subscriptionExchange({ forwardSubscription }), fetchExchange]
-      : [cacheExchange, ssr, fetchExchange],
+      ? [cacheExchange, ssr, trustedDocumentsExchange, subscriptionExchange({ forwardSubscription }), fetchExchange]
+      : [cacheExchange, ssr, trustedDocumentsExchange, fetchExchange],
   });
   return { client, ssr };
 }
