@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FILE_LIMITS } from '../server/config.js';
 import { sweepFiles } from '../server/files/sweep.js';
 import { RATE_UPLOAD } from '../server/limits.js';
-import { UPLOAD_CSRF_HEADER } from '../server/files/uploads.js';
-import { fetchFile, png, sendWithFiles, upload, uploadResponse } from './helpers/files.js';
+import { readdir } from 'node:fs/promises';
+import { UPLOAD_CSRF_HEADER, staging } from '../server/files/uploads.js';
+import { fetchFile, png, sendWithFiles, streamedUpload, upload, uploadResponse } from './helpers/files.js';
+import { waitUntil } from './helpers/wait.js';
 import { type Session, codes, createRoom, gqlOk, joinRoom, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 
@@ -67,6 +69,23 @@ describe('files: quota, sweep and rate', () => {
     expect((await fetchFile(server.url, kept.url, bob.token)).status).toBe(200);
     expect(await services.store.storageUsed(alice.user.id)).toBe(before - goneBytes);
     expect(await sweepFiles(services)).toBe(0);
+  });
+
+  it('keeps nothing of an upload cut off midway', async () => {
+    const dave = await signUp(server.url);
+    await joinRoom(server.url, dave.token, roomId);
+    const aborted = new AbortController();
+    const cut = streamedUpload(server.url, dave.token, roomId, 2 * 1024 * KIB, { signal: aborted.signal, stall: true });
+    // Midway: its bytes are being written aside.
+    await waitUntil(async () => (await readdir(await staging())).length > 0, {
+      what: 'the upload to be written aside',
+    });
+    aborted.abort();
+    await expect(cut).rejects.toThrow();
+    await waitUntil(async () => (await readdir(await staging())).length === 0, { what: 'the partial upload to go' });
+    expect(await server.app.services.store.storageUsed(dave.user.id)).toBe(0);
+    // And the next one goes through.
+    expect((await upload(server.url, dave.token, roomId, Buffer.from('whole'), 'ok.txt')).size).toBe(5);
   });
 
   it(`limits uploads to ${RATE_UPLOAD.points} a minute per person`, async () => {

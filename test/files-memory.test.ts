@@ -4,62 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_MAX_BYTES } from '../server/limits.js';
-import { UPLOAD } from './helpers/files.js';
+import { streamedUpload } from './helpers/files.js';
 import { type Session, createRoom, signUp } from './helpers/http.js';
 import { waitUntil } from './helpers/wait.js';
 import { freePort } from './cluster/harness.js';
 
 const MIB = 1024 * 1024;
-const CHUNK = 64 * 1024;
-
-/**
- * A multipart upload of `size` bytes made as it is sent (chunked, no Content-Length), so
- * that the client holds no more of it than the server does.
- */
-function streamedUpload(url: string, token: string, roomId: string, size: number): Promise<Response> {
-  const boundary = `----parley${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(
-    [
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="operations"',
-      '',
-      JSON.stringify({ query: UPLOAD, variables: { roomId, file: null } }),
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="map"',
-      '',
-      JSON.stringify({ 0: ['variables.file'] }),
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="0"; filename="big.bin"',
-      'Content-Type: application/octet-stream',
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  let sent = -1;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent === -1) {
-        controller.enqueue(head);
-        sent = 0;
-      } else if (sent < size) {
-        const n = Math.min(CHUNK, size - sent);
-        controller.enqueue(Buffer.alloc(n, sent % 251));
-        sent += n;
-      } else {
-        controller.enqueue(tail);
-        controller.close();
-      }
-    },
-  });
-  return fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
-    body,
-    // @ts-expect-error: a streamed request body needs it; the DOM types lack it
-    duplex: 'half',
-  });
-}
 
 /** The server process's resident memory now and at its peak (Linux's VmRSS and VmHWM), in MiB. */
 async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {

@@ -62,7 +62,7 @@ const badMultipart = (message: string) => requestError(message, 400, 'BAD_REQUES
 
 let stagingDir: Promise<string> | undefined;
 /** This process's folder for uploads in flight (each removed with its response). */
-const staging = () => (stagingDir ??= mkdtemp(join(tmpdir(), 'parley-uploads-')));
+export const staging = (): Promise<string> => (stagingDir ??= mkdtemp(join(tmpdir(), 'parley-uploads-')));
 
 /** Sets `value` at a dotted `path` of `target` (the spec's `map`), never on a prototype. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -187,6 +187,10 @@ async function parseMultipart(services: Services, req: IncomingMessage, res: Ser
         fail(requestError('Request body too large', 413, 'REQUEST_ENTITY_TOO_LARGE'), false);
     });
     req.on('error', (error) => fail(error, false));
+    // A client gone mid-upload: nothing more will come, and nothing waits for it.
+    req.once('close', () => {
+      if (!req.readableEnded) fail(badMultipart('The upload was cut off before its end.'), false);
+    });
     req.pipe(parser);
   });
 }

@@ -162,3 +162,64 @@ export async function pixelBomb(width = 30_000, height = 30_000): Promise<Buffer
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+const STREAM_CHUNK = 64 * 1024;
+
+/**
+ * A multipart upload of `size` bytes made as it is sent (chunked, no Content-Length), so
+ * that the client holds no more of it than the server does. With `stall`, it stops before
+ * its end and waits (for `signal` to abort it).
+ */
+export function streamedUpload(
+  url: string,
+  token: string,
+  roomId: string,
+  size: number,
+  { signal, stall = false }: { signal?: AbortSignal; stall?: boolean } = {},
+): Promise<Response> {
+  const boundary = `----parley${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="operations"',
+      '',
+      JSON.stringify({ query: UPLOAD, variables: { roomId, file: null } }),
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="map"',
+      '',
+      JSON.stringify({ 0: ['variables.file'] }),
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="0"; filename="big.bin"',
+      'Content-Type: application/octet-stream',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let sent = -1;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === -1) {
+        controller.enqueue(head);
+        sent = 0;
+      } else if (sent < size) {
+        const n = Math.min(STREAM_CHUNK, size - sent);
+        controller.enqueue(Buffer.alloc(n, sent % 251));
+        sent += n;
+      } else if (stall) {
+        return new Promise<void>(() => {}); // sends nothing more, until aborted
+      } else {
+        controller.enqueue(tail);
+        controller.close();
+      }
+    },
+  });
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
+    body,
+    signal,
+    // @ts-expect-error: a streamed request body needs it; the DOM types lack it
+    duplex: 'half',
+  });
+}
