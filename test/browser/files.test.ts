@@ -136,4 +136,53 @@ describe('files in a room', () => {
     await page.getByLabel(/^Message /).press('Enter');
     await bob.page.locator('.message-text', { hasText: 'Sent without the slow file' }).waitFor();
   });
+
+  it('says an upload failed and uploads it again on Retry', async () => {
+    const { page } = ada;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    const offline = (on: boolean) =>
+      cdp.send('Network.emulateNetworkConditions', {
+        offline: on,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+    await offline(true);
+    await page.getByTestId('composer-files').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('retry me'),
+    });
+    const draft = page.getByTestId('attachment-draft');
+    await expect.poll(() => draft.getAttribute('data-status')).toBe('failed');
+    expect(await draft.textContent()).toContain('Could not reach the server');
+    await offline(false);
+    await draft.getByRole('button', { name: 'Retry notes.txt' }).click();
+    await expect.poll(() => draft.getAttribute('data-status')).toBe('uploaded');
+    await page.getByLabel(/^Message /).press('Enter');
+    await bob.page.getByTestId('file-card').filter({ hasText: 'notes.txt' }).waitFor();
+  });
+
+  it('fits a phone (390×844): the tray, the thumbnails and the viewer, without sideways scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.addCookies(await bob.context.cookies());
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rooms/${ROOM}`);
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    await page.getByTestId('composer-files').setInputFiles([
+      { name: 'a-long-file-name-for-a-small-screen.png', mimeType: 'image/png', buffer: await pngOf(1200, 800) },
+      { name: 'b.pdf', mimeType: 'application/pdf', buffer: samplePdf() },
+    ]);
+    await expect.poll(() => page.locator('[data-testid="attachment-draft"][data-status="uploaded"]').count()).toBe(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByTestId('attachment-image').first().getByRole('button').click();
+    const viewer = page.getByRole('dialog');
+    await viewer.waitFor();
+    const image = await viewer.locator('img').boundingBox();
+    expect(image && image.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.keyboard.press('Escape');
+    await context.close();
+  });
 });
