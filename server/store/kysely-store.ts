@@ -5,7 +5,9 @@ import { migrations } from './migrations.js';
 import { searchWords } from './search-words.js';
 import { KyselyFiles } from './files.js';
 import {
+  type AccountRow,
   type AttachmentRow,
+  type JoinedRoom,
   type FileRow,
   type FileVariant,
   type NewFile,
@@ -1091,6 +1093,7 @@ export class KyselyStore implements Store {
       .selectFrom('users')
       .select(['id', 'name'])
       .where(sql<boolean>`name_key like ${pattern} escape '\\'`)
+      .where('deleted_at', 'is', null)
       .orderBy('name_key')
       .limit(limit)
       .execute();
@@ -1255,5 +1258,102 @@ export class KyselyStore implements Store {
 
   async messagesAfter(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
     return (await this.after.run(this.db, roomId, afterSeq, limit)).map(toMessage);
+  }
+
+  // --- accounts (server/account/) ---------------------------------------------------
+
+  async account(userId: string): Promise<AccountRow | undefined> {
+    const id = numericId(userId);
+    if (id === null) return undefined;
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'name', 'display_name', 'avatar_file_id', 'created_at', 'deleted_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: String(row.id),
+        name: row.name,
+        displayName: row.display_name ?? null,
+        avatarId: row.avatar_file_id ?? null,
+        createdAt: Number(row.created_at),
+        deletedAt: orNull(row.deleted_at ?? null),
+      }
+    );
+  }
+
+  async joinedRooms(userId: string): Promise<JoinedRoom[]> {
+    const rows = await this.db
+      .selectFrom('room_members')
+      .innerJoin('rooms', 'rooms.id', 'room_members.room_id')
+      .select([...ROOM_COLUMNS, 'room_members.role', 'room_members.joined_at'])
+      .where('room_members.user_id', '=', Number(userId))
+      .orderBy('room_members.joined_at')
+      .orderBy('rooms.id')
+      .execute();
+    return rows.map((r) => ({ room: toRoom(r), role: r.role as RoomRole, joinedAt: Number(r.joined_at) }));
+  }
+
+  async messagesByAuthor(authorId: string, afterId: string | null, limit: number): Promise<MessageRow[]> {
+    let query = this.messages().where('messages.author_id', '=', Number(authorId));
+    if (afterId !== null) query = query.where('messages.id', '>', Number(afterId));
+    return (await query.orderBy('messages.id').limit(limit).execute()).map(toMessage);
+  }
+
+  async messagesReactedBy(userId: string, afterId: string | null, limit: number): Promise<MessageRow[]> {
+    // Reactions are JSON beside each message; its user ids are quoted strings there.
+    const pattern = `%"${String(Number(userId))}"%`;
+    let query = this.messages()
+      .where('messages.deleted_at', 'is', null)
+      .where(sql<boolean>`messages.reactions like ${pattern}`);
+    if (afterId !== null) query = query.where('messages.id', '>', Number(afterId));
+    return (await query.orderBy('messages.id').limit(limit).execute()).map(toMessage);
+  }
+
+  async webhooksCreatedBy(userId: string): Promise<WebhookRow[]> {
+    const rows = await this.webhookRows()
+      .where('webhooks.created_by', '=', Number(userId))
+      .orderBy('webhooks.created_at')
+      .execute();
+    return rows.map(toWebhook);
+  }
+
+  async successorIn(roomId: string, userId: string): Promise<UserRow | undefined> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .innerJoin('users', 'users.id', 'room_members.user_id')
+      .select(['users.id', 'users.name'])
+      .where('room_members.room_id', '=', roomId)
+      .where('room_members.user_id', '<>', Number(userId))
+      .where('users.is_bot', '=', this.bool(false))
+      .where('users.deleted_at', 'is', null)
+      .orderBy(sql`case when room_members.role = 'MODERATOR' then 0 else 1 end`)
+      .orderBy('room_members.joined_at')
+      .orderBy('users.id')
+      .executeTakeFirst();
+    return row && { id: String(row.id), name: row.name };
+  }
+
+  async deleteAccount(userId: string, placeholder: string, passwordHash: string, now: number): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const sessions = await trx
+        .deleteFrom('sessions')
+        .where('user_id', '=', Number(userId))
+        .returning('token_hash')
+        .execute();
+      await trx.deleteFrom('webhooks').where('created_by', '=', Number(userId)).execute();
+      await trx
+        .updateTable('users')
+        .set({
+          name: placeholder,
+          display_name: null,
+          avatar_file_id: null,
+          password_hash: passwordHash,
+          deleted_at: now,
+        })
+        .where('id', '=', Number(userId))
+        .execute();
+      return sessions.map((r) => r.token_hash);
+    });
   }
 }

@@ -274,7 +274,55 @@ export interface FileStore {
   updateProfile(userId: string, patch: Partial<Profile>): Promise<UserRow & { profile: Profile }>;
 }
 
-export interface Store extends FileStore {
+/** What an account holds besides its name: read for the person's own export. */
+export interface AccountRow {
+  readonly id: string;
+  readonly name: string;
+  readonly displayName: string | null;
+  readonly avatarId: string | null;
+  readonly createdAt: number;
+  /** Set once the account was deleted (0012). */
+  readonly deletedAt: number | null;
+}
+
+/** A room a person belongs to, as their export lists it. */
+export interface JoinedRoom {
+  readonly room: RoomRow;
+  readonly role: RoomRole;
+  readonly joinedAt: number;
+}
+
+/**
+ * Exporting one's data and deleting one's account (server/account/). Reads page by id so
+ * an export of any size is written in pieces.
+ */
+export interface AccountStore {
+  account(userId: string): Promise<AccountRow | undefined>;
+  /** The rooms `userId` belongs to, earliest joined first. */
+  joinedRooms(userId: string): Promise<JoinedRoom[]>;
+  /** Up to `limit` of `authorId`'s messages with an id after `afterId` (null: from the first), by id. */
+  messagesByAuthor(authorId: string, afterId: string | null, limit: number): Promise<MessageRow[]>;
+  /**
+   * Up to `limit` messages with an id after `afterId` whose reactions may include
+   * `userId`'s, by id (the caller checks each one's `reactions`): a page may hold none
+   * that do, yet more follow while a page is full.
+   */
+  messagesReactedBy(userId: string, afterId: string | null, limit: number): Promise<MessageRow[]>;
+  /** The webhooks `userId` created, in any room. */
+  webhooksCreatedBy(userId: string): Promise<WebhookRow[]>;
+  /** Who should own the room after `userId`: its earliest-joined moderator, else its earliest-joined member. */
+  successorIn(roomId: string, userId: string): Promise<UserRow | undefined>;
+  /**
+   * In one transaction: deletes every sign-in and access token of `userId` and the
+   * webhooks they created, and anonymizes the account: its name becomes `placeholder`,
+   * its display name and avatar go, its password becomes `passwordHash` (of a password no
+   * one has). The lowercased old name stays as the key, so no one else can take it.
+   * Returns the hashes of the tokens it deleted.
+   */
+  deleteAccount(userId: string, placeholder: string, passwordHash: string, now: number): Promise<string[]>;
+}
+
+export interface Store extends FileStore, AccountStore {
   /** Applies pending migrations; safe to run from several nodes at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
