@@ -134,6 +134,18 @@ describe('files: upload, send, serve', () => {
     expect(served.includes('Exif')).toBe(false);
   });
 
+  it('turns a photo upright as its EXIF said, since the EXIF is gone', async () => {
+    const sideways = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#0a0' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const file = await upload(server.url, alice.token, roomId, sideways, 'sideways.jpg');
+    expect([file.width, file.height]).toEqual([80, 120]);
+    const served = Buffer.from(await (await fetchFile(server.url, file.url, alice.token)).arrayBuffer());
+    const metadata = await sharp(served).metadata();
+    expect([metadata.width, metadata.height, metadata.orientation]).toEqual([80, 120, undefined]);
+  });
+
   it('keeps an animated GIF animated, with a first-frame thumbnail', async () => {
     const file = await upload(server.url, alice.token, roomId, await animatedGif(3, 32), 'dance.gif');
     expect(file).toMatchObject({ contentType: 'image/gif', width: 32, height: 32 });

@@ -59,7 +59,8 @@ export function processImage(source: string, type: string, out: string, thumbnai
     try {
       // sharp writes no metadata unless asked (withMetadata/keepExif): none is asked.
       const image = sharp(source, options);
-      if (!animated) image.rotate();
+      // Turning needs the whole image in memory; most photos need none (orientation 1).
+      if (!animated && (header.orientation ?? 1) > 1) image.rotate();
       if (type === 'image/jpeg') image.jpeg({ quality: 90 });
       else if (type === 'image/png') image.png();
       else if (type === 'image/webp') image.webp({ quality: 90 });
