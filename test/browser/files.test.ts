@@ -121,10 +121,12 @@ describe('files in a room', () => {
     const draft = page.getByTestId('attachment-draft');
     await expect.poll(() => draft.getAttribute('data-status')).toBe('uploading');
     expect(await draft.locator('progress').getAttribute('aria-label')).toBe('Upload of slow.bin');
-    // Sending now waits for the file, and says so.
+    // Sent now, the message waits for its file, and says so.
     await page.getByLabel(/^Message /).fill('Sent without the slow file');
     await page.getByLabel(/^Message /).press('Enter');
-    await expect.poll(() => page.locator('#composer-wait').textContent()).toContain('still uploading');
+    await expect.poll(() => page.locator('#composer-wait').textContent()).toBe('Sending once your files are uploaded.');
+    expect(await bob.page.locator('.message-text', { hasText: 'Sent without the slow file' }).count()).toBe(0);
+    // Cancelled, the file is gone and the waiting message goes without it.
     await draft.getByRole('button', { name: 'Cancel slow.bin' }).click();
     await expect.poll(() => draft.count()).toBe(0);
     await cdp.send('Network.emulateNetworkConditions', {
@@ -133,8 +135,8 @@ describe('files in a room', () => {
       downloadThroughput: -1,
       uploadThroughput: -1,
     });
-    await page.getByLabel(/^Message /).press('Enter');
     await bob.page.locator('.message-text', { hasText: 'Sent without the slow file' }).waitFor();
+    expect(await page.getByLabel(/^Message /).inputValue()).toBe('');
   });
 
   it('says an upload failed and uploads it again on Retry', async () => {

@@ -85,6 +85,8 @@ export function Composer(props: Props) {
   const hydrated = useHydrated();
   const { files } = props;
   const [waitNote, setWaitNote] = useState<string>();
+  // Send was pressed while files were still uploading: the message goes once they are.
+  const [queued, setQueued] = useState(false);
 
   const change = (value: string) => {
     setText(value);
@@ -116,20 +118,21 @@ export function Composer(props: Props) {
     files.restore(slowMode.attachments ?? []);
   }, [slowMode]); // `files.restore` is stable
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const failedFile = files.drafts.some((d) => d.status === 'failed');
+  const submit = (event?: FormEvent<HTMLFormElement>) => {
+    event?.preventDefault();
     // Still waiting out slow mode: the text stays, the countdown says how long.
     if (disabled || waitSeconds > 0) return;
     if (!files.ready) {
       // The message waits for its files; it never goes without one the viewer added.
-      const failed = files.drafts.some((d) => d.status === 'failed');
-      setWaitNote(
-        failed
-          ? 'A file was not uploaded: retry or remove it, then send.'
-          : 'Your files are still uploading: send again when they are ready.',
-      );
+      if (failedFile) setWaitNote('A file was not uploaded: retry or remove it, then send.');
+      else {
+        setQueued(true);
+        setWaitNote('Sending once your files are uploaded.');
+      }
       return;
     }
+    setQueued(false);
     const attachments = files.attachments;
     if (text.trim() === '' && attachments.length === 0) return;
     onSend(text, replyTo ?? undefined, attachments);
@@ -169,10 +172,16 @@ export function Composer(props: Props) {
     );
   };
 
-  // Once every file is ready, the note about waiting for them has served.
+  // A queued message goes when its last file is uploaded (or removed); a failure stops it.
   useEffect(() => {
-    if (files.ready) setWaitNote(undefined);
-  }, [files.ready]);
+    if (files.ready) {
+      setWaitNote(undefined);
+      if (queued) submit();
+    } else if (queued && failedFile) {
+      setQueued(false);
+      setWaitNote('A file was not uploaded: retry or remove it, then send.');
+    }
+  }, [files.ready, failedFile]); // `submit` and `queued` are read as they are when a file settles
 
   const hasFiles = files.drafts.length > 0;
   const suggesting = mentions.open && focused;
@@ -289,7 +298,11 @@ export function Composer(props: Props) {
           </span>
         </p>
       ) : waitNote ? (
-        <p id="composer-wait" className="composer-note field-error" role="alert">
+        <p
+          id="composer-wait"
+          className={queued ? 'composer-note muted' : 'composer-note field-error'}
+          role={queued ? 'status' : 'alert'}
+        >
           {waitNote}
         </p>
       ) : formState.error ? (
