@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { Sessions } from './auth/sessions.js';
 import { handleWebhook } from './integrations/http.js';
 import { serveFile } from './files/http.js';
+import { serveExport } from './account/export.js';
 import { startFileSweep } from './files/sweep.js';
 import { RoomAccess } from './rooms/access.js';
 import type { Config } from './config.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     if (path === '/graphql' || path === GRAPHQL_SSE_ENDPOINT) return yoga(req, res, { req, res });
     if (path.startsWith('/hooks/')) return handleWebhook(services, req, res, path);
     if (path.startsWith('/files/')) return serveFile(services, req, res, path);
+    if (path.startsWith('/export/')) return serveExport(services, req, res, path);
     if (path === '/healthz') return healthz(res);
     if (path === '/readyz') return readyz(res, services);
     if (path === '/metrics') return serveMetrics(res, services);

@@ -36,7 +36,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ],
   ['graphql/', 'services.ts'],
   // The features: each one's resolvers and domain rules.
-  ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/', 'search/', 'integrations/', 'files/'],
+  ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/', 'search/', 'integrations/', 'files/', 'account/'],
   // Transports: the schema assembled from the features, served over HTTP, SSE and WebSocket.
   ['graphql/schema.ts', 'graphql/yoga.ts', 'http/probes.ts', 'transport/'],
   // Entry points: the server, and the operator's commands (backup, restore).

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { accountResolvers } from '../account/resolvers.js';
 import { authResolvers } from '../auth/resolvers.js';
 import { eventResolvers } from '../events/resolvers.js';
 import { fileResolvers } from '../files/resolvers.js';
@@ -35,6 +36,7 @@ export function buildSchema(): GraphQLSchema {
       resolvers: [
         { DateTime },
         authResolvers,
+        accountResolvers,
         roomResolvers,
         moderationResolvers,
         messageResolvers,

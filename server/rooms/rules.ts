@@ -17,6 +17,8 @@ export const ROOM_RULES = {
   deleteOthersMessage: ['OWNER', 'MODERATOR'],
   /** Create, list and delete its incoming webhooks. */
   manageWebhooks: ['OWNER', 'MODERATOR'],
+  /** Download every message of the room as JSON (`/export/rooms/<id>.json`). */
+  exportRoom: ['OWNER', 'MODERATOR'],
   /** Send without waiting out slow mode. */
   skipSlowMode: ['OWNER', 'MODERATOR'],
 } as const satisfies Record<string, readonly RoomRole[]>;

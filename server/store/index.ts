@@ -12,6 +12,8 @@ import type { Database } from './schema.js';
 import type { Store } from './types.js';
 
 export type {
+  AccountRow,
+  JoinedRoom,
   Membership,
   MessageChange,
   MessageSearch,

@@ -130,6 +130,14 @@ export type Mutation = {
   /** Owner or moderator: a new incoming webhook posting to the room as a bot named `name` (1–64 characters). */
   createWebhook: Webhook;
   /**
+   * Deletes the viewer's account, given their current password (FORBIDDEN when wrong):
+   * they leave every room (a room they alone own passes to its earliest-joined moderator,
+   * else member), their sign-ins, access tokens and webhooks are revoked everywhere, and
+   * the account is anonymized; their messages stay, shown as a deleted user's. Their old
+   * name stays reserved. The everything-of-mine export is at `GET /export/me.json`.
+   */
+  deleteAccount: Scalars['Boolean']['output'];
+  /**
    * Deletes a message: its author, or a moderator or owner of the room. It stays in
    * history as a tombstone; deleting it again returns it unchanged.
    */
@@ -239,6 +247,10 @@ export type MutationCreateRoomArgs = {
 export type MutationCreateWebhookArgs = {
   name: Scalars['String']['input'];
   roomId: Scalars['ID']['input'];
+};
+
+export type MutationDeleteAccountArgs = {
+  password: Scalars['String']['input'];
 };
 
 export type MutationDeleteMessageArgs = {
@@ -651,6 +663,11 @@ export type User = {
   id: Scalars['ID']['output'];
   /** A bot that posts for an integration (an incoming webhook); it cannot sign in. */
   isBot: Scalars['Boolean']['output'];
+  /**
+   * True once the person deleted their account: their name is then a placeholder
+   * (`deleted user #<id>`) that no one can sign up as, their messages stay under it.
+   */
+  isDeleted: Scalars['Boolean']['output'];
   /** 2–32 characters of letters, digits, `_`, `-` and `.`; unique without regard to case. */
   name: Scalars['String']['output'];
 };
@@ -972,6 +989,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationCreateWebhookArgs, 'name' | 'roomId'>
   >;
+  deleteAccount?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeleteAccountArgs, 'password'>
+  >;
   deleteMessage?: Resolver<
     ResolversTypes['Message'],
     ParentType,
@@ -1272,6 +1295,7 @@ export type UserResolvers<
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isBot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
