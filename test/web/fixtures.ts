@@ -6,6 +6,7 @@ export const alice = {
   displayName: null,
   avatarUrl: null,
   isBot: false,
+  isDeleted: false,
 } satisfies Message['author'];
 export const bob = {
   id: '2',
@@ -13,6 +14,7 @@ export const bob = {
   displayName: null,
   avatarUrl: null,
   isBot: false,
+  isDeleted: false,
 } satisfies Message['author'];
 
 /** A message of `seq` in its plain state; `change` overrides any field. */

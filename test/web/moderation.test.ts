@@ -225,7 +225,7 @@ describe('timeline lines cut message groups', () => {
 
 describe('bot authors', () => {
   it("a webhook bot's run keeps isBot for the header's badge; people's runs say false", () => {
-    const bot = { id: 'u-bot', name: 'deploys', displayName: null, avatarUrl: null, isBot: true };
+    const bot = { id: 'u-bot', name: 'deploys', displayName: null, avatarUrl: null, isBot: true, isDeleted: false };
     const groups = groupMessages([message(1), message(2, { author: bot }), message(3, { author: bot })], [], alice);
     expect(groups.map((g) => [g.author.name, g.author.isBot, g.items.length])).toEqual([
       ['alice', false, 1],

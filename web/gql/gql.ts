@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+  '\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n': typeof types.DeleteAccountDocument;
   '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n': typeof types.AccountDocument;
   '\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n': typeof types.ChangePasswordDocument;
   '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n': typeof types.RevokeSessionDocument;
@@ -38,7 +39,7 @@ type Documents = {
   '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ChatUserFragmentDoc;
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
   '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  query MessagesAround($id: ID!, $around: ID!) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(around: $around, last: 50) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagesAroundDocument;
@@ -70,6 +71,8 @@ type Documents = {
   '\n  query Search($query: String!, $roomId: ID, $after: String) {\n    search(query: $query, roomId: $roomId, first: 20, after: $after) {\n      edges {\n        cursor\n        highlights {\n          start\n          end\n        }\n        node {\n          id\n          roomId\n          text\n          createdAt\n          editedAt\n          author {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n': typeof types.SearchDocument;
 };
 const documents: Documents = {
+  '\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n':
+    types.DeleteAccountDocument,
   '\n  query Account {\n    me {\n      id\n      name\n    }\n    sessions {\n      id\n      device\n      createdAt\n      lastUsedAt\n      current\n    }\n    accessTokens {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n':
     types.AccountDocument,
   '\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n':
@@ -110,7 +113,7 @@ const documents: Documents = {
   '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.PresenceChangedDocument,
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': types.ChatUserFragmentDoc,
-  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
+  '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
   '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
@@ -185,6 +188,12 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n',
+): (typeof documents)['\n  mutation DeleteAccount($password: String!) {\n    deleteAccount(password: $password)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -333,8 +342,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n',
-): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n'];
+  source: '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n',
+): (typeof documents)['\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

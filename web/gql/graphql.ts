@@ -34,6 +34,12 @@ export type RoomRole =
   /** Created the room; may change roles. */
   | 'OWNER';
 
+export type DeleteAccountMutationVariables = Exact<{
+  password: string;
+}>;
+
+export type DeleteAccountMutation = { deleteAccount: boolean };
+
 export type AccountQueryVariables = Exact<{ [key: string]: never }>;
 
 export type AccountQuery = {
@@ -239,7 +245,14 @@ export type ChatMessageFragment = {
   editedAt: string | null;
   deletedAt: string | null;
   deletedBy: { id: string; name: string } | null;
-  author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+  author: {
+    id: string;
+    name: string;
+    displayName: string | null;
+    avatarUrl: string | null;
+    isBot: boolean;
+    isDeleted: boolean;
+  };
   attachments: Array<{
     id: string;
     name: string;
@@ -302,7 +315,14 @@ export type MessagePageQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          author: {
+            id: string;
+            name: string;
+            displayName: string | null;
+            avatarUrl: string | null;
+            isBot: boolean;
+            isDeleted: boolean;
+          };
           attachments: Array<{
             id: string;
             name: string;
@@ -353,7 +373,14 @@ export type MessagesAroundQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          author: {
+            id: string;
+            name: string;
+            displayName: string | null;
+            avatarUrl: string | null;
+            isBot: boolean;
+            isDeleted: boolean;
+          };
           attachments: Array<{
             id: string;
             name: string;
@@ -403,7 +430,14 @@ export type NewerMessagesQuery = {
           editedAt: string | null;
           deletedAt: string | null;
           deletedBy: { id: string; name: string } | null;
-          author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+          author: {
+            id: string;
+            name: string;
+            displayName: string | null;
+            avatarUrl: string | null;
+            isBot: boolean;
+            isDeleted: boolean;
+          };
           attachments: Array<{
             id: string;
             name: string;
@@ -459,7 +493,14 @@ export type EditMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    author: {
+      id: string;
+      name: string;
+      displayName: string | null;
+      avatarUrl: string | null;
+      isBot: boolean;
+      isDeleted: boolean;
+    };
     attachments: Array<{
       id: string;
       name: string;
@@ -495,7 +536,14 @@ export type DeleteMessageMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    author: {
+      id: string;
+      name: string;
+      displayName: string | null;
+      avatarUrl: string | null;
+      isBot: boolean;
+      isDeleted: boolean;
+    };
     attachments: Array<{
       id: string;
       name: string;
@@ -532,7 +580,14 @@ export type AddReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    author: {
+      id: string;
+      name: string;
+      displayName: string | null;
+      avatarUrl: string | null;
+      isBot: boolean;
+      isDeleted: boolean;
+    };
     attachments: Array<{
       id: string;
       name: string;
@@ -569,7 +624,14 @@ export type RemoveReactionMutation = {
     editedAt: string | null;
     deletedAt: string | null;
     deletedBy: { id: string; name: string } | null;
-    author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+    author: {
+      id: string;
+      name: string;
+      displayName: string | null;
+      avatarUrl: string | null;
+      isBot: boolean;
+      isDeleted: boolean;
+    };
     attachments: Array<{
       id: string;
       name: string;
@@ -609,7 +671,14 @@ export type RoomEventsSubscription = {
       editedAt: string | null;
       deletedAt: string | null;
       deletedBy: { id: string; name: string } | null;
-      author: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isBot: boolean };
+      author: {
+        id: string;
+        name: string;
+        displayName: string | null;
+        avatarUrl: string | null;
+        isBot: boolean;
+        isDeleted: boolean;
+      };
       attachments: Array<{
         id: string;
         name: string;
@@ -995,6 +1064,7 @@ export const ChatMessageFragmentDoc = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -1166,6 +1236,40 @@ export const SidebarRoomFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<SidebarRoomFieldsFragment, unknown>;
+export const DeleteAccountDocument = {
+  __meta__: { hash: 'sha256:079ed3d63e49391a082d27ee1a18987abd47582eb900e04fc8ec98daf9f9362a' },
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'DeleteAccount' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'password' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deleteAccount' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'password' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'password' } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DeleteAccountMutation, DeleteAccountMutationVariables>;
 export const AccountDocument = {
   __meta__: { hash: 'sha256:cf1a047b4142bf0ad69e82400ab93d476ea460d126a41b41e82459f34c22a194' },
   kind: 'Document',
@@ -2173,7 +2277,7 @@ export const RoomViewDocument = {
   ],
 } as unknown as DocumentNode<RoomViewQuery, RoomViewQueryVariables>;
 export const MessagePageDocument = {
-  __meta__: { hash: 'sha256:d18c5afeebb4c947c4424bda64f75df1d3ca275ee26bb2f599dc6acf5984352e' },
+  __meta__: { hash: 'sha256:f5d45950921002743198b0603d2af6fb9f3354fb956d96cac67b0a07a814af86' },
   kind: 'Document',
   definitions: [
     {
@@ -2321,6 +2425,7 @@ export const MessagePageDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -2402,7 +2507,7 @@ export const MessagePageDocument = {
   ],
 } as unknown as DocumentNode<MessagePageQuery, MessagePageQueryVariables>;
 export const MessagesAroundDocument = {
-  __meta__: { hash: 'sha256:d7602acb30a87d9c6eaca2c4f3ad5b6418ca5444823ba74b344db0373d6647e8' },
+  __meta__: { hash: 'sha256:be3f6ec24145f2ce79f45aa8e1ecf3d5e31e4f380e0fcc0f0ff4a5d415d5ef7d' },
   kind: 'Document',
   definitions: [
     {
@@ -2550,6 +2655,7 @@ export const MessagesAroundDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -2631,7 +2737,7 @@ export const MessagesAroundDocument = {
   ],
 } as unknown as DocumentNode<MessagesAroundQuery, MessagesAroundQueryVariables>;
 export const NewerMessagesDocument = {
-  __meta__: { hash: 'sha256:811b8d27e192c2c0fb595e540d7fcd114b6396b81c0caa51cbd4de1fe1721abb' },
+  __meta__: { hash: 'sha256:6f2fed3a4e78d856f5dbb35001b30a0e7628c6b3409ea5ca8329e1a86dc00575' },
   kind: 'Document',
   definitions: [
     {
@@ -2778,6 +2884,7 @@ export const NewerMessagesDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -2940,7 +3047,7 @@ export const SendMessageDocument = {
   ],
 } as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;
 export const EditMessageDocument = {
-  __meta__: { hash: 'sha256:5c2b074cecaa85460d6426f0d570e408dab7f20a46c4fab757ce837b99d2f122' },
+  __meta__: { hash: 'sha256:b60a9e0597761188a0b947b419c71607fb72703d19cd3c44b8ed338bb4bf13a3' },
   kind: 'Document',
   definitions: [
     {
@@ -3039,6 +3146,7 @@ export const EditMessageDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -3120,7 +3228,7 @@ export const EditMessageDocument = {
   ],
 } as unknown as DocumentNode<EditMessageMutation, EditMessageMutationVariables>;
 export const DeleteMessageDocument = {
-  __meta__: { hash: 'sha256:6e2909e69ea3cedda7324c317529fd9c31727d1a259d8db089bb4eedde1beeab' },
+  __meta__: { hash: 'sha256:240bd39aaa05e8e9178530fe42d496fd96d6d90ab646a9cc355029aa357aeea1' },
   kind: 'Document',
   definitions: [
     {
@@ -3209,6 +3317,7 @@ export const DeleteMessageDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -3290,7 +3399,7 @@ export const DeleteMessageDocument = {
   ],
 } as unknown as DocumentNode<DeleteMessageMutation, DeleteMessageMutationVariables>;
 export const AddReactionDocument = {
-  __meta__: { hash: 'sha256:752591e87972be0f2171f9ccbada8a2ba709a3d3fe40ddd9bbfed4d01a4bf9eb' },
+  __meta__: { hash: 'sha256:c6ed711504bb9114f9b52392f1cb8ba18ea43180adc394bfde03c35c0d79cfd0' },
   kind: 'Document',
   definitions: [
     {
@@ -3389,6 +3498,7 @@ export const AddReactionDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -3470,7 +3580,7 @@ export const AddReactionDocument = {
   ],
 } as unknown as DocumentNode<AddReactionMutation, AddReactionMutationVariables>;
 export const RemoveReactionDocument = {
-  __meta__: { hash: 'sha256:39c110ae97d9c81ea099194473cd545dfe0f4dd7101945be68c91c8008600115' },
+  __meta__: { hash: 'sha256:fded4cac21e6bf436c19b973158ebc77f536308c4aaec110b8f1f62e2b18c393' },
   kind: 'Document',
   definitions: [
     {
@@ -3569,6 +3679,7 @@ export const RemoveReactionDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },
@@ -3650,7 +3761,7 @@ export const RemoveReactionDocument = {
   ],
 } as unknown as DocumentNode<RemoveReactionMutation, RemoveReactionMutationVariables>;
 export const RoomEventsDocument = {
-  __meta__: { hash: 'sha256:05462af24eb0a0e4edd72c3de9f6bf0145fb63d3e6a61fb76415a7034ae4d6a5' },
+  __meta__: { hash: 'sha256:8048fd4d4a71fe901c6ae1dc37bb465400ea92f1de4f2555bfe6c989ed0be7db' },
   kind: 'Document',
   definitions: [
     {
@@ -3795,6 +3906,7 @@ export const RoomEventsDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'isBot' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
               ],
             },
           },

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ChangePasswordForm } from '@/components/account/ChangePasswordForm';
 import { CreateTokenForm } from '@/components/account/CreateTokenForm';
+import { DeleteAccountSection } from '@/components/account/DeleteAccountSection';
 import { deviceLabel } from '@/lib/account/device';
 import { revokeAccessToken, revokeSession, signOutOthers } from '@/lib/actions/account';
 import { exactTimeUtc, relativeTime } from '@/lib/chat/time';
@@ -159,6 +160,17 @@ export default async function AccountPage({ searchParams }: Props) {
         )}
         <CreateTokenForm />
       </section>
+      <section aria-labelledby="data-title">
+        <h2 id="data-title">Your data</h2>
+        <p className="field-hint">
+          Your profile, the rooms you are in, your messages and reactions, your token names and webhooks, as one JSON
+          file.
+        </p>
+        <a className="button button-quiet" href="/export/me.json" download data-testid="download-data">
+          Download my data
+        </a>
+      </section>
+      <DeleteAccountSection />
     </main>
   );
 }

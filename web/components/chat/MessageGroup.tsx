@@ -19,7 +19,13 @@ export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: 
       {!own && <Avatar user={group.author} />}
       <div className="group-body">
         <p className="group-header">
-          <span className="author">{own ? 'You' : <PersonName user={group.author} />}</span>
+          {!own && group.author.isDeleted ? (
+            <span className="author muted" data-testid="deleted-author">
+              deleted user
+            </span>
+          ) : (
+            <span className="author">{own ? 'You' : <PersonName user={group.author} />}</span>
+          )}
           {!own && group.author.isBot && (
             // The space keeps "deploy bot" two words for screen readers; the flex gap ignores it.
             <>

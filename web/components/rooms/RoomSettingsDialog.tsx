@@ -28,6 +28,22 @@ export function RoomSettingsDialog({ open, onClose, room }: Props) {
       {/* A fresh form each time it opens, with the room as it is now. */}
       {open && <SettingsForm room={room} onDone={onClose} />}
       {open && <WebhooksSection roomId={room.id} />}
+      {open && (
+        <section className="stack" aria-labelledby="room-export-title">
+          <h3 id="room-export-title" className="settings-section-title">
+            Export
+          </h3>
+          <p className="field-hint">Every message of the room with its author, as one JSON file.</p>
+          <a
+            className="button button-quiet"
+            href={`/export/rooms/${encodeURIComponent(room.id)}.json`}
+            download
+            data-testid="export-room"
+          >
+            Export room (JSON)
+          </a>
+        </section>
+      )}
     </Dialog>
   );
 }

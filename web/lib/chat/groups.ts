@@ -11,8 +11,11 @@ export type ChatItem =
 
 export interface ChatGroup {
   key: string;
-  /** `isBot` for a webhook's bot (the header's "bot" badge); the viewer's pending messages have none. */
-  author: User & { isBot?: boolean };
+  /**
+   * `isBot` for a webhook's bot (the header's "bot" badge), `isDeleted` for a deleted
+   * account ("deleted user"); the viewer's pending messages have neither.
+   */
+  author: User & { isBot?: boolean; isDeleted?: boolean };
   /** When the group's first message was posted. */
   createdAt: string;
   /** The group starts at the first unread message: the "New" divider goes above it. */

@@ -38,6 +38,7 @@ export const ChatMessageFragment = graphql(`
       displayName
       avatarUrl
       isBot
+      isDeleted
     }
     attachments {
       ...ChatAttachment
