@@ -48,7 +48,6 @@ export function DeleteAccountSection() {
             busy={pending}
             danger
             onCancel={() => setOpen(false)}
-            cancelFirst
           />
         </form>
       </Dialog>
