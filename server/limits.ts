@@ -232,6 +232,8 @@ export const RATE_CHANGE_MESSAGE: RateLimit = { points: 30, durationS: 10 }; // 
 export const RATE_REACT: RateLimit = { points: 60, durationS: 10 }; // per user
 /** `uploadFile`: each file counts. */
 export const RATE_UPLOAD: RateLimit = { points: 30, durationS: 60 }; // per user
+/** `/export/me.json` and `/export/rooms/<id>.json` together: each reads a whole history. */
+export const RATE_EXPORT: RateLimit = { points: 10, durationS: 3_600 }; // per user
 /** `updateProfile`. */
 export const RATE_UPDATE_PROFILE: RateLimit = { points: 10, durationS: 60 }; // per user
 export const RATE_SIGN_UP: RateLimit = { points: 10, durationS: 3_600 }; // per address

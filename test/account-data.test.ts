@@ -177,6 +177,24 @@ describe('your data', () => {
     expect(room.messages.map((m) => m.seq)).toEqual(Array.from({ length: COUNT }, (_, i) => i + 1));
   }, 120_000);
 
+  it('allows a person a few exports an hour, then answers 429 with when to come back', async () => {
+    const limited = await startServer({ rateLimits: true });
+    try {
+      const alice = await signUp(limited.url);
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++)
+        statuses.push((await getExport(limited.url, '/export/me.json', { token: alice.token })).status);
+      expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+      const refused = await getExport(limited.url, '/export/me.json', { token: alice.token });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Someone else is not held back by it.
+      const bob = await signUp(limited.url);
+      expect((await getExport(limited.url, '/export/me.json', { token: bob.token })).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   describe('deleting an account', () => {
     let alice: Session;
     let bob: Session;

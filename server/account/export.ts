@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
 import { originAllowed, requestOrigin } from '../http/origin.js';
+import { RATE_EXPORT } from '../limits.js';
 import { may } from '../rooms/rules.js';
 import type { Services } from '../services.js';
 import type { MessageRow, UserRow } from '../store/index.js';
@@ -208,6 +209,12 @@ export async function serveExport(services: Services, req: IncomingMessage, res:
   if (req.method !== 'GET') return answer(res, 405, 'Exports are read with GET.\n', { allow: 'GET' });
   const viewer = await viewerOf(services, req);
   if (!viewer) return answer(res, 401, 'Sign in to export: the cookie, or Authorization: Bearer <token>.\n');
+  // Each export reads a whole history: a few an hour is plenty for a person.
+  const waitMs = await services.limiter.attempt('export', RATE_EXPORT, viewer.id);
+  if (waitMs > 0)
+    return answer(res, 429, 'Too many exports: try again later.\n', {
+      'retry-after': String(Math.ceil(waitMs / 1000)),
+    });
   if (path === '/export/me.json') return exportMe(services, req, res, viewer);
   const room = ROOM_PATH.exec(path);
   if (room) {
