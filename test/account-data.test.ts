@@ -10,7 +10,6 @@ import {
   sendMessage,
   signIn,
   signUp,
-  uniqueName,
 } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { openSocket } from './helpers/ws.js';
@@ -303,7 +302,16 @@ describe('your data', () => {
         { n: `deleted user #${alice.user.id}`, p: PASSWORD },
       );
       expect(codes(placeholder)).toEqual(['BAD_USER_INPUT']);
-      expect(uniqueName()).not.toBe(alice.user.name);
+      // The old name names no one: no one invites them back or opens a conversation with them.
+      const invited = await gql(server.url, INVITE, { r: roomId, u: alice.user.name }, { token: bob.token });
+      expect(codes(invited)).toEqual(['NOT_FOUND']);
+      const direct = await gql(
+        server.url,
+        'mutation($n: [String!]!) { openDirect(userNames: $n) { id } }',
+        { n: [alice.user.name] },
+        { token: bob.token },
+      );
+      expect(codes(direct)).toEqual(['BAD_USER_INPUT']);
     });
 
     it('deletes the account of a room’s only member, who then cannot sign in', async () => {

@@ -336,6 +336,8 @@ export class KyselyStore implements Store {
       .selectFrom('users')
       .select(['id', 'name'])
       .where('name_key', '=', name.toLowerCase())
+      // A deleted account keeps its old name as its key (reserved), but no one finds it by it.
+      .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return row && { id: String(row.id), name: row.name };
   }

@@ -333,6 +333,7 @@ export interface Store extends FileStore, AccountStore {
   createUser(name: string, passwordHash: string): Promise<UserRow>;
   userCredentials(name: string): Promise<(UserRow & { passwordHash: string }) | undefined>;
   usersByIds(ids: readonly string[]): Promise<UserRow[]>;
+  /** Not a deleted account, whose old name stays taken (`createUser`) but names no one. */
   userByName(name: string): Promise<UserRow | undefined>;
 
   createSession(
