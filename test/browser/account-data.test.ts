@@ -9,6 +9,7 @@ import {
   launchBrowser,
   newUser,
   seedMessages,
+  waitLive,
 } from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
 
@@ -53,6 +54,32 @@ describe('your data', () => {
     expect(data.profile.name).toBe(ada.name);
     expect(data.rooms.map((r) => r.id)).toContain(ROOM);
     expect(data.messages.map((m) => m.text)).toEqual(['Remember me']);
+  });
+
+  it('exports a room as JSON from its settings, for its owner', async () => {
+    const { page } = ada;
+    await page.goto(`${server.url}/rooms/${ROOM}`);
+    await waitLive(page);
+    await page.getByRole('button', { name: 'Room options' }).click();
+    await page.getByRole('menuitem', { name: 'Room settings…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Room settings' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('link', { name: 'Export room (JSON)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^parley-${ROOM}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
+    const data = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+      room: { id: string };
+      messages: { text: string; author: { name: string } }[];
+    };
+    expect(data.room.id).toBe(ROOM);
+    expect(data.messages.map((m) => [m.author.name, m.text])).toEqual([[ada.name, 'Remember me']]);
+    // Bob, a member, is not offered it.
+    await bob.page.goto(`${server.url}/rooms/${ROOM}`);
+    await waitLive(bob.page);
+    await bob.page.getByRole('button', { name: 'Room options' }).click();
+    expect(await bob.page.getByRole('menuitem', { name: 'Room settings…' }).count()).toBe(0);
+    await bob.page.keyboard.press('Escape');
   });
 
   it('deletes the account after a warning and the password; the messages stay as a deleted user’s', async () => {
