@@ -19,6 +19,7 @@ import { DELETE_ACCOUNT, getExport } from './helpers/account-data.js';
 const SET_ROLE =
   'mutation($r: ID!, $u: String!, $role: RoomRole!) { setRole(roomId: $r, userName: $u, role: $role) { id } }';
 const INVITE = 'mutation($r: ID!, $u: String!) { invite(roomId: $r, userName: $u) { id } }';
+const UPDATE_PROFILE = 'mutation($d: String) { updateProfile(displayName: $d) { id } }';
 const cookie = (token: string) => `parley_session=${encodeURIComponent(token)}`;
 
 interface MeExport {
@@ -228,6 +229,18 @@ describe('your data', () => {
         { token: alice.token },
       );
       await gqlOk(server.url, CREATE_WEBHOOK, { r: roomId, n: 'alerts' }, { token: alice.token });
+      // Carol's page hears profile changes; the live one is heard once an update reaches it.
+      const carolSocket = openSocket(server.wsUrl, { token: carol.token });
+      await carolSocket.connected;
+      const profiles = carolSocket.subscribe<{
+        profileChanged: { id: string; name: string; displayName: string | null };
+      }>('subscription { profileChanged { id name displayName } }');
+      for (let i = 0; i < 50 && profiles.items.length === 0; i++) {
+        await gqlOk(server.url, UPDATE_PROFILE, { d: 'Alice Doe' }, { token: alice.token });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(profiles.items.at(-1)?.profileChanged.displayName).toBe('Alice Doe');
+      const heard = profiles.items.length;
 
       expect(
         (await gqlOk<{ deleteAccount: boolean }>(server.url, DELETE_ACCOUNT, { p: PASSWORD }, { token: alice.token }))
@@ -235,6 +248,14 @@ describe('your data', () => {
       ).toBe(true);
 
       expect((await socket.closed).code).toBe(4403);
+      // Open pages drop her display name at once, and so does every node's cache.
+      await profiles.waitFor(heard + 1);
+      expect(profiles.items.at(-1)!.profileChanged).toEqual({
+        id: alice.user.id,
+        name: `deleted user #${alice.user.id}`,
+        displayName: null,
+      });
+      await carolSocket.close();
       for (const t of [alice.token, token.createAccessToken.token])
         expect((await gql<{ me: unknown }>(server.url, '{ me { id } }', {}, { token: t })).data?.me).toBeNull();
       expect(

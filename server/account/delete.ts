@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/passwords.js';
-import { SESSIONS_TOPIC } from '../pubsub/index.js';
+import { rememberProfile } from '../files/profiles.js';
+import { PROFILES_TOPIC, SESSIONS_TOPIC } from '../pubsub/index.js';
 import { announce } from '../realtime/announce.js';
 import { tellViewer } from '../realtime/viewer-rooms.js';
 import { takeBack } from '../rooms/revoke.js';
@@ -47,4 +48,12 @@ export async function deleteAccount(services: Services, log: Logger, userId: str
   const tokenHashes = await store.deleteAccount(userId, deletedName(userId), unusable, Date.now());
   for (const tokenHash of tokenHashes) await sessions.revoke(tokenHash);
   await Promise.all(tokenHashes.map((tokenHash) => pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash })));
+  // Every node's profile cache forgets the display name and picture, and every open page
+  // shows the placeholder on the person's messages, as for any profile change.
+  const user = { id: userId, name: deletedName(userId), profile: { displayName: null, avatarId: null } };
+  rememberProfile(services, userId, user.profile);
+  await pubsub.publish(PROFILES_TOPIC, { kind: 'profile', user }).catch((error: unknown) => {
+    // Caches then believe the old profile at most PROFILE_CACHE_MS.
+    log.warn({ err: error }, 'account deleted but its profile change not published');
+  });
 }
