@@ -36,9 +36,15 @@ afterAll(async () => {
 async function storeCalls(work: () => Promise<unknown>): Promise<{ calls: string[]; result: unknown }> {
   const store = server.app.services.store as unknown as Record<string, unknown>;
   const calls: string[] = [];
-  const names = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter(
-    (name) => name !== 'constructor' && typeof store[name] === 'function',
-  );
+  // Every method along the prototype chain: PostgreSQL's store is a subclass of the
+  // shared one, whose methods are one prototype further up.
+  const names = new Set<string>();
+  for (let proto = Object.getPrototypeOf(store); proto && proto !== Object.prototype;) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof store[name] === 'function') names.add(name);
+    }
+    proto = Object.getPrototypeOf(proto);
+  }
   for (const name of names) {
     const original = (store[name] as (...args: unknown[]) => unknown).bind(store);
     store[name] = (...args: unknown[]) => {
