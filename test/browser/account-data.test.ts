@@ -85,6 +85,10 @@ describe('your data', () => {
   it('deletes the account after a warning and the password; the messages stay as a deleted user’s', async () => {
     const errors = collectErrors(ada.page);
     const { page } = ada;
+    // Bob has the room open while she deletes her account: he sees it live.
+    await bob.page.goto(`${server.url}/rooms/${ROOM}`);
+    const group = bob.page.locator('.group', { hasText: 'Remember me' });
+    await expect.poll(() => group.locator('.author').textContent()).toBe(ada.name);
     await page.goto(`${server.url}/account`);
     const opener = page.getByRole('button', { name: 'Delete account…' });
     await opener.click();
@@ -115,9 +119,9 @@ describe('your data', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Wrong name or password');
 
-    // Bob sees her message under "deleted user".
-    await bob.page.goto(`${server.url}/rooms/${ROOM}`);
-    const group = bob.page.locator('.group', { hasText: 'Remember me' });
+    // Bob sees her message under "deleted user", live, and after a reload.
+    await expect.poll(() => group.getByTestId('deleted-author').textContent()).toBe('deleted user');
+    await bob.page.reload();
     await expect.poll(() => group.getByTestId('deleted-author').textContent()).toBe('deleted user');
     expect(errors).toEqual([]);
   });

@@ -13,7 +13,20 @@ describe('how a person is shown', () => {
   it('takes a profile heard live over the one the page was rendered with', () => {
     const heard = { ...ada, displayName: null, avatarUrl: '/files/new' };
     const shown = shownProfile({ ...ada, displayName: 'Old', avatarUrl: '/files/old' }, heard);
-    expect(shown).toEqual({ name: 'ada', userName: 'ada', avatarUrl: '/files/new' });
+    expect(shown).toEqual({ name: 'ada', userName: 'ada', avatarUrl: '/files/new', isDeleted: false });
+  });
+
+  it('shows an account deleted while the page is open as deleted, heard live', () => {
+    expect(shownProfile(ada, undefined).isDeleted).toBe(false);
+    expect(shownProfile(ada, { ...ada, name: 'deleted user #u1', isDeleted: true }).isDeleted).toBe(true);
+    expect(shownProfile({ ...ada, isDeleted: true }, undefined).isDeleted).toBe(true);
+    const heard = mergeProfile(new Map([['u1', { ...ada, displayName: null, avatarUrl: null }]]), {
+      ...ada,
+      displayName: null,
+      avatarUrl: null,
+      isDeleted: true,
+    });
+    expect(heard.get('u1')?.isDeleted).toBe(true);
   });
 
   it('replaces the map only when something changed, so nothing re-renders for nothing', () => {

@@ -27,7 +27,7 @@ type Documents = {
   '\n  query Viewer {\n    me {\n      id\n      name\n    }\n  }\n': typeof types.ViewerDocument;
   '\n  fragment ChatAttachment on Attachment {\n    id\n    name\n    contentType\n    size\n    url\n    width\n    height\n    thumbnailUrl\n  }\n': typeof types.ChatAttachmentFragmentDoc;
   '\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n': typeof types.UploadFileDocument;
-  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ProfileFieldsFragmentDoc;
+  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n    isDeleted\n  }\n': typeof types.ProfileFieldsFragmentDoc;
   '\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n': typeof types.ViewerProfileDocument;
   '\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n': typeof types.UpdateProfileDocument;
   '\n  subscription ProfileChanged {\n    profileChanged {\n      ...ProfileFields\n    }\n  }\n': typeof types.ProfileChangedDocument;
@@ -92,7 +92,7 @@ const documents: Documents = {
     types.ChatAttachmentFragmentDoc,
   '\n  mutation UploadFile($roomId: ID!, $file: File!) {\n    uploadFile(roomId: $roomId, file: $file) {\n      ...ChatAttachment\n    }\n  }\n':
     types.UploadFileDocument,
-  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n':
+  '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n    isDeleted\n  }\n':
     types.ProfileFieldsFragmentDoc,
   '\n  query ViewerProfile {\n    me {\n      ...ProfileFields\n    }\n  }\n': types.ViewerProfileDocument,
   '\n  mutation UpdateProfile($displayName: String, $avatarId: ID) {\n    updateProfile(displayName: $displayName, avatarId: $avatarId) {\n      ...ProfileFields\n    }\n  }\n':
@@ -270,8 +270,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n',
-): (typeof documents)['\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n'];
+  source: '\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n    isDeleted\n  }\n',
+): (typeof documents)['\n  fragment ProfileFields on User {\n    id\n    name\n    displayName\n    avatarUrl\n    isDeleted\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

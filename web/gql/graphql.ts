@@ -133,12 +133,18 @@ export type UploadFileMutation = {
   };
 };
 
-export type ProfileFieldsFragment = { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+export type ProfileFieldsFragment = {
+  id: string;
+  name: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  isDeleted: boolean;
+};
 
 export type ViewerProfileQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ViewerProfileQuery = {
-  me: { id: string; name: string; displayName: string | null; avatarUrl: string | null } | null;
+  me: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isDeleted: boolean } | null;
 };
 
 export type UpdateProfileMutationVariables = Exact<{
@@ -147,13 +153,19 @@ export type UpdateProfileMutationVariables = Exact<{
 }>;
 
 export type UpdateProfileMutation = {
-  updateProfile: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+  updateProfile: { id: string; name: string; displayName: string | null; avatarUrl: string | null; isDeleted: boolean };
 };
 
 export type ProfileChangedSubscriptionVariables = Exact<{ [key: string]: never }>;
 
 export type ProfileChangedSubscription = {
-  profileChanged: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+  profileChanged: {
+    id: string;
+    name: string;
+    displayName: string | null;
+    avatarUrl: string | null;
+    isDeleted: boolean;
+  };
 };
 
 export type WebhookRowFragment = {
@@ -947,6 +959,7 @@ export const ProfileFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
           { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
         ],
       },
     },
@@ -1706,7 +1719,7 @@ export const UploadFileDocument = {
   ],
 } as unknown as DocumentNode<UploadFileMutation, UploadFileMutationVariables>;
 export const ViewerProfileDocument = {
-  __meta__: { hash: 'sha256:2699dd55633c4e899a32e5ae68204e3bc485c1bcbbf9c5ad14bc01de0f81a835' },
+  __meta__: { hash: 'sha256:df6b6008ee11ba9ef03a383f8c41ca770a6496591ab5a09267ebc3a5c5f3fd1b' },
   kind: 'Document',
   definitions: [
     {
@@ -1738,13 +1751,14 @@ export const ViewerProfileDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
           { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
         ],
       },
     },
   ],
 } as unknown as DocumentNode<ViewerProfileQuery, ViewerProfileQueryVariables>;
 export const UpdateProfileDocument = {
-  __meta__: { hash: 'sha256:494ceefd01e04061db467d518755fcb604d5f2b732da30fbab94af1310c3ed89' },
+  __meta__: { hash: 'sha256:995c011de499a82cfd4853ed3727b57d7b205c4d085c30124b068805dd84a24b' },
   kind: 'Document',
   definitions: [
     {
@@ -1800,13 +1814,14 @@ export const UpdateProfileDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
           { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
         ],
       },
     },
   ],
 } as unknown as DocumentNode<UpdateProfileMutation, UpdateProfileMutationVariables>;
 export const ProfileChangedDocument = {
-  __meta__: { hash: 'sha256:786fb6d96495b259c1c06877ded07fcbb38b569606e94a57ba48dd8e228d54df' },
+  __meta__: { hash: 'sha256:7f766af387043fdd1824554f58014ab95afa9d62d5a6a50fe0fb706558feeafd' },
   kind: 'Document',
   definitions: [
     {
@@ -1838,6 +1853,7 @@ export const ProfileChangedDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'name' } },
           { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'isDeleted' } },
         ],
       },
     },

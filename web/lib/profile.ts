@@ -6,6 +6,8 @@ export interface HeardProfile {
   name: string;
   displayName?: string | null;
   avatarUrl?: string | null;
+  /** The account was deleted: its messages stay, under "deleted user". */
+  isDeleted?: boolean;
 }
 
 /** The newest profile heard per person, by id. */
@@ -14,20 +16,35 @@ export type Profiles = ReadonlyMap<string, HeardProfile>;
 /** `profiles` with `profile` as the newest for its person (a new map, so readers re-render). */
 export function mergeProfile(profiles: Profiles, profile: HeardProfile): Profiles {
   const known = profiles.get(profile.id);
-  if (known && known.displayName === profile.displayName && known.avatarUrl === profile.avatarUrl) return profiles;
+  if (
+    known &&
+    known.displayName === profile.displayName &&
+    known.avatarUrl === profile.avatarUrl &&
+    known.isDeleted === profile.isDeleted
+  ) {
+    return profiles;
+  }
   const next = new Map(profiles);
   next.set(profile.id, profile);
   return next;
 }
 
-/** How a person is shown: the display name they chose (else their user name), and their avatar if any. */
+/**
+ * How a person is shown: the display name they chose (else their user name), their avatar
+ * if any, and whether their account is gone (heard live, or as the page was given).
+ */
 export function shownProfile(
-  user: User,
+  user: User & { isDeleted?: boolean },
   heard: HeardProfile | undefined,
-): { name: string; userName: string; avatarUrl: string | null } {
+): { name: string; userName: string; avatarUrl: string | null; isDeleted: boolean } {
   const displayName = heard ? heard.displayName : user.displayName;
   const avatarUrl = heard ? heard.avatarUrl : user.avatarUrl;
-  return { name: displayName?.trim() || user.name, userName: user.name, avatarUrl: avatarUrl ?? null };
+  return {
+    name: displayName?.trim() || user.name,
+    userName: user.name,
+    avatarUrl: avatarUrl ?? null,
+    isDeleted: (heard?.isDeleted ?? false) || (user.isDeleted ?? false),
+  };
 }
 
 export const DISPLAY_NAME_MAX_CHARS = 64; // characters, the API's limit

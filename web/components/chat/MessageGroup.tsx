@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ChatGroup } from '@/lib/chat/groups';
-import { PersonName } from '../profile/Profiles';
+import { AuthorName } from '../profile/Profiles';
 import { Avatar } from './Avatar';
 import { MessageItem } from './MessageItem';
 import { PendingItem } from './PendingItem';
@@ -19,13 +19,7 @@ export const MessageGroup = memo(function MessageGroup({ group, own, onRetry }: 
       {!own && <Avatar user={group.author} />}
       <div className="group-body">
         <p className="group-header">
-          {!own && group.author.isDeleted ? (
-            <span className="author muted" data-testid="deleted-author">
-              deleted user
-            </span>
-          ) : (
-            <span className="author">{own ? 'You' : <PersonName user={group.author} />}</span>
-          )}
+          {own ? <span className="author">You</span> : <AuthorName user={group.author} />}
           {!own && group.author.isBot && (
             // The space keeps "deploy bot" two words for screen readers; the flex gap ignores it.
             <>

@@ -39,7 +39,7 @@ export function ProfilesProvider({ children }: { children: ReactNode }) {
 }
 
 /** The name and picture to show for `user`: the newest heard live, else what the page was given. */
-export function useProfile(user: User) {
+export function useProfile(user: User & { isDeleted?: boolean }) {
   const { profiles } = useContext(ProfilesContext);
   return shownProfile(user, profiles.get(user.id));
 }
@@ -49,4 +49,19 @@ export const useRememberProfile = () => useContext(ProfilesContext).remember;
 /** A person's name as shown: their display name if they chose one. */
 export function PersonName({ user }: { user: User }) {
   return <>{useProfile(user).name}</>;
+}
+
+/**
+ * A message group's author: "deleted user" (muted) once the account is gone, also when
+ * that is heard live while the page is open; else the name as shown.
+ */
+export function AuthorName({ user }: { user: User & { isDeleted?: boolean } }) {
+  const shown = useProfile(user);
+  return shown.isDeleted ? (
+    <span className="author muted" data-testid="deleted-author">
+      deleted user
+    </span>
+  ) : (
+    <span className="author">{shown.name}</span>
+  );
 }

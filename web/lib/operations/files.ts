@@ -30,6 +30,7 @@ export const ProfileFieldsFragment = graphql(`
     name
     displayName
     avatarUrl
+    isDeleted
   }
 `);
 
