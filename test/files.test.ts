@@ -270,9 +270,11 @@ describe('files: upload, send, serve', () => {
     expect(past.status).toBe(416);
   });
 
-  it('asks to sign in for a file without credentials', async () => {
+  it('answers 404 for a file to someone signed out, and asks an upload to sign in', async () => {
     const file = await upload(server.url, alice.token, roomId, await png(8, 8), 'x.png');
-    expect((await fetchFile(server.url, file.url)).status).toBe(401);
+    const signedOut = await fetchFile(server.url, file.url);
+    expect(signedOut.status).toBe(404);
+    expect(await signedOut.text()).toMatch(/no credentials/);
     const anonymous = await uploadResponse(server.url, roomId, await png(8, 8), 'x.png');
     expect(anonymous.status).toBe(401);
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);

@@ -97,7 +97,9 @@ export async function serveFile(services: Services, req: IncomingMessage, res: S
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return answer(res, 405, 'Files are read with GET or HEAD.\n', { allow: 'GET, HEAD' });
   const viewer = await viewerOf(services, req);
-  if (!viewer) return answer(res, 401, 'Sign in to see files: the cookie, or Authorization: Bearer <token>.\n');
+  // 404 as for anyone else who may not read it (the contract); the sentence only says
+  // what the client already knows, that it sent no credentials, and nothing of the file.
+  if (!viewer) return answer(res, 404, 'No such file (and no credentials: the cookie, or Authorization: Bearer).\n');
   const file = found ? await services.store.file(found[1]!) : undefined;
   const variant: FileVariant = found?.[2] ? 'thumbnail' : 'file';
   if (!file || !(await mayRead(services, viewer, file)) || (variant === 'thumbnail' && !file.thumbnail))
