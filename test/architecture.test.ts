@@ -34,7 +34,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'rooms/access.ts',
     'rooms/model.ts',
   ],
-  ['graphql/', 'services.ts'],
+  ['graphql/', 'services.ts', 'http/viewer.ts'],
   // The features: each one's resolvers and domain rules.
   ['auth/', 'messages/', 'events/', 'typing/', 'presence/', 'rooms/', 'search/', 'integrations/', 'files/', 'account/'],
   // Transports: the schema assembled from the features, served over HTTP, SSE and WebSocket.

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
-import { originAllowed, requestOrigin } from '../http/origin.js';
+import { requestOrigin } from '../http/origin.js';
+import { requestViewer } from '../http/viewer.js';
 import { RATE_EXPORT } from '../limits.js';
 import { may } from '../rooms/rules.js';
 import type { Services } from '../services.js';
@@ -30,20 +30,6 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
       ...headers,
     })
     .end(text);
-}
-
-/**
- * Who asks, as for /graphql and /files: `Authorization: Bearer`, or the sign-in cookie
- * on a request from an allowed origin (a download link sends it with no Origin; another
- * site's page gets no cookie, SameSite=Lax, or sends its foreign Origin).
- */
-async function viewerOf(services: Services, req: IncomingMessage): Promise<UserRow | undefined> {
-  const bearer = bearerToken(req.headers.authorization);
-  if (bearer) return (await services.sessions.authenticate(bearer))?.user;
-  const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (cookie && originAllowed(req.headers, services.config))
-    return (await services.sessions.authenticate(cookie))?.user;
-  return undefined;
 }
 
 /** A file name's safe part: letters, digits, `-`, `_` and `.`. */
@@ -207,7 +193,7 @@ async function exportRoom(services: Services, req: IncomingMessage, res: ServerR
 /** `/export/me.json` and `/export/rooms/<id>.json`. */
 export async function serveExport(services: Services, req: IncomingMessage, res: ServerResponse, path: string) {
   if (req.method !== 'GET') return answer(res, 405, 'Exports are read with GET.\n', { allow: 'GET' });
-  const viewer = await viewerOf(services, req);
+  const viewer = await requestViewer(services, req);
   if (!viewer) return answer(res, 401, 'Sign in to export: the cookie, or Authorization: Bearer <token>.\n');
   // Each export reads a whole history: a few an hour is plenty for a person.
   const waitMs = await services.limiter.attempt('export', RATE_EXPORT, viewer.id);

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SESSION_COOKIE, bearerToken, cookieValue } from '../auth/tokens.js';
-import { originAllowed } from '../http/origin.js';
+import { requestViewer } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import type { FileRow, FileVariant, UserRow } from '../store/types.js';
 import { INLINE_TYPES } from './images.js';
@@ -30,20 +29,6 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
       ...headers,
     })
     .end(text);
-}
-
-/**
- * Who asks: `Authorization: Bearer`, or the sign-in cookie on a request from an allowed
- * origin, as for /graphql. An `<img>` sends the cookie and no Origin, so the web UI's
- * images work; another site's page gets no cookie (SameSite=Lax) or a foreign Origin.
- */
-async function viewerOf(services: Services, req: IncomingMessage): Promise<UserRow | undefined> {
-  const bearer = bearerToken(req.headers.authorization);
-  if (bearer) return (await services.sessions.authenticate(bearer))?.user;
-  const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (cookie && originAllowed(req.headers, services.config))
-    return (await services.sessions.authenticate(cookie))?.user;
-  return undefined;
 }
 
 /**
@@ -96,7 +81,7 @@ export async function serveFile(services: Services, req: IncomingMessage, res: S
   const found = FILE_PATH.exec(path);
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return answer(res, 405, 'Files are read with GET or HEAD.\n', { allow: 'GET, HEAD' });
-  const viewer = await viewerOf(services, req);
+  const viewer = await requestViewer(services, req);
   // 404 as for anyone else who may not read it (the contract); the sentence only says
   // what the client already knows, that it sent no credentials, and nothing of the file.
   if (!viewer) return answer(res, 404, 'No such file (and no credentials: the cookie, or Authorization: Bearer).\n');
