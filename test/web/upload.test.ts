@@ -12,6 +12,7 @@ import {
   uploadOperations,
 } from '../../web/lib/upload';
 import { FILES_PER_MESSAGE_MAX as SERVER_FILES_MAX, FILE_MAX_BYTES as SERVER_FILE_MAX } from '../../server/limits';
+import { documentHash } from '../../web/lib/urql/trusted-documents';
 
 const file = (name: string, size: number) => ({ name, size });
 
@@ -70,8 +71,10 @@ describe('the multipart request', () => {
       extensions?: { persistedQuery?: { sha256Hash: string } };
     };
     expect(operations.variables).toEqual({ roomId: 'general', file: null });
-    // The document goes as its text or, with trusted documents, as its hash: one of them.
-    expect(operations.query?.includes('uploadFile') || operations.extensions?.persistedQuery?.sha256Hash).toBeTruthy();
+    // A trusted document goes as its hash alone, the one codegen gave it.
+    expect(documentHash(UploadFileMutation)).toMatch(/^[0-9a-f]{64}$/);
+    expect(operations.extensions?.persistedQuery?.sha256Hash).toBe(documentHash(UploadFileMutation));
+    expect(operations.query).toBeUndefined();
     expect(JSON.parse(body.get('map') as string)).toEqual({ 0: ['variables.file'] });
     const part = body.get('0') as File;
     expect(part.name).toBe('hello.txt');
