@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { BoundedMap } from '../bounded-map.js';
 import { DB_CONNECT_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } from '../limits.js';
 import { POSTGRES, SQLITE } from './dialects.js';
 import { KyselyStore } from './kysely-store.js';
+import { OwnSchemaPostgresDialect } from './postgres-introspection.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
 
@@ -190,13 +191,16 @@ function survivingLostConnections(pool: pg.Pool): void {
  */
 class PostgresStore extends KyselyStore {
   constructor(private readonly url: string) {
-    super(new Kysely<Database>({ dialect: new PostgresDialect({ pool: requestPool(url) }) }), POSTGRES);
+    super(new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool: requestPool(url) }) }), POSTGRES);
   }
 
   override async migrate(): Promise<void> {
     const pool = new pg.Pool({ connectionString: this.url, max: 1, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
     survivingLostConnections(pool);
-    const migrating = new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+    const migrating = new KyselyStore(
+      new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) }),
+      POSTGRES,
+    );
     try {
       await migrating.migrate();
     } finally {

@@ -15,10 +15,11 @@
  * a backfill old nodes race with). Those are the reviewer's, with the rule in the README.
  */
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Dialect, migrations } from '../../server/store/migrations.js';
+import { OwnSchemaPostgresDialect } from '../../server/store/postgres-introspection.js';
 import { type Database, POSTGRES_URL, postgresDatabase } from '../helpers/backends.js';
 
 /**
@@ -136,7 +137,7 @@ if (POSTGRES_URL)
     open: async () => {
       const database: Database = await postgresDatabase();
       const db = new Kysely<unknown>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+        dialect: new OwnSchemaPostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
       });
       return {
         db,
@@ -197,3 +198,43 @@ describe.each(targets)('migrations on $name', ({ dialect, open }) => {
     expect(violations('9999_example', before, new Map())).toEqual(['9999_example drops or renames table messages']);
   });
 });
+
+describe.runIf(POSTGRES_URL)('introspection on PostgreSQL', () => {
+  it("sees our schema alone, so another schema's tables, or its being dropped, cannot affect a node's start", async () => {
+    const [ours, theirs] = [await postgresDatabase(), await postgresDatabase()];
+    const connect = (url: string) =>
+      new Kysely<unknown>({
+        dialect: new OwnSchemaPostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+      });
+    const [db, other] = [connect(ours.url), connect(theirs.url)];
+    try {
+      // Another deployment in the same database, with migration tables of its own.
+      await sql`create table kysely_migration (name text primary key, timestamp text not null)`.execute(other);
+      await sql`create table elsewhere (id serial primary key)`.execute(other);
+      expect(await db.introspection.getTables()).toEqual([]);
+
+      await sql`create table notes (id bigint generated always as identity primary key, body text not null,
+        pinned boolean default false)`.execute(db);
+      const tables = await db.introspection.getTables();
+      expect(tables.map((t) => [t.name, t.schema])).toEqual([['notes', await currentSchema(db)]]);
+      expect(
+        tables[0]!.columns.map((c) => [c.name, c.dataType, c.isAutoIncrementing, c.isNullable, c.hasDefaultValue]),
+      ).toEqual([
+        ['id', 'int8', true, false, false],
+        ['body', 'text', false, false, false],
+        ['pinned', 'bool', false, true, true],
+      ]);
+      // The other schema's tables are seen from its own connection only.
+      expect((await other.introspection.getTables()).map((t) => t.name).sort()).toEqual([
+        'elsewhere',
+        'kysely_migration',
+      ]);
+    } finally {
+      await Promise.all([db.destroy(), other.destroy()]);
+      await Promise.all([ours.drop(), theirs.drop()]);
+    }
+  });
+});
+
+const currentSchema = async (db: Kysely<unknown>) =>
+  (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema;
