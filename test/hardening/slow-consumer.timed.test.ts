@@ -243,8 +243,12 @@ describe('slow consumers', () => {
     const p99s = (list: Run[]) => list.map((r) => percentile(r.latencies(from, to), 99));
     const p50s = (list: Run[]) => list.map((r) => percentile(r.latencies(from, to), 50));
     const fillP99s = (list: Run[]) => list.map((r) => percentile(r.latencies(0, from), 99));
-    const median = (xs: number[]) => percentile(xs, 50);
-    const [slowP99, baseP99] = [median(p99s(runs.slow)), median(p99s(runs.base))];
+    // The rest of the machine only ever adds latency: a run it disturbed has a p99 several
+    // times the others (CI saw 15 ms runs beside 70 ms ones in either condition). The lower
+    // quartile of the runs' p99s is the condition's own cost; a slow consumer that held up
+    // the others would raise every one of its runs, the quietest included.
+    const quiet = (xs: number[]) => percentile(xs, 25);
+    const [slowP99, baseP99] = [quiet(p99s(runs.slow)), quiet(p99s(runs.base))];
     const ms = (xs: number[]) => xs.map((x) => round(x, 1)).join(', ');
     console.info(
       `[slow consumer, latency] ${READERS} readers + 1; ${plan.count} messages a run, ${RUNS_EACH} runs each way; ` +
@@ -253,7 +257,7 @@ describe('slow consumers', () => {
         `readers' latency over messages ${from}-${to} (one every ${PACE_MS} ms, the server holding its bytes): ` +
         `p50 without ${ms(p50s(runs.base))} ms, with ${ms(p50s(runs.slow))} ms; ` +
         `p99 without ${ms(p99s(runs.base))} ms, with ${ms(p99s(runs.slow))} ms; ` +
-        `median p99 ${round(baseP99, 2)} ms without → ${round(slowP99, 2)} ms with it ` +
+        `lower-quartile p99 ${round(baseP99, 2)} ms without → ${round(slowP99, 2)} ms with it ` +
         `(fill phase, not compared: p99 without ${ms(fillP99s(runs.base))} ms, with ${ms(fillP99s(runs.slow))} ms)`,
     );
     for (const r of [calibration, ...runs.slow]) {
