@@ -17,6 +17,7 @@ import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
 import { InternalCalls } from './http/internal.js';
 import { requestId } from './http/request-id.js';
 import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
+import { Admission, admissionCloseReason } from './transport/admission.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
 import { LocalPresence } from './presence/tracker.js';
@@ -195,8 +196,20 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
   // noServer: ws must not steal upgrades meant for Next's hot reload (next.js #64128).
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_FRAME_BYTES, perMessageDeflate: false });
   const graphqlWs = attachGraphQLWs(wss, yoga, services);
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+  const admission = new Admission(config.wsAdmission);
+  /**
+   * Past the node's admission rate the socket is opened and closed at once with 1013 and
+   * when to come back: a browser sees nothing of a refused upgrade's status or headers,
+   * but it reads a close code and reason.
+   */
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const retryAfterMs = admission.admit();
+    if (retryAfterMs > 0) {
+      services.metrics.rejected.inc({ reason: 'ws_admission' });
+      return wss.handleUpgrade(req, socket, head, (ws) => ws.close(1013, admissionCloseReason(retryAfterMs)));
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
   /**
    * Connection floods: new sockets per address are rate-limited before `ws` spends
    * anything on them (each costs a handshake, a socket and an init timer).

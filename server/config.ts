@@ -10,6 +10,8 @@ import {
   SHUTDOWN_DRAIN_MS,
   STORAGE_PER_USER_MAX_BYTES,
   TYPING_EXPIRY_MS,
+  WS_ADMIT_BURST,
+  WS_ADMIT_PER_SECOND,
   WS_CONNECTION_INIT_TIMEOUT_MS,
   WS_KEEPALIVE_MS,
 } from './limits.js';
@@ -48,7 +50,23 @@ export interface Config {
   readonly timings: Timings;
   /** Files' limits; `server/limits.ts` holds the values a server runs with. */
   readonly files: FileLimits;
+  /**
+   * New WebSockets this node takes in per second, and above that at once (a test lowers
+   * it to reach it). Not read from the environment: WS_ADMIT_PER_SECOND and
+   * WS_ADMIT_BURST.
+   */
+  readonly wsAdmission: AdmissionRate;
 }
+
+export interface AdmissionRate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+export const DEFAULT_WS_ADMISSION: AdmissionRate = Object.freeze({
+  perSecond: WS_ADMIT_PER_SECOND,
+  burst: WS_ADMIT_BURST,
+});
 
 /**
  * The file limits a test lowers so that it can reach them (a 1 GiB quota, a day before
@@ -108,6 +126,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   trustProxy: 0,
   timings: DEFAULT_TIMINGS,
   files: DEFAULT_FILE_LIMITS,
+  wsAdmission: DEFAULT_WS_ADMISSION,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -249,6 +268,7 @@ export function loadConfig(env: Env): Config {
     trustProxy: trustProxy(env),
     timings: DEFAULT_TIMINGS,
     files: DEFAULT_FILE_LIMITS,
+    wsAdmission: DEFAULT_WS_ADMISSION,
   });
 }
 

@@ -193,6 +193,17 @@ export const WS_KEEPALIVE_MS = 12_000; // 12 seconds
  */
 export const WS_MAX_SOCKETS_PER_USER = 20; // sockets
 /**
+ * New WebSockets one node takes in, whoever opens them (server/transport/admission.ts):
+ * a reconnect storm is taken in at this pace, the rest closed with 1013 ("try again
+ * later", which graphql-ws clients retry) and a reason naming when: the 5,000 clients of
+ * a restarted node are all back within about 4 s, while the sockets it already has keep
+ * being served.
+ */
+export const WS_ADMIT_PER_SECOND = 1_000; // sockets per second
+export const WS_ADMIT_BURST = 1_000; // sockets at once, above the rate
+/** Spread added to a refused socket's turn, so refused clients do not come back together. */
+export const WS_ADMIT_JITTER_MS = 1_000; // 1 second
+/**
  * Operations (subscriptions and in-flight queries or mutations) one socket may run at
  * once; past it a `subscribe` is answered with an error and the socket stays up. Without
  * it the per-user socket cap bounds nothing: one socket could hold any number of

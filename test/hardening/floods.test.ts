@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   RATE_SIGN_IN,
   RATE_WS_CONNECT,
+  WS_ADMIT_JITTER_MS,
   WS_CONNECTION_INIT_TIMEOUT_MS,
   WS_MAX_SOCKETS_PER_USER,
 } from '../../server/limits.js';
@@ -89,6 +90,43 @@ describe('connection floods', () => {
     expect(refused.retryAfter).toBeLessThanOrEqual(RATE_WS_CONNECT.durationS);
     // Another client behind the same proxy is not affected.
     expect(await upgradeStatus(s.wsUrl, from('192.0.2.2'))).toBe(101);
+  });
+
+  it("takes in a storm of new sockets at the node's admission rate, closing the rest with 1013 and when to come back", async () => {
+    // One socket every 5 s past a burst of six: slow enough that none comes in mid-test.
+    const turnMs = 5_000;
+    const s = await server({ wsAdmission: { perSecond: 1_000 / turnMs, burst: 6 } });
+    const survivor = openSocket(s.wsUrl); // opened before the storm: one of the six
+    await survivor.connected;
+    // A refused socket is opened and closed at once, so that a browser can read why.
+    const storm = await Promise.all(Array.from({ length: 9 }, () => bareSocket(s.wsUrl)));
+    const outcomes = await Promise.all(
+      storm.map(async (socket) => {
+        try {
+          await initialised(socket);
+          return null;
+        } catch {
+          return socket.closed;
+        }
+      }),
+    );
+    const refused = outcomes.filter((c) => c !== null);
+    expect(refused).toHaveLength(4);
+    const waits = refused.map((c) => {
+      expect(c.code).toBe(1013);
+      return Number(/retry after (\d+) ms/.exec(c.reason)?.[1]);
+    });
+    // Successive turns, each with up to WS_ADMIT_JITTER_MS of jitter.
+    for (const [turn, wait] of [...waits].sort((a, b) => a - b).entries()) {
+      expect(wait).toBeGreaterThanOrEqual(turn * turnMs);
+      expect(wait).toBeLessThanOrEqual((turn + 1) * turnMs + WS_ADMIT_JITTER_MS);
+    }
+    expect(await rejected(s, 'ws_admission')).toBe(4);
+    // Those let in work, and so does the socket that was there before.
+    const typename = await survivor.request<{ __typename: string }>('{ __typename }');
+    expect(typename.data?.__typename).toBe('Query');
+    for (const [i, socket] of storm.entries()) if (outcomes[i] === null) socket.ws.close(1000);
+    await survivor.close();
   });
 
   it('has no connection rate limit when RATE_LIMITS is off', async () => {

@@ -9,6 +9,18 @@ const RETRY_MAX_MS = 30_000; // 30 seconds between attempts at most
 
 let client: Client | undefined;
 const reconnectListeners = new Set<() => void>();
+/**
+ * When the server last asked us to come back: a node taking in a reconnect storm closes
+ * the sockets past its admission rate with 1013 and "retry after <ms> ms".
+ */
+let askedToWaitMs = 0;
+
+/** The wait a close asks for: 1013 (try again later) with the server's reason. */
+export function retryAfterFromClose(code: number | undefined, reason: string | undefined): number {
+  if (code !== 1013 || !reason) return 0;
+  const match = /retry after (\d+) ms/.exec(reason);
+  return match ? Number(match[1]) : 0;
+}
 
 /**
  * Exponential backoff with full jitter, cut short when the browser comes back online,
@@ -19,7 +31,9 @@ async function waitBeforeRetry(retries: number): Promise<void> {
   const backOnline = new Promise<void>((resolve) =>
     window.addEventListener('online', () => resolve(), { once: true, signal: done.signal }),
   );
-  const delay = Math.random() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** retries);
+  // The server's turn, when it gave one (already jittered there), else our own backoff.
+  const delay = Math.max(askedToWaitMs, Math.random() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** retries));
+  askedToWaitMs = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, delay)));
   try {
@@ -54,7 +68,8 @@ function create(): Client {
       },
       closed: (event) => {
         clearTimeout(pongTimer);
-        const code = (event as { code?: number } | undefined)?.code;
+        const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+        askedToWaitMs = retryAfterFromClose(code, reason);
         const state = socketState();
         // 1000: the lazy client closed because nothing is subscribed any more.
         if (code === 1000) setSocketState({ kind: 'idle' });
