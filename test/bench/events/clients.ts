@@ -55,6 +55,8 @@ export class Client {
   private readonly pending = new Map<string, (answer: GqlAnswer) => void>();
   private readonly answers = new Map<string, GqlAnswer>();
   private closing = false;
+  /** Set when the server refused this socket with 1013 and said when to come back. */
+  comeBackInMs: number | undefined;
 
   private constructor(
     private readonly options: ClientOptions,
@@ -76,14 +78,34 @@ export class Client {
       else if (proto === 'raw') ready();
     });
     this.ws.on('message', (data: Buffer) => this.receive(data));
-    this.ws.on('close', (code) => {
+    this.ws.on('close', (code, reason) => {
+      // A node taking in a storm closes the sockets past its admission rate with 1013 and
+      // when to come back (server/transport/admission.ts): not a problem, a turn to wait.
+      const turn = code === 1013 ? /retry after (\d+) ms/.exec(String(reason)) : null;
+      if (turn) this.comeBackInMs = Number(turn[1]);
       if (!this.closing) options.onProblem(`${proto} socket closed by the server (${code})`);
     });
     this.ws.on('error', (error) => options.onProblem(`${proto} socket error: ${error.message}`));
   }
 
-  /** Opens a socket and resolves once it is ready to receive (and, for project, subscribed). */
-  static open(options: ClientOptions): Promise<Client> {
+  /**
+   * Opens a socket and resolves once it is ready to receive (and, for project, subscribed).
+   * Refused with a turn to wait (1013), it waits as told and tries again, as a client should.
+   */
+  static async open(options: ClientOptions): Promise<Client> {
+    for (;;) {
+      const refused: { client?: Client } = {};
+      try {
+        return await Client.openOnce(options, refused);
+      } catch (error) {
+        const wait = refused.client?.comeBackInMs;
+        if (wait === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private static openOnce(options: ClientOptions, attempt: { client?: Client }): Promise<Client> {
     return new Promise((resolve, reject) => {
       let client: Client | undefined = undefined;
       const timer = setTimeout(() => {
@@ -108,6 +130,7 @@ export class Client {
           resolve(client!);
         },
       );
+      attempt.client = client;
     });
   }
 
