@@ -81,6 +81,8 @@ describe.each(backends)('Store contract, accounts (%s)', (_name, makeDatabase) =
   it('names the earliest moderator as a room’s next owner, else its earliest member', async () => {
     await store.createRoom({ id: 'three', name: 'Three', isPrivate: false }, alice.id);
     await store.addMember('three', carol.id);
+    // Joined in the same millisecond, the two would tie and the lower id (bob's) win.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await store.addMember('three', bob.id);
     expect((await store.successorIn('three', alice.id))?.id).toBe(carol.id);
     await store.setRole('three', bob.id, 'MODERATOR', alice.id);
