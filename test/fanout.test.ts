@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Session, sendMessage, signUp } from './helpers/http.js';
+import { type Session, createRoom, sendMessage, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
 import { type TestSocket, useSockets } from './helpers/ws.js';
@@ -71,6 +71,23 @@ describe('messageAdded fan-out', () => {
     expect((await fancyWithout.waitFor(1)).at(-1)).toEqual({ m: { body: 'hello <world>', roomId } });
     // Three groups: Plain, Fancy with the author, Fancy without. Eight subscribers.
     expect(fanout.executions - before).toBe(3);
+  });
+
+  it('executes a replayed message once for all the subscribers that resume from the same place', async () => {
+    // A node that comes back sees its clients resume together from about the same message.
+    const roomId = await createRoom(server.url, alice.token);
+    const seen = await sendMessage(server.url, alice.token, roomId, 'seen by all');
+    const missed: string[] = [];
+    for (let i = 0; i < 5; i++) missed.push((await sendMessage(server.url, bob.token, roomId, `missed ${i}`)).id);
+    const query = 'subscription($r: ID!, $after: ID) { messageAdded(roomId: $r, after: $after) { id text } }';
+    const before = server.app.services.fanout.executions;
+    const feeds = [];
+    for (let i = 0; i < 12; i++) {
+      const socket = await socketFor(i % 2 ? alice : bob);
+      feeds.push(socket.subscribe<{ messageAdded: { id: string } }>(query, { r: roomId, after: seen.id }));
+    }
+    for (const feed of feeds) expect((await feed.waitFor(5)).map((m) => m.messageAdded.id)).toEqual(missed);
+    expect(server.app.services.fanout.executions - before).toBe(5);
   });
 
   it('delivers to every socket exactly once when many share one group', async () => {

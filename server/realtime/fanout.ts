@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { WS_MAX_BUFFERED_BYTES } from '../limits.js';
+import { REPLAY_BATCH, WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { AccessLossReason } from '../pubsub/index.js';
 import type { Presence } from '../presence/tracker.js';
@@ -55,6 +55,8 @@ export interface FanoutTarget {
 const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
 /** How often a waiting replay looks at the socket again. */
 const REPLAY_POLL_MS = 10;
+/** Replayed values whose rendering a group keeps for the next subscriber that replays them. */
+const REPLAY_RENDERS_KEPT = 2 * REPLAY_BATCH;
 
 /** What a subscriber whose access was taken back is told last, by why (`extensions.reason`). */
 const REVOKED_MESSAGES: Record<AccessLossReason, string> = {
@@ -224,6 +226,30 @@ class FanoutGroup {
     return payloadsFor(await this.target.execute(value), subscribers, this.registry);
   }
 
+  /**
+   * Replayed values rendered lately, by position, with the JSON of the value they were
+   * rendered from. When a node comes back, its thousands of clients resume from about
+   * the same message and replay the same ones: each is executed once for the group, as
+   * live delivery does, not once per subscriber. An entry serves only the very value it
+   * was rendered from (an edit read since is rendered anew).
+   */
+  private readonly replayRenders = new Map<number, { json: string; rendered: Promise<Rendered> }>();
+
+  async renderReplayed(value: unknown, sub: Subscriber): Promise<string> {
+    const position = this.feed.position(value);
+    const json = JSON.stringify(value);
+    let entry = this.replayRenders.get(position);
+    if (entry?.json !== json) {
+      if (this.replayRenders.size >= REPLAY_RENDERS_KEPT) this.replayRenders.clear();
+      this.registry.executions += 1;
+      entry = { json, rendered: Promise.resolve(this.target.execute(value)) };
+      this.replayRenders.set(position, entry);
+      // A failed execution is not kept: the next subscriber tries again.
+      entry.rendered.catch(() => this.replayRenders.delete(position));
+    }
+    return (await payloadsFor(await entry.rendered, [sub], this.registry))(sub);
+  }
+
   private enqueue(value: unknown): void {
     // Events arrive in order; executions may be async, so keep them in a line.
     this.tail = this.tail
@@ -374,8 +400,7 @@ export class FanoutRegistry {
           await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
           if (sub.closed || !isOpen(socket)) return;
         }
-        const payloadFor = await group.render(value, [sub]);
-        socket.send(frame(sub.prefix, payloadFor(sub)));
+        socket.send(frame(sub.prefix, await group.renderReplayed(value, sub)));
         sub.replayed(feed.position(value));
         this.delivered(1, feed.createdAt(value));
       }
