@@ -133,6 +133,24 @@ export const DB_QUERY_TIMEOUT_MS = DB_STATEMENT_TIMEOUT_MS + 1_000; // 6 seconds
 // --- Typing ----------------------------------------------------------------------
 /** A user not refreshing `setTyping(true)` within this time is reported stopped. */
 export const TYPING_EXPIRY_MS = 6_000; // 6 seconds
+/**
+ * Each node hands its subscribers a room's typing at most once per this window: whatever
+ * changed within it (starts, stops, expiries) goes out together at its end. A room where
+ * nobody typed for a window hears the next change at once.
+ */
+export const TYPING_BATCH_MS = 500; // 0.5 seconds
+/**
+ * Typists reported at a time per room and subscriber (in the order they started, the
+ * viewer never among them); later ones are reported when a slot frees. `roomTyping`
+ * counts all of them, so the UI can say "several people are typing".
+ */
+export const TYPING_SHOWN_MAX = 3; // users
+/**
+ * What a subscriber hears of typing, whatever the crowd: `userTyping` at most one stop and
+ * one start per shown slot per window, and any second spans at most two full windows and
+ * parts of two more (three window ends). `roomTyping` is at most one frame per window.
+ */
+export const TYPING_FRAMES_PER_SECOND_MAX = 2 * TYPING_SHOWN_MAX * (1_000 / TYPING_BATCH_MS + 1); // frames per second
 
 // --- Presence across nodes (Redis) ----------------------------------------------
 /**
@@ -145,6 +163,13 @@ export const PRESENCE_HEARTBEAT_MS = 5_000; // 5 seconds
  * users offline within PRESENCE_TTL_MS, and the event follows within one more heartbeat.
  */
 export const PRESENCE_TTL_MS = 15_000; // 15 seconds
+/**
+ * Each node gathers its presence announcements per room over this window and publishes
+ * one event with who came and who went (someone who came and went within it is in
+ * neither): a crowd joining a room is one `roomPresence` frame per subscriber per
+ * window, not one per person (n joins to n people would be n² frames).
+ */
+export const PRESENCE_BATCH_MS = 1_000; // 1 second
 
 // --- GraphQL documents (graphql-armor) -------------------------------------------
 export const QUERY_MAX_DEPTH = 10; // levels of selection

@@ -77,9 +77,28 @@ for _, room in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return gone`;
 
-/** KEYS: room. Returns the ids of the users online in it. */
+/**
+ * KEYS: room. ARGV: how many at most (0: all). Returns the ids of users online in it: a
+ * page of a room of thousands costs a range read of its length, not the whole set.
+ */
 const ONLINE = `${NOW}
+local first = tonumber(ARGV[1])
+if first > 0 then return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'LIMIT', 0, first) end
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
+
+/** KEYS: room. Returns how many users are online in it. */
+const COUNT = `${NOW}
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`;
+
+/**
+ * KEYS: room, version counter. Returns the room's count and a version read in the same
+ * step, so a count of a higher version is never older: Redis's clock in milliseconds,
+ * times a thousand, plus a counter for counts within one millisecond.
+ */
+const COUNTED = `${NOW}
+local n = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], 1000)
+return { redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf'), now * 1000 + (n % 1000) }`;
 
 /** Claims renewed per script call, so one call never holds Redis for long. */
 const RENEW_BATCH = 500;
@@ -89,7 +108,9 @@ type Scripted = Redis & {
   parleyPresenceLeave(room: string, nodes: string, ...args: string[]): Promise<number>;
   parleyPresenceRenew(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
   parleyPresenceSweep(rooms: string, roomPrefix: string): Promise<string[]>;
-  parleyPresenceOnline(room: string): Promise<string[]>;
+  parleyPresenceOnline(room: string, first: string): Promise<string[]>;
+  parleyPresenceCount(room: string): Promise<number>;
+  parleyPresenceCounted(room: string, version: string): Promise<[number, number]>;
 };
 
 export class RedisPresence extends CountingPresence {
@@ -97,7 +118,12 @@ export class RedisPresence extends CountingPresence {
   private readonly redis: Scripted;
   private readonly timer: NodeJS.Timeout;
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly keys: { rooms: string; room: (id: string) => string; nodes: (room: string, user: string) => string };
+  private readonly keys: {
+    rooms: string;
+    room: (id: string) => string;
+    nodes: (room: string, user: string) => string;
+    version: (room: string) => string;
+  };
 
   constructor(
     redis: Redis,
@@ -112,12 +138,15 @@ export class RedisPresence extends CountingPresence {
     redis.defineCommand('parleyPresenceRenew', { lua: RENEW });
     redis.defineCommand('parleyPresenceSweep', { numberOfKeys: 1, lua: SWEEP });
     redis.defineCommand('parleyPresenceOnline', { numberOfKeys: 1, lua: ONLINE });
+    redis.defineCommand('parleyPresenceCount', { numberOfKeys: 1, lua: COUNT });
+    redis.defineCommand('parleyPresenceCounted', { numberOfKeys: 2, lua: COUNTED });
     this.redis = redis as Scripted;
     const roomPrefix = `${prefix}presence:room:`;
     this.keys = {
       rooms: `${prefix}presence:rooms`,
       room: (id) => roomPrefix + id,
       nodes: (room, user) => `${prefix}presence:node:${room}:${user}`,
+      version: (room) => `${prefix}presence:version:${room}`,
     };
     this.timer = setInterval(() => this.track(this.heartbeat(roomPrefix)), PRESENCE_HEARTBEAT_MS);
     this.timer.unref();
@@ -166,25 +195,37 @@ export class RedisPresence extends CountingPresence {
     if (gone.length === 0) return;
     const ids = [...new Set(gone.filter((_, k) => k % 2 === 1))];
     const users = new Map((await this.store.usersByIds(ids)).map((u) => [u.id, u]));
-    const announced: Promise<void>[] = [];
     for (let k = 0; k < gone.length; k += 2) {
       const user = users.get(gone[k + 1]!);
-      if (user) announced.push(this.announce(gone[k]!, user, false));
+      if (user) this.announce(gone[k]!, user, false);
     }
-    await Promise.all(announced);
   }
 
-  async online(roomId: string): Promise<UserRow[]> {
+  protected async counted(roomId: string): Promise<{ count: number; version: number }> {
+    const [count, version] = await this.redis.parleyPresenceCounted(this.keys.room(roomId), this.keys.version(roomId));
+    return { count, version };
+  }
+
+  async online(roomId: string, first?: number): Promise<UserRow[]> {
     let ids: string[];
     try {
-      ids = await this.redis.parleyPresenceOnline(this.keys.room(roomId));
+      ids = await this.redis.parleyPresenceOnline(this.keys.room(roomId), String(first ?? 0));
     } catch (error) {
       // Redis unreachable: this node's own view is the best answer there is.
       this.onError(error);
-      return this.localOnline(roomId);
+      return this.localOnline(roomId, first);
     }
     if (ids.length === 0) return [];
     return (await this.store.usersByIds(ids)).sort(byName);
+  }
+
+  async count(roomId: string): Promise<number> {
+    try {
+      return await this.redis.parleyPresenceCount(this.keys.room(roomId));
+    } catch (error) {
+      this.onError(error);
+      return this.rooms.get(roomId)?.size ?? 0;
+    }
   }
 
   /** Withdraws this node's claims (announcing who that takes offline) and stops renewing. */
@@ -193,5 +234,6 @@ export class RedisPresence extends CountingPresence {
     for (const [roomId, users] of this.rooms) for (const { user } of users.values()) this.departed(roomId, user);
     this.rooms.clear();
     while (this.pending.size > 0) await Promise.all(this.pending);
+    await this.flushAll();
   }
 }

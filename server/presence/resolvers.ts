@@ -1,6 +1,6 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { requireRoom } from '../graphql/guards.js';
-import type { PresenceState } from '../realtime/room-hub.js';
+import type { PresenceBatchState, PresenceState } from '../realtime/room-hub.js';
 import { roomSubscription } from '../graphql/room-subscription.js';
 
 export const presenceResolvers: Resolvers = {
@@ -13,6 +13,18 @@ export const presenceResolvers: Resolvers = {
         });
       },
       resolve: (event: PresenceState) => event,
+    },
+    roomPresence: {
+      subscribe: async (_root, { roomId }, ctx) => {
+        const room = await requireRoom(ctx, roomId);
+        const { presence } = ctx.services;
+        return roomSubscription<PresenceBatchState>(ctx, room.id, 'roomPresence', async ({ push, live }) => {
+          // The count first, read before hearing the room: every batch heard after it is newer.
+          void push({ joined: [], left: [], onlineCount: await presence.count(room.id) });
+          await live({ presenceBatch: (batch) => void push(batch) });
+        });
+      },
+      resolve: (batch: PresenceBatchState) => batch,
     },
   },
 };

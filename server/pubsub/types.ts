@@ -7,7 +7,22 @@ import type { NotificationLevel, Profile, RoomChange, RoomRole, UserRow } from '
 export type RoomSignal =
   | { readonly kind: 'change'; readonly change: RoomChange }
   | { readonly kind: 'typing'; readonly roomId: string; readonly user: UserRow; readonly isTyping: boolean }
-  | { readonly kind: 'presence'; readonly roomId: string; readonly user: UserRow; readonly online: boolean };
+  | { readonly kind: 'presence'; readonly roomId: string; readonly user: UserRow; readonly online: boolean }
+  | PresenceBatchSignal;
+
+/**
+ * One node's presence announcements for a room over one window (PRESENCE_BATCH_MS).
+ * `onlineCount` is the room's count as of `version`: counts from several nodes may
+ * arrive out of order, and a receiver keeps the one of the highest version.
+ */
+export interface PresenceBatchSignal {
+  readonly kind: 'presence-batch';
+  readonly roomId: string;
+  readonly joined: readonly UserRow[];
+  readonly left: readonly UserRow[];
+  readonly onlineCount: number;
+  readonly version: number;
+}
 
 /**
  * What happens to one person's rooms that the rooms' own feeds do not carry: their read

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
+import { TYPING_BATCH_MS, TYPING_SHOWN_MAX } from '../limits.js';
+import { type PresenceBatchSignal, type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
 import type { RoomChange, Store, UserRow } from '../store/index.js';
 
 /**
@@ -20,6 +21,23 @@ export interface PresenceState {
   readonly user: UserRow;
   readonly online: boolean;
 }
+/** Who came and went in a room over one node's window, and the room's count as known here. */
+export interface PresenceBatchState {
+  readonly joined: UserRow[];
+  readonly left: UserRow[];
+  readonly onlineCount: number;
+}
+
+/**
+ * Who types in a room, as this node last handed it out (at most once per TYPING_BATCH_MS):
+ * the first typists in the order they started, one more than are shown (the viewer may be
+ * among them, and is never shown to themselves), and everyone's ids for the count.
+ */
+export interface TypingView {
+  readonly leading: readonly UserRow[];
+  readonly typing: ReadonlySet<string>;
+}
+const NOBODY_TYPING: TypingView = Object.freeze({ leading: [], typing: new Set<string>() });
 
 /** What a local subscriber hears from a room; each callback is optional. */
 export interface RoomListener {
@@ -29,8 +47,12 @@ export interface RoomListener {
   revoked?(): void;
   /** Every change to the room, exactly once and in the room's change order. */
   change?(change: RoomChange): void;
-  typing?(event: TypingState): void;
+  /** Typing changed: at most once per TYPING_BATCH_MS per room. */
+  typing?(view: TypingView): void;
+  /** One user came or went (expanded from the batches, for per-user subscribers). */
   presence?(event: PresenceState): void;
+  /** One node's window of presence news for the room. */
+  presenceBatch?(batch: PresenceBatchState): void;
 }
 
 /**
@@ -51,7 +73,15 @@ class RoomFeed {
   private stopped = false;
   /** Store reads failed in a row (catching up, filling a gap), for the pause before the next. */
   private failures = 0;
+  /** Everyone typing, in the order they started (a refresh keeps its place). */
   private readonly typists = new Map<string, { user: UserRow; timer: NodeJS.Timeout }>();
+  private typingView = NOBODY_TYPING;
+  /** When typing was last handed out, and the timer that hands out what changed since. */
+  private typingFlushedAt = -Infinity;
+  private typingTimer: NodeJS.Timeout | undefined;
+  /** The room's online count of the highest version heard. */
+  private onlineCount = 0;
+  private onlineVersion = -1;
   private unsubscribe: (() => Promise<void>) | undefined;
   readonly ready: Promise<void>;
 
@@ -109,12 +139,13 @@ class RoomFeed {
     this.stopped = true;
     for (const { timer } of this.typists.values()) clearTimeout(timer);
     this.typists.clear();
+    clearTimeout(this.typingTimer);
     await this.ready.catch(() => {});
     await this.unsubscribe?.();
   }
 
-  typing(): UserRow[] {
-    return [...this.typists.values()].map((t) => t.user);
+  typing(): TypingView {
+    return this.typingView;
   }
 
   private onEvent(event: RoomSignal): void {
@@ -127,10 +158,39 @@ class RoomFeed {
         this.setTyping(event.user, event.isTyping);
         return;
       case 'presence':
-        // A user gone from the room (their last connection closed) stops typing at once.
-        if (!event.online) this.setTyping(event.user, false);
-        for (const listener of this.listeners) listener.presence?.(event);
+        // One user's news, from a node that announces them one by one.
+        this.onPresence({
+          kind: 'presence-batch',
+          roomId: event.roomId,
+          joined: event.online ? [event.user] : [],
+          left: event.online ? [] : [event.user],
+          onlineCount: this.onlineCount,
+          version: -1,
+        });
         return;
+      case 'presence-batch':
+        this.onPresence(event);
+        return;
+    }
+  }
+
+  private onPresence(event: PresenceBatchSignal): void {
+    // A user gone from the room (their last connection closed) stops typing.
+    for (const user of event.left) this.setTyping(user, false);
+    if (event.version > this.onlineVersion) {
+      this.onlineVersion = event.version;
+      this.onlineCount = event.onlineCount;
+    }
+    const batch: PresenceBatchState = {
+      joined: [...event.joined],
+      left: [...event.left],
+      onlineCount: this.onlineCount,
+    };
+    for (const listener of this.listeners) {
+      listener.presenceBatch?.(batch);
+      if (!listener.presence) continue;
+      for (const user of event.joined) listener.presence({ user, online: true });
+      for (const user of event.left) listener.presence({ user, online: false });
     }
   }
 
@@ -148,8 +208,42 @@ class RoomFeed {
       clearTimeout(current.timer);
       this.typists.delete(user.id);
     }
-    const event = { user, isTyping };
-    for (const listener of this.listeners) listener.typing?.(event);
+    this.typingChanged();
+  }
+
+  /**
+   * Hands out typing at most once per TYPING_BATCH_MS: at once when the last time was a
+   * window ago, else at the end of the window, with everything that changed meanwhile.
+   */
+  private typingChanged(): void {
+    if (this.typingTimer || this.stopped) return;
+    const wait = this.typingFlushedAt + TYPING_BATCH_MS - Date.now();
+    if (wait <= 0) return this.flushTyping();
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = undefined;
+      this.flushTyping();
+    }, wait);
+    this.typingTimer.unref();
+  }
+
+  private flushTyping(): void {
+    this.typingFlushedAt = Date.now();
+    const leading: UserRow[] = [];
+    for (const { user } of this.typists.values()) {
+      if (leading.length > TYPING_SHOWN_MAX) break;
+      leading.push(user);
+    }
+    const view: TypingView = { leading, typing: new Set(this.typists.keys()) };
+    const before = this.typingView;
+    if (
+      view.typing.size === before.typing.size &&
+      view.leading.length === before.leading.length &&
+      view.leading.every((user, k) => user.id === before.leading[k]!.id) &&
+      [...view.typing].every((id) => before.typing.has(id))
+    )
+      return; // started and stopped within the window: nothing to tell
+    this.typingView = view;
+    for (const listener of this.listeners) listener.typing?.(view);
   }
 
   private deliver(change: RoomChange): void {
@@ -298,9 +392,9 @@ export class RoomHub {
     this.feeds.get(roomId)?.offer(event);
   }
 
-  /** Who is typing in the room right now, as far as this node has heard. */
-  typing(roomId: string): UserRow[] {
-    return this.feeds.get(roomId)?.typing() ?? [];
+  /** Who is typing in the room, as this node last handed it out. */
+  typing(roomId: string): TypingView {
+    return this.feeds.get(roomId)?.typing() ?? NOBODY_TYPING;
   }
 
   async close(): Promise<void> {

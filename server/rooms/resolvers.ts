@@ -147,9 +147,10 @@ export const roomResolvers: Resolvers = {
     async online(room, { first }, ctx) {
       if (first !== null && first !== undefined && (!Number.isInteger(first) || first < 0))
         throw badInput('first must be 0 or more.', 'first');
-      const users = await ctx.services.presence.online(room.id);
-      return first === null || first === undefined ? users : users.slice(0, first);
+      if (first === 0) return [];
+      return ctx.services.presence.online(room.id, first ?? undefined);
     },
+    onlineCount: (room, _args, ctx) => ctx.services.presence.count(room.id),
     memberCount: (room, _args, ctx) => ctx.services.store.memberCount(room.id),
     async members(room, { first, after }, ctx) {
       const count = first ?? 50;

@@ -4,6 +4,8 @@ import { RATE_SET_TYPING } from '../limits.js';
 import { roomTopic } from '../pubsub/index.js';
 import type { TypingState } from '../realtime/room-hub.js';
 import { roomSubscription } from '../graphql/room-subscription.js';
+import type { UserRow } from '../store/index.js';
+import { type TypingBatchState, othersTyping, sameTyping } from './view.js';
 
 export const typingResolvers: Resolvers = {
   Mutation: {
@@ -26,20 +28,39 @@ export const typingResolvers: Resolvers = {
       subscribe: async (_root, { roomId }, ctx) => {
         const viewer = requireViewer(ctx);
         const room = await requireRoom(ctx, roomId);
+        const { hub } = ctx.services;
         return roomSubscription<TypingState>(ctx, room.id, 'userTyping', async ({ push, live }) => {
-          // The one place a user's own typing is filtered out: by user, so none of
-          // their connections (a second tab, a phone) hears it either.
-          await live({
-            typing: (event) => {
-              if (event.user.id !== viewer.id) void push(event);
-            },
-          });
-          for (const user of ctx.services.hub.typing(room.id)) {
-            if (user.id !== viewer.id) void push({ user, isTyping: true });
-          }
+          // The typists this subscriber was told of: each window's change is told as the
+          // stops and starts that take them to the window's picture.
+          let shown: readonly UserRow[] = [];
+          const show = (next: readonly UserRow[]) => {
+            for (const user of shown) if (!next.some((u) => u.id === user.id)) void push({ user, isTyping: false });
+            for (const user of next) if (!shown.some((u) => u.id === user.id)) void push({ user, isTyping: true });
+            shown = next;
+          };
+          await live({ typing: (view) => show(othersTyping(view, viewer.id).users) });
+          show(othersTyping(hub.typing(room.id), viewer.id).users);
         });
       },
       resolve: (event: TypingState) => event,
+    },
+    roomTyping: {
+      subscribe: async (_root, { roomId }, ctx) => {
+        const viewer = requireViewer(ctx);
+        const room = await requireRoom(ctx, roomId);
+        const { hub } = ctx.services;
+        return roomSubscription<TypingBatchState>(ctx, room.id, 'roomTyping', async ({ push, live }) => {
+          let told: TypingBatchState | undefined;
+          const tell = (next: TypingBatchState) => {
+            if (told && sameTyping(told, next)) return; // the window changed only what this viewer is not told
+            told = next;
+            void push(next);
+          };
+          await live({ typing: (view) => tell(othersTyping(view, viewer.id)) });
+          tell(othersTyping(hub.typing(room.id), viewer.id));
+        });
+      },
+      resolve: (batch: TypingBatchState) => batch,
     },
   },
 };

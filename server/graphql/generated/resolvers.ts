@@ -382,6 +382,23 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Who came and who went in a room over one short window (1 second, PRESENCE_BATCH_MS, per
+ * node): a crowd joining at once is one frame per subscriber, not one per person.
+ */
+export type PresenceBatch = {
+  __typename?: 'PresenceBatch';
+  /** Users who came online in the room (their first live subscription to it, on any node). */
+  joined: Array<User>;
+  /**
+   * Users who went offline there (their last subscription ended). Someone who came and went
+   * within the window is in neither list.
+   */
+  left: Array<User>;
+  /** How many users are online in the room, on every node, as of this batch. */
+  onlineCount: Scalars['Int']['output'];
+};
+
 export type PresenceEvent = {
   __typename?: 'PresenceEvent';
   online: Scalars['Boolean']['output'];
@@ -483,11 +500,14 @@ export type Room = {
   /** What the viewer hears of this room; for a non-member, what they would as a member. */
   notificationLevel: NotificationLevel;
   /**
-   * Users who have at least one live subscription to this room, on any node, by name: at
-   * most `first` of them when it is given. In a direct room, a person's open sidebar
+   * Users who have at least one live subscription to this room, on any node, by name. With
+   * `first`, at most that many of them (which ones is not said), read without reading the
+   * whole set: the way to show a few of a crowd. In a direct room, a person's open sidebar
    * (`viewerRoomsChanged`) counts too.
    */
   online: Array<User>;
+  /** How many users `online` would list, counted without listing them. */
+  onlineCount: Scalars['Int']['output'];
   /** Seconds a member waits between messages (owners and moderators never do); 0: no slow mode. */
   slowModeSeconds: Scalars['Int']['output'];
   topic?: Maybe<Scalars['String']['output']>;
@@ -593,7 +613,10 @@ export type Subscription = {
    * `roomEvents`.
    */
   messageAdded: Message;
-  /** Users coming online in (first live subscription) or leaving (last one ended) the room. */
+  /**
+   * Users coming online in (first live subscription) or leaving (last one ended) the room,
+   * one event per user. In a large room prefer `roomPresence`.
+   */
   presenceChanged: PresenceEvent;
   /**
    * People's profiles as they change (display name, avatar), for everyone signed in: the
@@ -609,8 +632,24 @@ export type Subscription = {
    */
   roomEvents: RoomEvent;
   /**
+   * The room's presence in batches: one frame per node per window with who came and who
+   * went and the online count. Begins with a frame of the current count (both lists empty);
+   * `Room.online(first:)` gives some of the people online now.
+   */
+  roomPresence: PresenceBatch;
+  /**
+   * The room's typing as a whole: a frame with who is typing (the first 3) and how many,
+   * at most one per 0.5 seconds and only when what this viewer sees changed. Begins with
+   * the current picture; the viewer's own typing is never in it.
+   */
+  roomTyping: TypingBatch;
+  /**
    * Who starts and stops typing in the room. Begins with everyone typing right now;
    * the viewer's own typing is never reported to them, on any of their connections.
+   * At most 3 typists (TYPING_SHOWN_MAX) are reported at a time, in the order they
+   * started; a later one is reported when a slot frees. What changed is told at most once
+   * per 0.5 seconds (TYPING_BATCH_MS), so a crowd typing costs each subscriber a bounded
+   * number of frames.
    */
   userTyping: TypingEvent;
   /**
@@ -636,6 +675,14 @@ export type SubscriptionRoomEventsArgs = {
   roomId: Scalars['ID']['input'];
 };
 
+export type SubscriptionRoomPresenceArgs = {
+  roomId: Scalars['ID']['input'];
+};
+
+export type SubscriptionRoomTypingArgs = {
+  roomId: Scalars['ID']['input'];
+};
+
 export type SubscriptionUserTypingArgs = {
   roomId: Scalars['ID']['input'];
 };
@@ -645,6 +692,18 @@ export type TextRange = {
   __typename?: 'TextRange';
   end: Scalars['Int']['output'];
   start: Scalars['Int']['output'];
+};
+
+/**
+ * Who else is typing in the room: the first few, and how many in all, so a client can say
+ * "several people are typing" without a frame per typist.
+ */
+export type TypingBatch = {
+  __typename?: 'TypingBatch';
+  /** How many people besides the viewer are typing. */
+  count: Scalars['Int']['output'];
+  /** At most 3 (TYPING_SHOWN_MAX) of the people typing, in the order they started. */
+  users: Array<User>;
 };
 
 export type TypingEvent = {
@@ -811,6 +870,12 @@ export type ResolversTypes = {
   NewAccessToken: ResolverTypeWrapper<NewAccessToken>;
   NotificationLevel: NotificationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PresenceBatch: ResolverTypeWrapper<
+    Omit<PresenceBatch, 'joined' | 'left'> & {
+      joined: Array<ResolversTypes['User']>;
+      left: Array<ResolversTypes['User']>;
+    }
+  >;
   PresenceEvent: ResolverTypeWrapper<PresenceState>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reaction: ResolverTypeWrapper<ReactionRow>;
@@ -827,6 +892,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TextRange: ResolverTypeWrapper<TextRange>;
+  TypingBatch: ResolverTypeWrapper<Omit<TypingBatch, 'users'> & { users: Array<ResolversTypes['User']> }>;
   TypingEvent: ResolverTypeWrapper<TypingState>;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
@@ -850,6 +916,10 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   NewAccessToken: NewAccessToken;
   PageInfo: PageInfo;
+  PresenceBatch: Omit<PresenceBatch, 'joined' | 'left'> & {
+    joined: Array<ResolversParentTypes['User']>;
+    left: Array<ResolversParentTypes['User']>;
+  };
   PresenceEvent: PresenceState;
   Query: Record<PropertyKey, never>;
   Reaction: ReactionRow;
@@ -861,6 +931,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   TextRange: TextRange;
+  TypingBatch: Omit<TypingBatch, 'users'> & { users: Array<ResolversParentTypes['User']> };
   TypingEvent: TypingState;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
@@ -1123,6 +1194,15 @@ export type PageInfoResolvers<
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PresenceBatchResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['PresenceBatch'] = ResolversParentTypes['PresenceBatch'],
+> = {
+  joined?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  left?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  onlineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PresenceEventResolvers<
   ContextType = GraphQLContext,
   ParentType extends ResolversParentTypes['PresenceEvent'] = ResolversParentTypes['PresenceEvent'],
@@ -1191,6 +1271,7 @@ export type RoomResolvers<
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   notificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, Partial<RoomOnlineArgs>>;
+  onlineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   slowModeSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1261,6 +1342,20 @@ export type SubscriptionResolvers<
     ContextType,
     RequireFields<SubscriptionRoomEventsArgs, 'roomId'>
   >;
+  roomPresence?: SubscriptionResolver<
+    ResolversTypes['PresenceBatch'],
+    'roomPresence',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionRoomPresenceArgs, 'roomId'>
+  >;
+  roomTyping?: SubscriptionResolver<
+    ResolversTypes['TypingBatch'],
+    'roomTyping',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionRoomTypingArgs, 'roomId'>
+  >;
   userTyping?: SubscriptionResolver<
     ResolversTypes['TypingEvent'],
     'userTyping',
@@ -1277,6 +1372,14 @@ export type TextRangeResolvers<
 > = {
   end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TypingBatchResolvers<
+  ContextType = GraphQLContext,
+  ParentType extends ResolversParentTypes['TypingBatch'] = ResolversParentTypes['TypingBatch'],
+> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
 export type TypingEventResolvers<
@@ -1341,6 +1444,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   NewAccessToken?: NewAccessTokenResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PresenceBatch?: PresenceBatchResolvers<ContextType>;
   PresenceEvent?: PresenceEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reaction?: ReactionResolvers<ContextType>;
@@ -1351,6 +1455,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Session?: SessionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TextRange?: TextRangeResolvers<ContextType>;
+  TypingBatch?: TypingBatchResolvers<ContextType>;
   TypingEvent?: TypingEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
