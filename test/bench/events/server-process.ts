@@ -101,7 +101,8 @@ export class ServerProcess {
 
   /**
    * Starts `command args` in `cwd` on a free loopback port (PORT, HOST) and waits until
-   * `readyPath` answers 200.
+   * `readyPath` answers 200. `options.port` starts it on that port instead (a node started
+   * again where its clients look for it); `options.pollMs` polls more often than START_POLL_MS.
    */
   static async start(
     name: string,
@@ -110,8 +111,9 @@ export class ServerProcess {
     env: Record<string, string>,
     cwd: string,
     readyPath: string,
+    options: { port?: number; pollMs?: number } = {},
   ): Promise<ServerProcess> {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const server = new ServerProcess(
       name,
       port,
@@ -137,7 +139,7 @@ export class ServerProcess {
         await server.stop();
         throw new Error(`${name} did not answer ${readyPath} within ${START_TIMEOUT_MS} ms:\n${server.log}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? START_POLL_MS));
     }
   }
 

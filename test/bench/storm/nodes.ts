@@ -1,0 +1,148 @@
+/**
+ * Parley nodes for the storms: the compiled server (`npm run build:server`), each node in
+ * a process group of its own (events/server-process.ts: CPU and RSS from /proc), API
+ * only, rate limits off (thousands of sockets come from one address), on SQLite or on
+ * PostgreSQL + Redis. A node can be killed with SIGKILL and started again on the same
+ * port and database.
+ *
+ * PARLEY_ROOT names another checkout whose `dist/server/main.js` runs (a private build,
+ * so that a build in the shared checkout does not pull dist/ from under a run).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresDatabase, uniqueRedisPrefix } from '../../helpers/backends.js';
+import { ServerProcess } from '../events/server-process.js';
+import { PROJECT_ENTRY, REPO_ROOT } from '../events/targets.js';
+
+/** How often the start-up poll asks /healthz: the restart's clock starts at its answer. */
+const HEALTH_POLL_MS = 10;
+/** How often the RSS sampler reads /proc. */
+const SAMPLE_MS = 100;
+export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Where the compiled server is: PARLEY_ROOT, else this checkout. */
+export function serverRoot(): string {
+  const root = process.env.PARLEY_ROOT || REPO_ROOT;
+  if (!existsSync(join(root, PROJECT_ENTRY)))
+    throw new Error(`${join(root, PROJECT_ENTRY)} is missing: run \`npm run build:server\` (the bench:* scripts do)`);
+  return root;
+}
+
+export interface Backend {
+  kind: 'sqlite' | 'postgres';
+  env: Record<string, string>;
+  /** The Redis URL and prefix, when there is Redis. */
+  redis?: { url: string; prefix: string };
+  drop(): Promise<void>;
+}
+
+/** A fresh SQLite database in a temporary folder; in-process pub/sub. */
+export function sqliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-storm-'));
+  return {
+    kind: 'sqlite',
+    env: { DATABASE_URL: `file:${join(dir, 'chat.db')}` },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh schema on DATABASE_URL (or the local default) and a Redis prefix of its own. */
+export async function postgresBackend(): Promise<Backend> {
+  const pgUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : DEFAULT_POSTGRES_URL;
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const db = await postgresDatabase(pgUrl);
+  const prefix = uniqueRedisPrefix().replace('parley-test:', 'parley-storm:');
+  return {
+    kind: 'postgres',
+    env: { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
+    redis: { url: redisUrl, prefix },
+    drop: () => db.drop(),
+  };
+}
+
+export class ParleyNode {
+  server!: ServerProcess;
+  /** Epoch ms the last start answered /healthz. */
+  healthyAt = 0;
+
+  private constructor(
+    readonly index: number,
+    private readonly backend: Backend,
+  ) {}
+
+  static async start(index: number, backend: Backend): Promise<ParleyNode> {
+    const node = new ParleyNode(index, backend);
+    await node.boot();
+    return node;
+  }
+
+  private async boot(port?: number): Promise<void> {
+    this.server = await ServerProcess.start(
+      `node ${this.index}`,
+      process.execPath,
+      [PROJECT_ENTRY],
+      { NODE_ENV: 'production', RATE_LIMITS: 'off', WEB: '0', LOG_LEVEL: 'warn', ...this.backend.env },
+      serverRoot(),
+      '/healthz',
+      { port, pollMs: HEALTH_POLL_MS },
+    );
+    this.healthyAt = performance.timeOrigin + performance.now();
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** SIGKILL to the node's process group, and waits until it is gone. */
+  async kill9(): Promise<void> {
+    const exited = new Promise((resolve) => this.server.child.once('exit', resolve));
+    this.server.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts it again on the same port and database; resolves once /healthz answers. */
+  restart(): Promise<void> {
+    return this.boot(this.port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
+
+/** Reads the nodes' RSS from /proc every SAMPLE_MS and keeps each node's peak. */
+export class RssSampler {
+  readonly peakBytes: number[];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly nodes: ParleyNode[]) {
+    this.peakBytes = nodes.map(() => 0);
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+    this.sample();
+  }
+
+  /** Forgets the peaks so far (a node started again starts a new one). */
+  reset(): void {
+    this.peakBytes.fill(0);
+    this.sample();
+  }
+
+  sample(): void {
+    this.nodes.forEach((node, i) => {
+      if (node.server.exited) return;
+      const { rssBytes } = node.server.usage();
+      if (rssBytes > this.peakBytes[i]!) this.peakBytes[i] = rssBytes;
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+  }
+}
