@@ -65,8 +65,8 @@ describe('profiles', () => {
     await expect.poll(() => group.locator('.author').textContent(), { timeout: 10_000 }).toBe('Ada Lovelace');
     const avatar = group.locator('img.avatar');
     await avatar.waitFor();
-    const src = await avatar.getAttribute('src');
-    expect(src).toBeTruthy();
+    // Served by Parley itself, the cropped file (not the upload, nor a data: URL).
+    expect(await avatar.getAttribute('src')).toMatch(/^\/files\/[^/]+$/);
     // The server's crop: a square.
     const size = await avatar.evaluate(async (img: HTMLImageElement) => {
       await img.decode();
