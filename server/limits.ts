@@ -274,5 +274,11 @@ export const RATE_EXPORT: RateLimit = { points: 10, durationS: 3_600 }; // per u
 export const RATE_UPDATE_PROFILE: RateLimit = { points: 10, durationS: 60 }; // per user
 export const RATE_SIGN_UP: RateLimit = { points: 10, durationS: 3_600 }; // per address
 export const RATE_SIGN_IN: RateLimit = { points: 20, durationS: 600 }; // per address
+/**
+ * Subscriptions started on one socket (server/transport/subscribe-rate.ts): 100 at once
+ * (as many as may run, WS_MAX_OPERATIONS_PER_SOCKET), then 5 a second. Past it a subscribe
+ * is answered RATE_LIMITED with `retryAfterMs`; the socket stays up.
+ */
+export const RATE_SUBSCRIBE: RateLimit = { points: 100, durationS: 20 }; // per socket
 /** New WebSocket connections, counted at the upgrade; past it the upgrade is refused with 429. */
 export const RATE_WS_CONNECT: RateLimit = { points: 60, durationS: 60 }; // per address

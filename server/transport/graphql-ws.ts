@@ -2,16 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket, type WebSocketServer } from 'ws';
 import type { SubscribePayload } from 'graphql-ws';
 import { SESSION_COOKIE, authorizationToken, cookieValue } from '../auth/tokens.js';
-import { forbidden } from '../graphql/errors.js';
+import { forbidden, rateLimited } from '../graphql/errors.js';
 import type { ParleyYoga } from '../graphql/yoga.js';
 import { connectionId, requestId } from '../http/request-id.js';
-import { WS_MAX_OPERATION_ID_BYTES, WS_MAX_OPERATIONS_PER_SOCKET } from '../limits.js';
+import { RATE_SUBSCRIBE, WS_MAX_OPERATION_ID_BYTES, WS_MAX_OPERATIONS_PER_SOCKET } from '../limits.js';
 import { SESSIONS_TOPIC } from '../pubsub/index.js';
 import { dropSlowConsumer, fallenBehind } from '../realtime/slow-consumer.js';
 import type { Services } from '../services.js';
 import { executeOperation, prepareOperation, subscribeOperation } from './operation.js';
 import { GOING_AWAY, SocketDrain } from './socket-drain.js';
 import { SocketIdentities } from './socket-identities.js';
+import { SubscribeRate } from './subscribe-rate.js';
 import { useServer } from './use-ws.js';
 
 /** The credentials a `connection_init` payload may carry (CONTRACT.md, Identity). */
@@ -48,6 +49,7 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
   const { sessions, metrics, log } = services;
   const identities = new SocketIdentities(metrics, services.config.rateLimits);
   const drain = new SocketDrain();
+  const subscribeRate = new SubscribeRate(RATE_SUBSCRIBE);
   const unsubscribeRevocations = services.pubsub.subscribe(SESSIONS_TOPIC, (event) => {
     if (event.kind === 'revoked') identities.revoked(event.tokenHash);
   });
@@ -127,6 +129,15 @@ export function attachGraphQLWs(wss: WebSocketServer, yoga: ParleyYoga, services
         };
         const prepared = await prepareOperation(yoga, services, source, id, payload);
         if (!('args' in prepared)) return prepared;
+        if (prepared.subscription && services.config.rateLimits) {
+          const retryAfterMs = subscribeRate.attempt(socket);
+          if (retryAfterMs > 0) {
+            metrics.rejected.inc({ reason: 'subscribe_rate' });
+            return [
+              rateLimited(retryAfterMs, `Too many subscriptions on this socket; try again in ${retryAfterMs} ms.`),
+            ];
+          }
+        }
         // Queries and mutations hold a shutdown until they have answered.
         if (!prepared.subscription) drain.started(socket, id);
         return prepared.args;

@@ -3,12 +3,13 @@ import { CloseCode } from 'graphql-ws';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   RATE_SIGN_IN,
+  RATE_SUBSCRIBE,
   RATE_WS_CONNECT,
   WS_ADMIT_JITTER_MS,
   WS_CONNECTION_INIT_TIMEOUT_MS,
   WS_MAX_SOCKETS_PER_USER,
 } from '../../server/limits.js';
-import { PASSWORD, SIGN_IN, codes, gql, signUp } from '../helpers/http.js';
+import { PASSWORD, SIGN_IN, codes, gql, sendMessage, signUp } from '../helpers/http.js';
 import { type TestServer, startServer } from '../helpers/server.js';
 import { openRawSocket, openSocket, upgradeStatus } from '../helpers/ws.js';
 import { type BareSocket, bareSocket, gauges, gaugesAtZero, inBatches, initialised, rejected } from './support.js';
@@ -133,6 +134,48 @@ describe('connection floods', () => {
     const s = await server({ rateLimits: false });
     const statuses = await inBatches(RATE_WS_CONNECT.points + 20, 16, () => upgradeStatus(s.wsUrl));
     expect(new Set(statuses)).toEqual(new Set([101]));
+  });
+});
+
+describe('resubscription', () => {
+  it(`answers a socket that starts subscriptions past ${RATE_SUBSCRIBE.points} per ${RATE_SUBSCRIBE.durationS} s with RATE_LIMITED and when, and keeps it`, async () => {
+    const s = await server({ rateLimits: true });
+    const ada = await signUp(s.url);
+    const socket = await bareSocket(s.wsUrl);
+    await initialised(socket, ada.token);
+    const subscribe = (id: string) =>
+      socket.ws.send(
+        JSON.stringify({
+          id,
+          type: 'subscribe',
+          payload: { query: 'subscription { messageAdded(roomId: "general") { id } }' },
+        }),
+      );
+    // Subscribing and giving up at once, in a loop: each costs the node a subscription.
+    for (let i = 1; i <= RATE_SUBSCRIBE.points; i++) {
+      subscribe(`s${i}`);
+      socket.ws.send(JSON.stringify({ id: `s${i}`, type: 'complete' }));
+    }
+    subscribe('over');
+    const refusal = JSON.parse(await socket.until((m) => m.includes('"id":"over"'))) as {
+      type: string;
+      payload: { extensions: { code: string; retryAfterMs: number } }[];
+    };
+    expect(refusal.type).toBe('error');
+    expect(refusal.payload[0]!.extensions.code).toBe('RATE_LIMITED');
+    // One subscription's worth of the rate, about.
+    const perSubscriptionMs = (RATE_SUBSCRIBE.durationS * 1000) / RATE_SUBSCRIBE.points;
+    expect(refusal.payload[0]!.extensions.retryAfterMs).toBeGreaterThan(0);
+    expect(refusal.payload[0]!.extensions.retryAfterMs).toBeLessThanOrEqual(Math.ceil(perSubscriptionMs));
+    // Only that one was refused.
+    expect(socket.received.filter((m) => m.includes('"type":"error"'))).toHaveLength(1);
+    expect(await rejected(s, 'subscribe_rate')).toBe(1);
+    // The socket is still up; once the wait is over, a subscription starts again.
+    await new Promise((resolve) => setTimeout(resolve, refusal.payload[0]!.extensions.retryAfterMs + 50));
+    subscribe('later');
+    await sendMessage(s.url, ada.token, 'general', 'still here');
+    await socket.until((m) => m.includes('"id":"later"') && m.includes('"type":"next"'));
+    socket.ws.close(1000);
   });
 });
 
