@@ -78,6 +78,8 @@ export interface Stats {
   /** Per subscription id: frames over all subscribers, and the fewest and most one got. */
   frames: Record<string, FrameCounts>;
   deliveries: number;
+  /** Deliveries per node the subscribers are on. */
+  deliveriesByNode: number[];
   latency: { same: Histogram; cross: Histogram; all: Histogram };
   warmMin: number;
   /** Epoch ms each tracked subscriber caught up (-1: not), when asked for. */
@@ -330,6 +332,7 @@ function mergeStats(all: WorkerStats[]): Stats {
     closes: 0,
     frames,
     deliveries: 0,
+    deliveriesByNode: [],
     latency: { same, cross, all: both },
     warmMin: Infinity,
     caughtUpAt: [],
@@ -343,6 +346,7 @@ function mergeStats(all: WorkerStats[]): Stats {
     out.reconnects += s.reconnects;
     out.closes += s.closes;
     out.deliveries += s.deliveries;
+    s.deliveriesByNode.forEach((n, i) => (out.deliveriesByNode[i] = (out.deliveriesByNode[i] ?? 0) + n));
     same.merge(s.latency.same);
     cross.merge(s.latency.cross);
     both.merge(s.latency.same);

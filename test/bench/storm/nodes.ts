@@ -8,11 +8,13 @@
  * PARLEY_ROOT names another checkout whose `dist/server/main.js` runs (a private build,
  * so that a build in the shared checkout does not pull dist/ from under a run).
  */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresDatabase, uniqueRedisPrefix } from '../../helpers/backends.js';
-import { ServerProcess } from '../events/server-process.js';
+import { Redis } from 'ioredis';
+import { freePort, ServerProcess } from '../events/server-process.js';
 import { PROJECT_ENTRY, REPO_ROOT } from '../events/targets.js';
 
 /** How often the start-up poll asks /healthz: the restart's clock starts at its answer. */
@@ -48,10 +50,12 @@ export function sqliteBackend(): Backend {
   };
 }
 
-/** A fresh schema on DATABASE_URL (or the local default) and a Redis prefix of its own. */
-export async function postgresBackend(): Promise<Backend> {
+/**
+ * A fresh schema on DATABASE_URL (or the local default) and a Redis prefix of its own, on
+ * `redisUrl` (default REDIS_URL, else the local default).
+ */
+export async function postgresBackend(redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL): Promise<Backend> {
   const pgUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : DEFAULT_POSTGRES_URL;
-  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
   const db = await postgresDatabase(pgUrl);
   const prefix = uniqueRedisPrefix().replace('parley-test:', 'parley-storm:');
   return {
@@ -144,5 +148,68 @@ export class RssSampler {
   stop(): void {
     clearInterval(this.timer);
     this.sample();
+  }
+}
+
+/** Whether `redis-server` can run here (for a private Redis whose counters are a run's own). */
+export function redisServerInstalled(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const redisChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of redisChildren) child.kill('SIGKILL');
+});
+
+/** How long a private redis-server may take to answer PING. */
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+/** A redis-server of this run's own on a free loopback port, without persistence. */
+export async function privateRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    { stdio: 'ignore' },
+  );
+  redisChildren.add(child);
+  child.once('exit', () => redisChildren.delete(child));
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + REDIS_START_TIMEOUT_MS;
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined); // not listening yet: connect() rejects, and we ask again
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return { url, stop: () => void child.kill('SIGKILL') };
+    } catch (error) {
+      client.disconnect();
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`redis-server did not start: ${(error as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Calls of each Redis command so far (INFO commandstats), e.g. `publish`. */
+export async function redisCommandCalls(url: string): Promise<Record<string, number>> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const info = await client.info('commandstats');
+    const out: Record<string, number> = {};
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out[m[1]!] = Number(m[2]);
+    return out;
+  } finally {
+    client.disconnect();
   }
 }

@@ -74,6 +74,8 @@ export interface WorkerStats {
   frames: Record<string, FrameCounts>;
   /** Tracked deliveries of benchmark messages while measuring. */
   deliveries: number;
+  /** The same, per node the subscriber is on (index into the ports). */
+  deliveriesByNode: number[];
   /** Send-to-receive latency per delivery while measuring: writer on the subscriber's node, or not. */
   latency: { same: { buckets: SparseHistogram; maxMs: number }; cross: { buckets: SparseHistogram; maxMs: number } };
   /** The lowest warm-up number every tracked subscriber has seen (-1: some saw none; null: none tracked). */

@@ -69,6 +69,7 @@ const subs: Sub[] = [];
 let trackedCount = 0;
 let measuring = false;
 let deliveries = 0;
+let deliveriesByNode: number[] = [];
 let duplicates = 0;
 let outOfOrder = 0;
 let reconnects = 0;
@@ -119,6 +120,7 @@ function caughtUp(sub: Sub): boolean {
 function deliver(sub: Sub, w: number, k: number, n: number, t: number, now: number): void {
   if (measuring) {
     deliveries++;
+    deliveriesByNode[sub.node]!++;
     (n === sub.node ? latency.same : latency.cross).add(now - t);
   }
   const got = (sub.got[w] = room(sub.got[w] ?? new Uint8Array(0), k, (m) => new Uint8Array(m)));
@@ -387,6 +389,7 @@ function stats(withCatchUp: boolean): WorkerStats {
     closes,
     frames,
     deliveries,
+    deliveriesByNode,
     latency: { same: latency.same.sparse(), cross: latency.cross.sparse() },
     warmMin: warmMin === Infinity ? null : warmMin,
     caughtUpAt: withCatchUp ? caughtUpAt : undefined,
@@ -430,6 +433,7 @@ async function handle(command: Command): Promise<void> {
       case 'init':
         worker = command.worker;
         ports = command.ports;
+        deliveriesByNode = ports.map(() => 0);
         return send({ seq, type: 'ok' });
       case 'open':
         return send({ seq, type: 'opened', ...(await open(command.spec)) });
@@ -439,6 +443,7 @@ async function handle(command: Command): Promise<void> {
         measuring = command.on;
         if (command.on) {
           deliveries = 0;
+          deliveriesByNode.fill(0);
           latency.same.reset();
           latency.cross.reset();
           for (const sub of subs) sub.frames.fill(0);
