@@ -11,6 +11,8 @@ const READY_TIMEOUT_MS = 60_000;
 
 export interface RunningServer {
   url: string;
+  /** Kills the node with SIGKILL (no goodbye to any socket) and starts it again on the same port and data. */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,34 +54,44 @@ export async function startServer(): Promise<RunningServer> {
   }
   const dir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
   const port = await freePort();
-  let log = '';
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `file:${join(dir, 'chat.db')}`,
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      WEB: '1',
-      NEXT_DEV: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, child, () => log);
+  let log = '';
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, ['dist/server/main.js'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `file:${join(dir, 'chat.db')}`,
+        RATE_LIMITS: 'off',
+        LOG_LEVEL: 'warn',
+        WEB: '1',
+        NEXT_DEV: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    await waitUntilReady(url, child, () => log);
+    return child;
+  };
+  const ended = async (child: ChildProcess, signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  let child = await launch();
   return {
     url,
+    async crashAndRestart() {
+      await ended(child, 'SIGKILL');
+      child = await launch();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await ended(child, 'SIGTERM');
       await rm(dir, { recursive: true, force: true });
     },
   };
