@@ -108,17 +108,20 @@ describe('trusted documents: the cookie acts only in the web UI’s own operatio
       await socket.connected;
       // A web UI subscription by hash: live as alice (her own typing is filtered out, so
       // bob types).
-      const typing = socket.subscribe('', { roomId: 'general' }, persistedQuery(trustedHash('UserTyping')));
+      type Typing = { roomTyping: { count: number; users: { name: string }[] } };
+      const typing = socket.subscribe<Typing>('', { roomId: 'general' }, persistedQuery(trustedHash('RoomTyping')));
       const bob = await signUp(server.url);
       const bobSocket = await sockets(server.wsUrl, bob.token);
       await waitUntil(
         async () => {
           await bobSocket.request('mutation { setTyping(roomId: "general", isTyping: true) }');
-          return typing.items.length > 0;
+          return typing.items.some((i) => i.roomTyping.count > 0);
         },
         { what: 'bob typing, seen on the cookie socket' },
       );
-      expect(typing.items[0]).toMatchObject({ userTyping: { isTyping: true, user: { name: bob.user.name } } });
+      expect(typing.items.find((i) => i.roomTyping.count > 0)).toMatchObject({
+        roomTyping: { count: 1, users: [{ name: bob.user.name }] },
+      });
       typing.dispose();
       // Anything else on that socket runs signed out.
       expect((await socket.request('{ me { id } }')).data).toEqual({ me: null });

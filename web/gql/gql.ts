@@ -36,11 +36,11 @@ type Documents = {
   '\n  mutation CreateWebhook($roomId: ID!, $name: String!) {\n    createWebhook(roomId: $roomId, name: $name) {\n      ...WebhookRow\n    }\n  }\n': typeof types.CreateWebhookDocument;
   '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n': typeof types.DeleteWebhookDocument;
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
-  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.UserTypingDocument;
-  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.PresenceChangedDocument;
+  '\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomTypingDocument;
+  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n': typeof types.RoomPresenceDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ChatUserFragmentDoc;
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagePageDocument;
   '\n  query MessagesAround($id: ID!, $around: ID!) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(around: $around, last: 50) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MessagesAroundDocument;
   '\n  query NewerMessages($id: ID!, $after: String!) {\n    room(id: $id) {\n      id\n      messages(first: 50, after: $after) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.NewerMessagesDocument;
@@ -64,7 +64,7 @@ type Documents = {
   '\n  query UsersByPrefix($prefix: String!) {\n    users(prefix: $prefix, first: 8) {\n      id\n      name\n    }\n  }\n': typeof types.UsersByPrefixDocument;
   '\n  mutation OpenDirect($userNames: [String!]!) {\n    openDirect(userNames: $userNames) {\n      id\n    }\n  }\n': typeof types.OpenDirectDocument;
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n': typeof types.HomeRoomDocument;
-  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomOnlineDocument;
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n': typeof types.CreateRoomDocument;
   '\n  mutation JoinRoom($id: ID!) {\n    joinRoom(id: $id) {\n      id\n      isMember\n    }\n  }\n': typeof types.JoinRoomDocument;
   '\n  mutation Invite($roomId: ID!, $userName: String!) {\n    invite(roomId: $roomId, userName: $userName) {\n      id\n    }\n  }\n': typeof types.InviteDocument;
@@ -108,14 +108,14 @@ const documents: Documents = {
   '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n': types.DeleteWebhookDocument,
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n':
     types.SetTypingDocument,
-  '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
-    types.UserTypingDocument,
-  '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n':
-    types.PresenceChangedDocument,
+  '\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n':
+    types.RoomTypingDocument,
+  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n':
+    types.RoomPresenceDocument,
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': types.ChatUserFragmentDoc,
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
     types.ChatMessageFragmentDoc,
-  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
+  '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomViewDocument,
   '\n  query MessagePage($id: ID!, $before: String) {\n    room(id: $id) {\n      id\n      eventCursor\n      messages(last: 50, before: $before) {\n        edges {\n          node {\n            ...ChatMessage\n          }\n        }\n        pageInfo {\n          hasPreviousPage\n          startCursor\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.MessagePageDocument,
@@ -162,7 +162,7 @@ const documents: Documents = {
     types.OpenDirectDocument,
   '\n  query HomeRoom($id: ID!) {\n    me {\n      id\n    }\n    room(id: $id) {\n      id\n    }\n  }\n':
     types.HomeRoomDocument,
-  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n':
+  '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomOnlineDocument,
   '\n  mutation CreateRoom($name: String!, $isPrivate: Boolean!) {\n    createRoom(name: $name, isPrivate: $isPrivate) {\n      id\n    }\n  }\n':
     types.CreateRoomDocument,
@@ -324,14 +324,14 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription UserTyping($roomId: ID!) {\n    userTyping(roomId: $roomId) {\n      isTyping\n      user {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription PresenceChanged($roomId: ID!) {\n    presenceChanged(roomId: $roomId) {\n      online\n      user {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -348,8 +348,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -492,8 +492,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      online {\n        ...ChatUser\n      }\n    }\n  }\n'];
+  source: '\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query RoomOnline($id: ID!) {\n    room(id: $id) {\n      id\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -224,25 +224,26 @@ export type SetTypingMutationVariables = Exact<{
 
 export type SetTypingMutation = { setTyping: boolean };
 
-export type UserTypingSubscriptionVariables = Exact<{
+export type RoomTypingSubscriptionVariables = Exact<{
   roomId: string | number;
 }>;
 
-export type UserTypingSubscription = {
-  userTyping: {
-    isTyping: boolean;
-    user: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+export type RoomTypingSubscription = {
+  roomTyping: {
+    count: number;
+    users: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   };
 };
 
-export type PresenceChangedSubscriptionVariables = Exact<{
+export type RoomPresenceSubscriptionVariables = Exact<{
   roomId: string | number;
 }>;
 
-export type PresenceChangedSubscription = {
-  presenceChanged: {
-    online: boolean;
-    user: { id: string; name: string; displayName: string | null; avatarUrl: string | null };
+export type RoomPresenceSubscription = {
+  roomPresence: {
+    onlineCount: number;
+    joined: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
+    left: Array<{ id: string }>;
   };
 };
 
@@ -302,6 +303,7 @@ export type RoomViewQuery = {
     memberCount: number;
     unreadCount: number;
     notificationLevel: NotificationLevel;
+    onlineCount: number;
     lastMessage: { id: string; seq: number } | null;
     online: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   } | null;
@@ -897,6 +899,7 @@ export type RoomOnlineQueryVariables = Exact<{
 export type RoomOnlineQuery = {
   room: {
     id: string;
+    onlineCount: number;
     online: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   } | null;
 };
@@ -2085,14 +2088,14 @@ export const SetTypingDocument = {
     },
   ],
 } as unknown as DocumentNode<SetTypingMutation, SetTypingMutationVariables>;
-export const UserTypingDocument = {
-  __meta__: { hash: 'sha256:5f55f246e08a060325d9d41ee23a3a057c10aa96def969ae8607fed23c34924b' },
+export const RoomTypingDocument = {
+  __meta__: { hash: 'sha256:2444508ce2d33682886502ba232e10f19f8e888533cee8a329a148bb4075d86e' },
   kind: 'Document',
   definitions: [
     {
       kind: 'OperationDefinition',
       operation: 'subscription',
-      name: { kind: 'Name', value: 'UserTyping' },
+      name: { kind: 'Name', value: 'RoomTyping' },
       variableDefinitions: [
         {
           kind: 'VariableDefinition',
@@ -2105,7 +2108,7 @@ export const UserTypingDocument = {
         selections: [
           {
             kind: 'Field',
-            name: { kind: 'Name', value: 'userTyping' },
+            name: { kind: 'Name', value: 'roomTyping' },
             arguments: [
               {
                 kind: 'Argument',
@@ -2116,10 +2119,10 @@ export const UserTypingDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'isTyping' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'count' } },
                 {
                   kind: 'Field',
-                  name: { kind: 'Name', value: 'user' },
+                  name: { kind: 'Name', value: 'users' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],
@@ -2146,15 +2149,15 @@ export const UserTypingDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<UserTypingSubscription, UserTypingSubscriptionVariables>;
-export const PresenceChangedDocument = {
-  __meta__: { hash: 'sha256:774172538945a73e4a01a54499d915b2e14396310a726db1b2ee99fb6e1fb303' },
+} as unknown as DocumentNode<RoomTypingSubscription, RoomTypingSubscriptionVariables>;
+export const RoomPresenceDocument = {
+  __meta__: { hash: 'sha256:47e732843a9402feaccade29981a187705df73fd8084d446493294effaf0dbfb' },
   kind: 'Document',
   definitions: [
     {
       kind: 'OperationDefinition',
       operation: 'subscription',
-      name: { kind: 'Name', value: 'PresenceChanged' },
+      name: { kind: 'Name', value: 'RoomPresence' },
       variableDefinitions: [
         {
           kind: 'VariableDefinition',
@@ -2167,7 +2170,7 @@ export const PresenceChangedDocument = {
         selections: [
           {
             kind: 'Field',
-            name: { kind: 'Name', value: 'presenceChanged' },
+            name: { kind: 'Name', value: 'roomPresence' },
             arguments: [
               {
                 kind: 'Argument',
@@ -2178,13 +2181,21 @@ export const PresenceChangedDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'online' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'onlineCount' } },
                 {
                   kind: 'Field',
-                  name: { kind: 'Name', value: 'user' },
+                  name: { kind: 'Name', value: 'joined' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'left' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
                   },
                 },
               ],
@@ -2208,9 +2219,9 @@ export const PresenceChangedDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<PresenceChangedSubscription, PresenceChangedSubscriptionVariables>;
+} as unknown as DocumentNode<RoomPresenceSubscription, RoomPresenceSubscriptionVariables>;
 export const RoomViewDocument = {
-  __meta__: { hash: 'sha256:a04afa9cc43c9677a060c4060828494f5a50c132ee75989d9e90463d5c65eed8' },
+  __meta__: { hash: 'sha256:a7dc10e35da540f2ac2cc314bd14eaeec1941b7f50f8d9777255a2e14b85d4dc' },
   kind: 'Document',
   definitions: [
     {
@@ -2262,9 +2273,17 @@ export const RoomViewDocument = {
                     ],
                   },
                 },
+                { kind: 'Field', name: { kind: 'Name', value: 'onlineCount' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'online' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'IntValue', value: '50' },
+                    },
+                  ],
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],
@@ -4878,7 +4897,7 @@ export const HomeRoomDocument = {
   ],
 } as unknown as DocumentNode<HomeRoomQuery, HomeRoomQueryVariables>;
 export const RoomOnlineDocument = {
-  __meta__: { hash: 'sha256:0297e9b5232442ddb03a26ae752303eb287a3a8e7614770f9d436a600a857857' },
+  __meta__: { hash: 'sha256:868902f4fa5970a55bd1b6fbd5c25b7d85d6acc5036fe493a3feb1b74e680e12' },
   kind: 'Document',
   definitions: [
     {
@@ -4909,9 +4928,17 @@ export const RoomOnlineDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'onlineCount' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'online' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'IntValue', value: '50' },
+                    },
+                  ],
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],

@@ -1,14 +1,22 @@
-import type { OnlineUser } from '@/lib/chat/use-presence';
+import type { Online } from '@/lib/chat/use-presence';
 import { PersonName } from '../profile/Profiles';
 import { Avatar } from './Avatar';
 
 const SHOWN = 4;
 
-/** A compact "who is here" that opens into the full list (a native disclosure, keyboard-ready). */
-export function OnlineList({ users, viewerId }: { users: readonly OnlineUser[]; viewerId: string }) {
+/** "1,204": counts read the same on the server's page and in the browser. */
+const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A compact "who is here" that opens into a list (a native disclosure, keyboard-ready):
+ * everyone in a small room, a page of them and how many more in a crowd.
+ */
+export function OnlineList({ online, viewerId }: { online: Online; viewerId: string }) {
+  const { users, count } = online;
+  const more = count - users.length;
   return (
     <details className="online popover">
-      <summary aria-label={`${users.length} online: show who`}>
+      <summary aria-label={`${formatCount(count)} online: show who`}>
         <span className="avatar-stack" aria-hidden="true">
           {users.slice(0, SHOWN).map((user) => (
             <Avatar key={user.id} user={user} size="sm" />
@@ -19,7 +27,7 @@ export function OnlineList({ users, viewerId }: { users: readonly OnlineUser[]; 
           <path d="M2.5 14.5c0-3 2.5-5 5.5-5s5.5 2 5.5 5z" />
         </svg>
         <span className="online-count">
-          {users.length}
+          {formatCount(count)}
           <span className="wide-only"> online</span>
         </span>
       </summary>
@@ -40,6 +48,7 @@ export function OnlineList({ users, viewerId }: { users: readonly OnlineUser[]; 
             ))}
           </ul>
         )}
+        {more > 0 && <p className="muted">and {formatCount(more)} more</p>}
       </div>
     </details>
   );

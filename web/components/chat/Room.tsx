@@ -6,13 +6,13 @@ import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { Message, RoomView, User } from '@/lib/chat/types';
 import { dividerMessageId } from '@/lib/chat/unread';
 import { useConnectionStatus } from '@/lib/chat/use-connection';
-import { useOnlineUsers } from '@/lib/chat/use-presence';
+import { useOnline } from '@/lib/chat/use-presence';
 import { useReadMarker } from '@/lib/chat/use-read-marker';
 import { useRoomMembers } from '@/lib/chat/use-room-members';
 import { useRoomMessages } from '@/lib/chat/use-room-messages';
 import { useRoomTimeline } from '@/lib/chat/use-room-timeline';
 import { accessLossText } from '@/lib/chat/moderation';
-import { useTypingUsers } from '@/lib/chat/use-typing';
+import { useTyping } from '@/lib/chat/use-typing';
 import { useTypingNotifier } from '@/lib/chat/use-typing-notifier';
 import type { RoomChoice } from '@/lib/search/query';
 import { Composer } from './Composer';
@@ -132,18 +132,16 @@ export function Room(props: Props) {
     if (new URLSearchParams(location.search).has('around')) router.replace(location.pathname, { scroll: false });
     else void showNewest();
   }, [router, showNewest]);
-  const typists = useTypingUsers(room.id);
+  const typists = useTyping(room.id);
   const typing = useTypingNotifier(room.id);
   const status = useConnectionStatus();
-  const others = useOnlineUsers(room.id, room.online);
+  const others = useOnline(room.id, { users: room.online, count: room.onlineCount });
   // The snapshot predates our own subscriptions: we are here whenever we are live.
-  const online = useMemo(
-    () =>
-      status.kind === 'live' && !others.some((u) => u.id === viewer.id)
-        ? [...others, viewer].sort((a, b) => a.name.localeCompare(b.name))
-        : others,
-    [others, status.kind, viewer],
-  );
+  const online = useMemo(() => {
+    if (status.kind !== 'live' || others.users.some((u) => u.id === viewer.id)) return others;
+    const users = [...others.users, viewer].sort((a, b) => a.name.localeCompare(b.name));
+    return { users, count: Math.max(others.count, users.length) };
+  }, [others, status.kind, viewer]);
 
   // Files dropped anywhere on the room join the message being written.
   const files = useAttachmentDrafts(room.id);
@@ -263,7 +261,7 @@ export function Room(props: Props) {
           />
         </ImageViewerProvider>
       </MessageControlsProvider>
-      <TypingIndicator names={typists} />
+      <TypingIndicator typing={typists} />
       <Composer
         roomId={room.id}
         roomName={roomLabel(room, viewer.name)}

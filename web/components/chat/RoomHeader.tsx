@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import { type NotificationLevel, roomLabel } from '@/lib/chat/sidebar';
 import type { RoomView, User } from '@/lib/chat/types';
-import type { OnlineUser } from '@/lib/chat/use-presence';
+import type { Online } from '@/lib/chat/use-presence';
 import { type RoomChoice, roomDisplay } from '@/lib/search/query';
 import type { ConnectionStatus } from '@/lib/urql/connection';
 import { InviteForm } from '../rooms/InviteForm';
@@ -22,7 +22,7 @@ interface Props {
   onLeft: (left: boolean) => void;
   /** The viewer's notification level here, kept live by the sidebar's events. */
   level: NotificationLevel;
-  online: readonly OnlineUser[];
+  online: Online;
   viewerId: string;
   viewerName: string;
   status: ConnectionStatus;
@@ -72,7 +72,7 @@ export function RoomHeader(props: Props) {
       <SearchBox roomId={room.id} roomName={roomDisplay(toChoice(room, viewerName))} rooms={searchRooms} />
       <div className="room-tools">
         <ConnectionBadge status={status} />
-        <OnlineList users={online} viewerId={viewerId} />
+        <OnlineList online={online} viewerId={viewerId} />
         {member && <NotificationLevelSelect roomId={room.id} level={level} />}
         {!room.isMember && !room.isPrivate && !lost && <JoinButton roomId={room.id} />}
         {member && room.isPrivate && !direct && <InviteForm roomId={room.id} roomName={room.name} />}
@@ -81,7 +81,7 @@ export function RoomHeader(props: Props) {
             room={room}
             roomLabel={label}
             viewer={viewer}
-            online={online}
+            online={online.users}
             onLeaving={onLeaving}
             onLeft={onLeft}
           />

@@ -1,8 +1,8 @@
-import { typingSentence } from '@/lib/chat/use-typing';
+import { type Typing, typingSentence } from '@/lib/chat/typing-sentence';
 
 /** Always takes its line, so the list does not jump when someone starts typing. */
-export function TypingIndicator({ names }: { names: readonly string[] }) {
-  const sentence = typingSentence(names);
+export function TypingIndicator({ typing }: { typing: Typing }) {
+  const sentence = typingSentence(typing);
   return (
     <div className="typing" data-testid="typing-indicator">
       {sentence && (

@@ -1,50 +1,63 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useClient } from '@urql/next';
-import { PresenceChangedSubscription } from '../operations/live';
+import { RoomPresenceSubscription } from '../operations/live';
 import { RoomOnlineQuery } from '../operations/rooms';
 import { onReconnected } from '../urql/ws';
+import { type PresenceState, applyPresenceBatch, presenceFromList } from './presence-state';
 import type { User } from './types';
 
 export type OnlineUser = User;
 
+export interface Online {
+  /** Some of the people online, by name: all of them in a small room, at most ONLINE_LISTED_MAX in a crowd. */
+  readonly users: readonly OnlineUser[];
+  /** How many are online. */
+  readonly count: number;
+}
+
 const byName = (a: OnlineUser, b: OnlineUser) => a.name.localeCompare(b.name);
 
 /**
- * Who is online in the room: the server-rendered list, kept current by presenceChanged,
- * and fetched afresh after a reconnect (events sent while we were away are gone).
+ * Who is online in the room: the server-rendered page of them and their count, kept
+ * current by roomPresence (one frame per window however many come and go), and fetched
+ * afresh after a reconnect (batches sent while we were away are gone) or when people
+ * leaving emptied the list below what the count says it could show.
  */
-export function useOnlineUsers(roomId: string, initial: readonly OnlineUser[]): OnlineUser[] {
+export function useOnline(roomId: string, initial: Online): Online {
   const client = useClient();
-  const [online, setOnline] = useState<ReadonlyMap<string, OnlineUser>>(
-    () => new Map(initial.map((user) => [user.id, user])),
+  const [state, setState] = useState<PresenceState & { short?: boolean }>(() =>
+    presenceFromList(initial.users, initial.count),
   );
 
-  useEffect(() => {
-    const { unsubscribe } = client.subscription(PresenceChangedSubscription, { roomId }).subscribe(({ data }) => {
-      const event = data?.presenceChanged;
-      if (!event) return;
-      setOnline((current) => {
-        const next = new Map(current);
-        if (event.online) next.set(event.user.id, { id: event.user.id, name: event.user.name });
-        else next.delete(event.user.id);
-        return next;
+  const refetch = useCallback(() => {
+    void client
+      .query(RoomOnlineQuery, { id: roomId }, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then(({ data }) => {
+        if (data?.room) setState(presenceFromList(data.room.online, data.room.onlineCount));
       });
+  }, [client, roomId]);
+
+  useEffect(() => {
+    const { unsubscribe } = client.subscription(RoomPresenceSubscription, { roomId }).subscribe(({ data }) => {
+      const batch = data?.roomPresence;
+      if (batch) setState((current) => applyPresenceBatch(current, batch));
     });
-    const stopListening = onReconnected(() => {
-      void client
-        .query(RoomOnlineQuery, { id: roomId }, { requestPolicy: 'network-only' })
-        .toPromise()
-        .then(({ data }) => {
-          if (data?.room) setOnline(new Map(data.room.online.map((user) => [user.id, user])));
-        });
-    });
+    const stopListening = onReconnected(refetch);
     return () => {
       unsubscribe();
       stopListening();
     };
-  }, [client, roomId]);
+  }, [client, roomId, refetch]);
 
-  return [...online.values()].sort(byName);
+  // People listed left while unlisted ones stayed: a fresh page fills the list again.
+  const short = state.short === true;
+  useEffect(() => {
+    if (short) refetch();
+  }, [short, refetch]);
+
+  const users = [...state.users.values()].sort(byName);
+  return { users, count: Math.max(state.count, users.length) };
 }

@@ -6,23 +6,28 @@ export const SetTypingMutation = graphql(`
   }
 `);
 
-export const UserTypingSubscription = graphql(`
-  subscription UserTyping($roomId: ID!) {
-    userTyping(roomId: $roomId) {
-      isTyping
-      user {
+/** Who else types in the room: the first few and how many, one frame per change (bounded by the server). */
+export const RoomTypingSubscription = graphql(`
+  subscription RoomTyping($roomId: ID!) {
+    roomTyping(roomId: $roomId) {
+      count
+      users {
         ...ChatUser
       }
     }
   }
 `);
 
-export const PresenceChangedSubscription = graphql(`
-  subscription PresenceChanged($roomId: ID!) {
-    presenceChanged(roomId: $roomId) {
-      online
-      user {
+/** Who came and went, a window at a time, and how many are online. */
+export const RoomPresenceSubscription = graphql(`
+  subscription RoomPresence($roomId: ID!) {
+    roomPresence(roomId: $roomId) {
+      onlineCount
+      joined {
         ...ChatUser
+      }
+      left {
+        id
       }
     }
   }

@@ -69,8 +69,9 @@ export const ChatMessageFragment = graphql(`
 `);
 
 /**
- * The room page's header: the room and who is online (its history is MessagePage), and
- * where the viewer's reading stood when the page was rendered (for the "New" divider).
+ * The room page's header: the room, how many are online and up to 50 of them (its history
+ * is MessagePage), and where the viewer's reading stood when the page was rendered (for
+ * the "New" divider).
  */
 export const RoomViewQuery = graphql(`
   query RoomView($id: ID!) {
@@ -90,7 +91,8 @@ export const RoomViewQuery = graphql(`
         id
         seq
       }
-      online {
+      onlineCount
+      online(first: 50) {
         ...ChatUser
       }
     }

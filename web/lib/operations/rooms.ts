@@ -116,7 +116,8 @@ export const RoomOnlineQuery = graphql(`
   query RoomOnline($id: ID!) {
     room(id: $id) {
       id
-      online {
+      onlineCount
+      online(first: 50) {
         ...ChatUser
       }
     }
