@@ -97,6 +97,8 @@ describe('execute once, answer per viewer', () => {
       messageAdded: [reacted.message],
       userTyping: [{ user, isTyping: true }],
       presenceChanged: [{ user, online: true }],
+      roomPresence: [{ joined: [user], left: [], onlineCount: 1 }],
+      roomTyping: [{ users: [user], count: 1 }],
       viewerRoomsChanged: [await store.room(roomId)],
       profileChanged: [{ ...user, profile: { displayName: 'Someone', avatarId: null } }, user],
     };
