@@ -16,7 +16,7 @@ import { clientAddress, originAllowed } from './http/origin.js';
 import { healthz, metrics as serveMetrics, readyz } from './http/probes.js';
 import { InternalCalls } from './http/internal.js';
 import { requestId } from './http/request-id.js';
-import { RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
+import { LISTEN_BACKLOG, RATE_WS_CONNECT, WS_MAX_FRAME_BYTES } from './limits.js';
 import { Admission, admissionCloseReason } from './transport/admission.js';
 import { Metrics } from './metrics.js';
 import { projectRoot } from './paths.js';
@@ -262,7 +262,7 @@ export async function buildApp(config: Config, log: Logger = pino({ level: confi
     start: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.port, config.host, () => {
+        server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           const { port } = server.address() as AddressInfo;
           const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

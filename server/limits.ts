@@ -229,6 +229,15 @@ export const WS_ADMIT_BURST = 1_000; // sockets at once, above the rate
 /** Spread added to a refused socket's turn, so refused clients do not come back together. */
 export const WS_ADMIT_JITTER_MS = 1_000; // 1 second
 /**
+ * Connections the kernel holds for a node between the TCP handshake and Node's accept()
+ * (the listen backlog; Linux caps it at net.core.somaxconn). Node's default, 511, is
+ * shorter than a reconnect storm: past it the kernel drops the handshake's last step and
+ * those clients wait out TCP retransmissions, seconds to minutes, before admission even
+ * sees them (`npm run bench:reconnect`: 33,590 handshakes dropped and 147 s until 5,000
+ * clients were back, against none dropped and 22-37 s with 4,096).
+ */
+export const LISTEN_BACKLOG = 4_096; // connections
+/**
  * Operations (subscriptions and in-flight queries or mutations) one socket may run at
  * once; past it a `subscribe` is answered with an error and the socket stays up. Without
  * it the per-user socket cap bounds nothing: one socket could hold any number of
