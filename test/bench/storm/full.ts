@@ -102,7 +102,9 @@ async function main(): Promise<void> {
       tokens: users.map((u) => u.token),
       subscriptions: [messageAdded(ROOM)],
     });
-    say(`opened ${opened.opened} (${opened.failed} failed) in ${fixed(opened.seconds)} s`);
+    say(
+      `opened ${opened.opened} (${opened.failed} failed) in ${fixed(opened.seconds)} s, ${(await gen.stats()).refusals} times told to come back later (1013)`,
+    );
     if (opened.failed) failed = true;
     await gen.warmUp((n) => warmer.post(warmText(n)));
     await sleep(SETTLE_MS);

@@ -75,6 +75,9 @@ export interface Stats {
   live: number;
   reconnects: number;
   closes: number;
+  states: Record<string, number>;
+  refusals: number;
+  closeCodes: Record<string, number>;
   /** Per subscription id: frames over all subscribers, and the fewest and most one got. */
   frames: Record<string, FrameCounts>;
   deliveries: number;
@@ -330,6 +333,9 @@ function mergeStats(all: WorkerStats[]): Stats {
     live: 0,
     reconnects: 0,
     closes: 0,
+    states: {},
+    refusals: 0,
+    closeCodes: {},
     frames,
     deliveries: 0,
     deliveriesByNode: [],
@@ -345,6 +351,9 @@ function mergeStats(all: WorkerStats[]): Stats {
     out.live += s.live;
     out.reconnects += s.reconnects;
     out.closes += s.closes;
+    out.refusals += s.refusals;
+    for (const [k, n] of Object.entries(s.states)) out.states[k] = (out.states[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(s.closeCodes)) out.closeCodes[k] = (out.closeCodes[k] ?? 0) + n;
     out.deliveries += s.deliveries;
     s.deliveriesByNode.forEach((n, i) => (out.deliveriesByNode[i] = (out.deliveriesByNode[i] ?? 0) + n));
     same.merge(s.latency.same);

@@ -9,7 +9,7 @@
  * so that a build in the shared checkout does not pull dist/ from under a run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresDatabase, uniqueRedisPrefix } from '../../helpers/backends.js';
@@ -211,5 +211,22 @@ export async function redisCommandCalls(url: string): Promise<Record<string, num
     return out;
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * The kernel's count of connections dropped because a listening socket's accept queue
+ * was full (TcpExt ListenOverflows, machine-wide): clients of those sit in their
+ * handshake until TCP retransmits get them in.
+ */
+export function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = lines[at]!.split(/\s+/);
+    const numbers = lines[at + 1]!.split(/\s+/);
+    return Number(numbers[names.indexOf('ListenOverflows')]);
+  } catch {
+    return NaN;
   }
 }

@@ -68,6 +68,12 @@ export interface WorkerStats {
   live: number;
   /** graphql-ws: `connected` events after the first, over all subscribers. */
   reconnects: number;
+  /** Subscribers by state: new, connecting, opened (not acknowledged yet), connected, closed (waiting to retry). */
+  states: Record<string, number>;
+  /** graphql-ws: close events by code (1006 the node died, 1013 admission said later…). */
+  closeCodes: Record<string, number>;
+  /** Raw sockets refused for now (1013 "retry after") while opening, then opened again. */
+  refusals: number;
   /** Close events that were not ours (raw: problems too). */
   closes: number;
   /** `next` frames per subscription id, since `measure` last turned on (or since the start). */

@@ -20,9 +20,22 @@
  */
 import { parseArgs } from 'node:util';
 import { sleep } from '../events/targets.js';
-import { accounts, drain, fixed, machine, messageAdded, mib, problemsLine, ROOM, table, workersFor } from './common.js';
+import {
+  accounts,
+  drain,
+  fixed,
+  machine,
+  measureWindow,
+  messageAdded,
+  mib,
+  problemsLine,
+  ROOM,
+  table,
+  type Window,
+  workersFor,
+} from './common.js';
 import { LoadGenerator } from './generator.js';
-import { ParleyNode, RssSampler, sqliteBackend } from './nodes.js';
+import { listenOverflows, ParleyNode, RssSampler, sqliteBackend } from './nodes.js';
 import { wallMs, warmText } from './protocol.js';
 import { ackedBy, Writer } from './writers.js';
 
@@ -91,10 +104,14 @@ async function main(): Promise<void> {
       }
     })();
 
+    // The steady state before the kill: who uses the cores.
+    const steady = await measureWindow([node.server], gen);
     await sleep(Number(values.before) * 1000);
+    const steadyCpu = await steady();
     const beforeStats = await gen.stats();
     const peakBeforeBytes = rss.peakBytes[0]!;
     const ackedBeforeKill = writer.acked.length;
+    const overflowsBefore = listenOverflows();
     const killedAt = wallMs();
     await node.kill9();
     say(`killed the node (SIGKILL) after ${ackedBeforeKill} acknowledged messages; starting it again…`);
@@ -104,6 +121,8 @@ async function main(): Promise<void> {
     const healthyAt = node.healthyAt;
     const queuedAtHealthy = writer.queued;
     await gen.catchUpTarget({ 0: queuedAtHealthy - 1 });
+    const storm = await measureWindow([node.server], gen);
+    const framesAtHealthy = (await gen.stats()).frames.m?.total ?? 0;
     say(
       `the node answered /healthz ${fixed((healthyAt - killedAt) / 1000, 2)} s after the kill; ${queuedAtHealthy} messages queued so far`,
     );
@@ -111,18 +130,27 @@ async function main(): Promise<void> {
     // Who has caught up, until everyone has or the wait is over.
     const waitUntil = performance.now() + Number(values.wait) * 1000;
     let stats = await gen.stats(true);
-    for (;;) {
+    for (let polls = 0; ; polls++) {
       const done = stats.caughtUpAt.filter((t) => t >= 0).length;
+      if (polls % 8 === 0)
+        say(
+          `  +${fixed((wallMs() - healthyAt) / 1000)} s: ${done} caught up; writer ${writer.acked.length} of ${queuedAtHealthy} acknowledged; ` +
+            `clients ${JSON.stringify(stats.states)}; ` +
+            `closes by code ${JSON.stringify(stats.closeCodes)}`,
+        );
       if (done === stats.caughtUpAt.length || performance.now() > waitUntil) break;
       await sleep(POLL_MS);
       stats = await gen.stats(true);
     }
+    const stormCpu = await storm();
+    const stormFrames = ((await gen.stats()).frames.m?.total ?? 0) - framesAtHealthy;
     await sleep(AFTER_MS);
     writing = false;
     await writerLoop;
     await writer.drain();
     const drained = await drain(gen, [writer]);
     rss.stop();
+    const overflows = listenOverflows() - overflowsBefore;
     stats = await gen.stats(true);
     const v = await gen.verify(ackedBy([writer]));
 
@@ -141,6 +169,16 @@ async function main(): Promise<void> {
       `writer: ${writer.queued} messages, ${writer.acked.length} acknowledged, ${writer.retries} retries; ` +
         `clients: ${stats.reconnects} reconnects, ${stats.live} of ${N} connected at the end, ` +
         `${beforeStats.problemCount} problems before the kill; ${problemsLine(stats)}`,
+    );
+    const cores = (w: Window) =>
+      `node ${fixed(w.serverCpu[0]! / w.seconds, 2)}, load generator ${fixed(w.workersCpu / w.seconds, 2)}, others ${fixed(w.othersCpu / w.seconds, 2)}`;
+    say(
+      `cores before the kill: ${cores(steadyCpu)}; from /healthz until all caught up: ${cores(stormCpu)}, ` +
+        `${stormFrames} messages delivered (replays and live), ${fixed((stormCpu.serverCpu[0]! * 1e6) / Math.max(1, stormFrames), 2)} µs of node CPU each`,
+    );
+    say(
+      `clients at the end: ${JSON.stringify(stats.states)}; closes by code ${JSON.stringify(stats.closeCodes)}; ` +
+        `connections the kernel dropped past a full accept queue (machine-wide) since the kill: ${overflows}`,
     );
     say(
       `out of order ${v.outOfOrder}, subscribers missing a message ${v.subscribersMissing}, all delivered at the end: ${drained}`,
@@ -193,6 +231,8 @@ async function main(): Promise<void> {
           acknowledged: writer.acked.length,
           writerRetries: writer.retries,
           reconnects: stats.reconnects,
+          closeCodes: stats.closeCodes,
+          listenOverflows: overflows,
         }),
       );
   } finally {

@@ -125,7 +125,9 @@ async function runCluster(n: number, privateRedisOk: boolean): Promise<{ rows: R
       tokens: users.map((u) => u.token),
       subscriptions: [messageAdded(ROOM)],
     });
-    say(`opened ${opened.opened} (${opened.failed} failed) in ${fixed(opened.seconds)} s`);
+    say(
+      `opened ${opened.opened} (${opened.failed} failed) in ${fixed(opened.seconds)} s, ${(await gen!.stats()).refusals} times told to come back later (1013)`,
+    );
     if (opened.failed) failed = true;
     await gen.warmUp((k) => warmer.post(warmText(k)));
 

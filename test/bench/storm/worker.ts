@@ -52,6 +52,8 @@ interface Sub {
   warm: number;
   caughtUpAt: number;
   live: boolean;
+  /** graphql-ws: where the client is (waiting to retry, connecting, opened, connected). */
+  state: string;
   connectedOnce: boolean;
   close?: () => void;
 }
@@ -75,6 +77,10 @@ let outOfOrder = 0;
 let reconnects = 0;
 let closes = 0;
 let closingAll = false;
+/** Raw sockets refused for now (1013) while opening, and opened again later. */
+let refusals = 0;
+/** graphql-ws: close events by code. */
+const closeCodes: Record<string, number> = {};
 const latency = { same: new Histogram(), cross: new Histogram() };
 /** Per writer, per k: tracked subscribers here that have it. */
 const holders: Int32Array[] = [];
@@ -183,6 +189,7 @@ function newSub(node: number, subscriptions: number, tracked: boolean): Sub {
     warm: -1,
     caughtUpAt: -1,
     live: false,
+    state: 'new',
     connectedOnce: false,
   };
 }
@@ -227,6 +234,7 @@ function openRaw(group: Group, sub: Sub, token: string): Promise<void> {
               JSON.stringify({ id: s.id, type: 'subscribe', payload: { query: s.query, variables: s.variables } }),
             );
           sub.live = true;
+          sub.state = 'connected';
           clearTimeout(timer);
           return resolve();
         case 'next': {
@@ -243,17 +251,29 @@ function openRaw(group: Group, sub: Sub, token: string): Promise<void> {
       }
     });
     ws.on('close', (code, reason) => {
+      const wasLive = sub.live;
       sub.live = false;
       if (closing || closingAll) return;
+      clearTimeout(timer);
+      closeCodes[String(code)] = (closeCodes[String(code)] ?? 0) + 1;
+      // Admission's "try again later" before the socket was ours: come back when told.
+      const retryAfterMs = retryAfterFromClose(code, String(reason));
+      if (!wasLive && retryAfterMs > 0) return reject(new RetryLater(retryAfterMs));
       closes++;
       problem(`socket closed by the server (${code} ${String(reason)})`);
-      clearTimeout(timer);
       reject(new Error(`closed before ready (${code})`));
     });
     ws.on('error', (error) => {
       if (!closing && !closingAll) problem(`socket error: ${error.message}`);
     });
   });
+}
+
+/** A socket the node refused for now (1013), with how long to wait before trying again. */
+class RetryLater extends Error {
+  constructor(readonly ms: number) {
+    super(`retry after ${ms} ms`);
+  }
 }
 
 /** The wait a close asks for: 1013 (try again later) with "retry after <ms> ms". */
@@ -287,7 +307,14 @@ function openGraphqlWs(group: Group, sub: Sub, token: string): Promise<void> {
         await new Promise((r) => setTimeout(r, delay));
       },
       on: {
+        connecting: () => {
+          sub.state = 'connecting';
+        },
+        opened: () => {
+          sub.state = 'opened';
+        },
         connected: () => {
+          sub.state = 'connected';
           if (sub.connectedOnce) reconnects++;
           sub.connectedOnce = true;
           sub.live = true;
@@ -295,6 +322,8 @@ function openGraphqlWs(group: Group, sub: Sub, token: string): Promise<void> {
         },
         closed: (event) => {
           const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+          sub.state = 'closed';
+          closeCodes[String(code)] = (closeCodes[String(code)] ?? 0) + 1;
           if (sub.live && !closingAll) closes++;
           sub.live = false;
           askedToWaitMs = retryAfterFromClose(code, reason);
@@ -345,14 +374,27 @@ async function open(spec: OpenSpec): Promise<{ opened: number; failed: number; s
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         }
         const sub = group.subs[i]!;
-        try {
-          await (spec.kind === 'raw'
-            ? openRaw(group, sub, spec.tokens[i]!)
-            : openGraphqlWs(group, sub, spec.tokens[i]!));
-          opened++;
-        } catch (error) {
-          failed++;
-          problem(`open: ${error instanceof Error ? error.message : String(error)}`);
+        for (;;) {
+          try {
+            await (spec.kind === 'raw'
+              ? openRaw(group, sub, spec.tokens[i]!)
+              : openGraphqlWs(group, sub, spec.tokens[i]!));
+            opened++;
+          } catch (error) {
+            if (error instanceof RetryLater) {
+              refusals++;
+              await new Promise((r) => setTimeout(r, error.ms));
+              continue;
+            }
+            failed++;
+            problem(`open: ${error instanceof Error ? error.message : String(error)}`);
+            // It will never see a message: leave it out of what "everyone" means.
+            if (sub.tracked) {
+              sub.tracked = false;
+              trackedCount--;
+            }
+          }
+          break;
         }
       }
     }),
@@ -381,7 +423,12 @@ function stats(withCatchUp: boolean): WorkerStats {
     if (withCatchUp) caughtUpAt.push(sub.caughtUpAt);
   }
   const cpu = process.cpuUsage();
+  const states: Record<string, number> = {};
+  for (const sub of subs) states[sub.state] = (states[sub.state] ?? 0) + 1;
   return {
+    states,
+    closeCodes: { ...closeCodes },
+    refusals,
     worker,
     subscribers: subs.length,
     live: subs.filter((s) => s.live).length,
