@@ -170,6 +170,12 @@ export const PRESENCE_TTL_MS = 15_000; // 15 seconds
  * window, not one per person (n joins to n people would be n² frames).
  */
 export const PRESENCE_BATCH_MS = 1_000; // 1 second
+/**
+ * People a `roomPresence` frame names per list (`joined`, `left`); the counts say how many
+ * came and went. Every subscriber's frame is executed for them, so a window in which 250
+ * arrived would otherwise cost each of thousands of subscribers 250 users' fields.
+ */
+export const PRESENCE_BATCH_NAMED_MAX = 20; // users per list
 
 // --- GraphQL documents (graphql-armor) -------------------------------------------
 export const QUERY_MAX_DEPTH = 10; // levels of selection

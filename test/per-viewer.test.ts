@@ -97,7 +97,7 @@ describe('execute once, answer per viewer', () => {
       messageAdded: [reacted.message],
       userTyping: [{ user, isTyping: true }],
       presenceChanged: [{ user, online: true }],
-      roomPresence: [{ joined: [user], left: [], onlineCount: 1 }],
+      roomPresence: [{ joined: [user], joinedCount: 1, left: [], leftCount: 0, onlineCount: 1 }],
       roomTyping: [{ users: [user], count: 1 }],
       viewerRoomsChanged: [await store.room(roomId)],
       profileChanged: [{ ...user, profile: { displayName: 'Someone', avatarId: null } }, user],

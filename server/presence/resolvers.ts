@@ -20,7 +20,7 @@ export const presenceResolvers: Resolvers = {
         const { presence } = ctx.services;
         return roomSubscription<PresenceBatchState>(ctx, room.id, 'roomPresence', async ({ push, live }) => {
           // The count first, read before hearing the room: every batch heard after it is newer.
-          void push({ joined: [], left: [], onlineCount: await presence.count(room.id) });
+          void push({ joined: [], joinedCount: 0, left: [], leftCount: 0, onlineCount: await presence.count(room.id) });
           await live({ presenceBatch: (batch) => void push(batch) });
         });
       },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { TYPING_BATCH_MS, TYPING_SHOWN_MAX } from '../limits.js';
+import { PRESENCE_BATCH_NAMED_MAX, TYPING_BATCH_MS, TYPING_SHOWN_MAX } from '../limits.js';
 import { type PresenceBatchSignal, type PubSub, type RoomSignal, roomTopic } from '../pubsub/index.js';
 import type { RoomChange, Store, UserRow } from '../store/index.js';
 
@@ -21,10 +21,15 @@ export interface PresenceState {
   readonly user: UserRow;
   readonly online: boolean;
 }
-/** Who came and went in a room over one node's window, and the room's count as known here. */
+/**
+ * Who came and went in a room over one node's window (the first PRESENCE_BATCH_NAMED_MAX
+ * of each, and how many), and the room's count as known here.
+ */
 export interface PresenceBatchState {
   readonly joined: UserRow[];
+  readonly joinedCount: number;
   readonly left: UserRow[];
+  readonly leftCount: number;
   readonly onlineCount: number;
 }
 
@@ -182,8 +187,10 @@ class RoomFeed {
       this.onlineCount = event.onlineCount;
     }
     const batch: PresenceBatchState = {
-      joined: [...event.joined],
-      left: [...event.left],
+      joined: event.joined.slice(0, PRESENCE_BATCH_NAMED_MAX),
+      joinedCount: event.joined.length,
+      left: event.left.slice(0, PRESENCE_BATCH_NAMED_MAX),
+      leftCount: event.left.length,
       onlineCount: this.onlineCount,
     };
     for (const listener of this.listeners) {

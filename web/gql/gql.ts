@@ -37,7 +37,7 @@ type Documents = {
   '\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n': typeof types.DeleteWebhookDocument;
   '\n  mutation SetTyping($roomId: ID!, $isTyping: Boolean!) {\n    setTyping(roomId: $roomId, isTyping: $isTyping)\n  }\n': typeof types.SetTypingDocument;
   '\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomTypingDocument;
-  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n': typeof types.RoomPresenceDocument;
+  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      leftCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n': typeof types.RoomPresenceDocument;
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': typeof types.ChatUserFragmentDoc;
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n': typeof types.ChatMessageFragmentDoc;
   '\n  query RoomView($id: ID!) {\n    room(id: $id) {\n      id\n      name\n      isPrivate\n      isMember\n      viewerRole\n      kind\n      topic\n      slowModeSeconds\n      memberCount\n      unreadCount\n      notificationLevel\n      lastMessage {\n        id\n        seq\n      }\n      onlineCount\n      online(first: 50) {\n        ...ChatUser\n      }\n    }\n  }\n': typeof types.RoomViewDocument;
@@ -110,7 +110,7 @@ const documents: Documents = {
     types.SetTypingDocument,
   '\n  subscription RoomTyping($roomId: ID!) {\n    roomTyping(roomId: $roomId) {\n      count\n      users {\n        ...ChatUser\n      }\n    }\n  }\n':
     types.RoomTypingDocument,
-  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n':
+  '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      leftCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n':
     types.RoomPresenceDocument,
   '\n  fragment ChatUser on User {\n    id\n    name\n    displayName\n    avatarUrl\n  }\n': types.ChatUserFragmentDoc,
   '\n  fragment ChatMessage on Message {\n    id\n    roomId\n    seq\n    text\n    createdAt\n    editedAt\n    deletedAt\n    deletedBy {\n      id\n      name\n    }\n    author {\n      id\n      name\n      displayName\n      avatarUrl\n      isBot\n      isDeleted\n    }\n    attachments {\n      ...ChatAttachment\n    }\n    replyTo {\n      id\n      text\n      deletedAt\n      author {\n        id\n        name\n      }\n    }\n    reactions {\n      emoji\n      count\n      viewerReacted\n      users(first: 3) {\n        id\n        name\n      }\n    }\n    mentions {\n      id\n      name\n    }\n  }\n':
@@ -330,8 +330,8 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n',
-): (typeof documents)['\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n'];
+  source: '\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      leftCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n',
+): (typeof documents)['\n  subscription RoomPresence($roomId: ID!) {\n    roomPresence(roomId: $roomId) {\n      onlineCount\n      leftCount\n      joined {\n        ...ChatUser\n      }\n      left {\n        id\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -242,6 +242,7 @@ export type RoomPresenceSubscriptionVariables = Exact<{
 export type RoomPresenceSubscription = {
   roomPresence: {
     onlineCount: number;
+    leftCount: number;
     joined: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
     left: Array<{ id: string }>;
   };
@@ -2151,7 +2152,7 @@ export const RoomTypingDocument = {
   ],
 } as unknown as DocumentNode<RoomTypingSubscription, RoomTypingSubscriptionVariables>;
 export const RoomPresenceDocument = {
-  __meta__: { hash: 'sha256:47e732843a9402feaccade29981a187705df73fd8084d446493294effaf0dbfb' },
+  __meta__: { hash: 'sha256:5a2dd286dc71c956eb74aab3c3df569b47ffe6b9d1ad6ecc19b278cd91957067' },
   kind: 'Document',
   definitions: [
     {
@@ -2182,6 +2183,7 @@ export const RoomPresenceDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'onlineCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'leftCount' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'joined' },

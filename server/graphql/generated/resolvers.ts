@@ -388,13 +388,18 @@ export type PageInfo = {
  */
 export type PresenceBatch = {
   __typename?: 'PresenceBatch';
-  /** Users who came online in the room (their first live subscription to it, on any node). */
-  joined: Array<User>;
   /**
-   * Users who went offline there (their last subscription ended). Someone who came and went
-   * within the window is in neither list.
+   * Users who came online in the room (their first live subscription to it, on any node):
+   * at most 20 of them (PRESENCE_BATCH_NAMED_MAX); `joinedCount` says how many.
+   */
+  joined: Array<User>;
+  joinedCount: Scalars['Int']['output'];
+  /**
+   * Users who went offline there (their last subscription ended): at most 20; `leftCount`
+   * says how many. Someone who came and went within the window is in neither list.
    */
   left: Array<User>;
+  leftCount: Scalars['Int']['output'];
   /** How many users are online in the room, on every node, as of this batch. */
   onlineCount: Scalars['Int']['output'];
 };
@@ -1199,7 +1204,9 @@ export type PresenceBatchResolvers<
   ParentType extends ResolversParentTypes['PresenceBatch'] = ResolversParentTypes['PresenceBatch'],
 > = {
   joined?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  joinedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   left?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  leftCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   onlineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

@@ -23,6 +23,7 @@ export const RoomPresenceSubscription = graphql(`
   subscription RoomPresence($roomId: ID!) {
     roomPresence(roomId: $roomId) {
       onlineCount
+      leftCount
       joined {
         ...ChatUser
       }
