@@ -35,7 +35,7 @@ export const perUserPresence = (roomId: string): SubscriptionSpec => ({
 export const batchedPresence = (roomId: string): SubscriptionSpec => ({
   id: 'p',
   query:
-    'subscription P($roomId: ID!) { roomPresence(roomId: $roomId) { onlineCount joined { id name } left { id } } }',
+    'subscription P($roomId: ID!) { roomPresence(roomId: $roomId) { onlineCount joinedCount leftCount joined { id name } left { id } } }',
   variables: { roomId },
 });
 
