@@ -81,6 +81,9 @@ interface Row {
   messages: number;
   deliveriesPerSec: number;
   cpuUsPerDelivery: number[];
+  /** The same less what the node burns idle with its subscribers (presence, keepalives). */
+  cpuUsPerDeliveryAboveIdle: number[];
+  idleCores: number[];
   serverCores: number[];
   workerCores: number;
   otherCores: number;
@@ -133,7 +136,13 @@ async function runCluster(n: number, privateRedisOk: boolean): Promise<{ rows: R
 
     // What the cluster publishes with nothing being said (presence heartbeats and the like).
     const idleStart = await redisCommandCalls(redisUrl);
+    const idleEnd = await measureWindow(
+      nodes.map((x) => x.server),
+      gen,
+    );
     await sleep(idleMs);
+    const idleWin = await idleEnd();
+    const idleCores = idleWin.serverCpu.map((c) => c / idleWin.seconds);
     const idlePublishesPerSec =
       ((await redisCommandCalls(redisUrl)).publish! - (idleStart.publish ?? 0)) / (idleMs / 1000);
 
@@ -167,6 +176,10 @@ async function runCluster(n: number, privateRedisOk: boolean): Promise<{ rows: R
         messages,
         deliveriesPerSec: stats.deliveries / win.seconds,
         cpuUsPerDelivery: win.serverCpu.map((c, i) => (c * 1e6) / Math.max(1, stats.deliveriesByNode[i] ?? 0)),
+        cpuUsPerDeliveryAboveIdle: win.serverCpu.map(
+          (c, i) => ((c - idleCores[i]! * win.seconds) * 1e6) / Math.max(1, stats.deliveriesByNode[i] ?? 0),
+        ),
+        idleCores,
         serverCores: win.serverCpu.map((c) => c / win.seconds),
         workerCores: win.workersCpu / win.seconds,
         otherCores: win.othersCpu / win.seconds,
@@ -185,7 +198,8 @@ async function runCluster(n: number, privateRedisOk: boolean): Promise<{ rows: R
       const failedSends = writers.reduce((k, w) => k + w.failed, 0);
       say(
         `${n} node(s), ${row.mode}: ${messages} messages (${failedSends} sends failed), ${thousands(row.deliveriesPerSec)} deliveries/s, ` +
-          `CPU/delivery ${row.cpuUsPerDelivery.map((c) => fixed(c, 2)).join(' / ')} µs, ` +
+          `CPU/delivery ${row.cpuUsPerDelivery.map((c) => fixed(c, 2)).join(' / ')} µs ` +
+          `(${row.cpuUsPerDeliveryAboveIdle.map((c) => fixed(c, 2)).join(' / ')} µs above idle, idle cores ${row.idleCores.map((c) => fixed(c, 2)).join(' / ')}), ` +
           `same node p50 ${fixed(row.same.p50)} / p99 ${fixed(row.same.p99)} ms, other node p50 ${fixed(row.cross.p50)} / p99 ${fixed(row.cross.p99)} ms, ` +
           `${publishes} PUBLISH (${fixed(idlePublishesPerSec, 2)}/s idle, ${fixed(row.publishesPerMessage, 2)} a message), ` +
           `lost ${row.lost}, duplicates ${row.duplicates}, out of order ${row.outOfOrder}; cores: servers ${row.serverCores.map((c) => fixed(c, 2)).join(' / ')}, ` +
@@ -230,7 +244,7 @@ async function main(): Promise<void> {
         'mode',
         'messages',
         'deliveries/s',
-        'CPU per delivery, each node',
+        'CPU per delivery, each node (above idle)',
         'p50 / p99 same node',
         'p50 / p99 other node',
         'added p50',
@@ -244,7 +258,7 @@ async function main(): Promise<void> {
         r.mode,
         r.messages,
         thousands(r.deliveriesPerSec),
-        `${r.cpuUsPerDelivery.map((c) => fixed(c, 2)).join(' / ')} µs`,
+        `${r.cpuUsPerDelivery.map((c) => fixed(c, 1)).join(' / ')} µs (${r.cpuUsPerDeliveryAboveIdle.map((c) => fixed(c, 1)).join(' / ')})`,
         `${fixed(r.same.p50)} / ${fixed(r.same.p99)} ms`,
         r.nodes > 1 ? `${fixed(r.cross.p50)} / ${fixed(r.cross.p99)} ms` : '-',
         r.nodes > 1 ? `${fixed(r.cross.p50 - r.same.p50)} ms` : '-',
