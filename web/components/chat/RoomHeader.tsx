@@ -82,6 +82,7 @@ export function RoomHeader(props: Props) {
             roomLabel={label}
             viewer={viewer}
             online={online.users}
+            onlineCount={online.count}
             onLeaving={onLeaving}
             onLeft={onLeft}
           />

@@ -33,8 +33,9 @@ interface Props {
   viewer: User;
   viewerRole: RoomRole | null | undefined;
   direct: boolean;
-  /** Who is online in the room now. */
+  /** Who is online in the room now: some of them in a crowd (the page the room read), and how many. */
   online: readonly User[];
+  onlineCount: number;
 }
 
 interface Notice {
@@ -48,7 +49,17 @@ interface Notice {
  * viewer and each one's role ("Owner", "Moderator"). Owners and moderators get a menu per
  * member with what their role may do to that member (memberActions); a ban asks first. Results and refusals show on the member's row.
  */
-export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewerRole, direct, online }: Props) {
+export function MembersDialog({
+  open,
+  onClose,
+  roomId,
+  roomLabel,
+  viewer,
+  viewerRole,
+  direct,
+  online,
+  onlineCount,
+}: Props) {
   const client = useClient();
   const [members, setMembers] = useState<Member[]>([]);
   const [next, setNext] = useState<{ hasMore: boolean; after: string | null }>({ hasMore: false, after: null });
@@ -126,7 +137,9 @@ export function MembersDialog({ open, onClose, roomId, roomLabel, viewer, viewer
     <>
       <Dialog open={open} onClose={onClose} title={`Members of ${roomLabel}`} className="members-dialog">
         <p className="muted members-summary" aria-live="polite">
-          {count === null ? 'Loading members…' : `${count} member${count === 1 ? '' : 's'}, ${online.length} online`}
+          {count === null
+            ? 'Loading members…'
+            : `${count} member${count === 1 ? '' : 's'}, ${onlineCount.toLocaleString('en-US')} online`}
         </p>
         {notice && notice.userId === '' && (
           <p className="success" role="status">

@@ -16,14 +16,16 @@ interface Props {
   room: RoomView;
   roomLabel: string;
   viewer: User;
+  /** Some of the people online (at most 50 in a crowd), and how many there are. */
   online: readonly User[];
+  onlineCount: number;
   /** Called before leaving is asked of the API, then with whether it worked. */
   onLeaving: () => void;
   onLeft: (left: boolean) => void;
 }
 
 /** The header's "Members" button and the room's menu: settings (owners, moderators) and leaving. */
-export function RoomActions({ room, roomLabel, viewer, online, onLeaving, onLeft }: Props) {
+export function RoomActions({ room, roomLabel, viewer, online, onlineCount, onLeaving, onLeft }: Props) {
   const [open, setOpen] = useState<'members' | 'settings' | 'leave' | null>(null);
   const [{ fetching: leaving }, leave] = useMutation(LeaveRoomMutation);
   const [leaveError, setLeaveError] = useState<string>();
@@ -83,6 +85,7 @@ export function RoomActions({ room, roomLabel, viewer, online, onLeaving, onLeft
         viewerRole={room.viewerRole}
         direct={direct}
         online={online}
+        onlineCount={onlineCount}
       />
       <RoomSettingsDialog
         open={open === 'settings'}
