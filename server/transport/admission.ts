@@ -1,5 +1,6 @@
 import type { AdmissionRate } from '../config.js';
 import { WS_ADMIT_JITTER_MS } from '../limits.js';
+import { TokenBucket } from './token-bucket.js';
 
 /**
  * Node-wide admission of new WebSockets, so that a reconnect storm (a deploy, a node that
@@ -12,37 +13,28 @@ import { WS_ADMIT_JITTER_MS } from '../limits.js';
  * rate, with jitter, instead of coming back together and being refused together again.
  */
 export class Admission {
-  private tokens: number;
+  private readonly bucket: TokenBucket;
   private backlog = 0;
-  private last: number;
 
   constructor(
-    private readonly rate: AdmissionRate,
+    rate: AdmissionRate,
     private readonly now: () => number = () => performance.now(),
     private readonly random: () => number = Math.random,
   ) {
     if (!(rate.perSecond > 0) || !(rate.burst >= 1)) {
       throw new RangeError(`admission needs perSecond > 0 and burst >= 1; got ${rate.perSecond}/s, ${rate.burst}`);
     }
-    this.tokens = rate.burst;
-    this.last = now();
+    this.bucket = new TokenBucket(rate.perSecond, rate.burst, now());
   }
 
   /** 0 when the socket may come in now; else the milliseconds after which to try again. */
   admit(): number {
-    const now = this.now();
-    const refilled = ((now - this.last) / 1000) * this.rate.perSecond;
-    this.last = now;
-    this.tokens = Math.min(this.rate.burst, this.tokens + refilled);
+    const refilled = this.bucket.refill(this.now());
     // Those refused earlier come back at the admitted rate: that many are due by now.
     this.backlog = Math.max(0, this.backlog - refilled);
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
+    if (this.bucket.take()) return 0;
     this.backlog += 1;
-    const turnMs = ((this.backlog - this.tokens) / this.rate.perSecond) * 1000;
-    return Math.max(1, Math.ceil(turnMs + this.random() * WS_ADMIT_JITTER_MS));
+    return Math.ceil(this.bucket.msUntil(this.backlog) + this.random() * WS_ADMIT_JITTER_MS);
   }
 }
 

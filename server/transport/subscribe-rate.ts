@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { RateLimit } from '../limits.js';
+import { TokenBucket } from './token-bucket.js';
 
 /**
  * Subscriptions started on one socket, as a token bucket: `points` at once, given back
@@ -10,27 +11,22 @@ import type { RateLimit } from '../limits.js';
  * sockets are bounded anyway (WS_MAX_SOCKETS_PER_USER).
  */
 export class SubscribeRate {
-  private readonly buckets = new WeakMap<WebSocket, { tokens: number; at: number }>();
-  private readonly perMs: number;
+  private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
 
   constructor(
     private readonly limit: RateLimit,
     private readonly now: () => number = () => performance.now(),
-  ) {
-    this.perMs = limit.points / (limit.durationS * 1000);
-  }
+  ) {}
 
   /** 0 when `socket` may start a subscription now; else the milliseconds until it may. */
   attempt(socket: WebSocket): number {
     const now = this.now();
     let bucket = this.buckets.get(socket);
-    if (!bucket) this.buckets.set(socket, (bucket = { tokens: this.limit.points, at: now }));
-    bucket.tokens = Math.min(this.limit.points, bucket.tokens + (now - bucket.at) * this.perMs);
-    bucket.at = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
+    if (!bucket) {
+      bucket = new TokenBucket(this.limit.points / this.limit.durationS, this.limit.points, now);
+      this.buckets.set(socket, bucket);
     }
-    return Math.ceil((1 - bucket.tokens) / this.perMs);
+    bucket.refill(now);
+    return bucket.take() ? 0 : bucket.msUntil(1);
   }
 }
