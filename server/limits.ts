@@ -17,6 +17,16 @@ export const HISTORY_PAGE_DEFAULT = 50; // messages
 export const HISTORY_PAGE_MAX = 100; // messages
 /** Messages (or changes) read from the store per round trip while replaying `after`. */
 export const REPLAY_BATCH = 200; // messages or changes
+/**
+ * Node accepts one new connection per turn of its event loop (libuv #3696), so a node
+ * whose turns are long takes in a reconnect storm at a few sockets a second however idle
+ * its cores would be between turns. Two bounds keep its turns short under load:
+ * replay batches sent per turn across every subscriber that is replaying (the rest wait
+ * their turn, in order), and sockets written per turn by the live fan-out (the rest are
+ * written in the next turn, each socket's frames still in order).
+ */
+export const REPLAY_BATCHES_PER_TURN = 4; // batches
+export const FLUSH_SOCKETS_PER_TURN = 512; // sockets
 /** Distinct emoji on one message; past it, `addReaction` of a new emoji is refused. */
 export const MESSAGE_MAX_REACTIONS = 20; // distinct emoji
 /** Users named with `@name` that one message may mention. */

@@ -1,6 +1,6 @@
 import type { GraphQLContext } from './context.js';
 import type { UserRow } from '../store/index.js';
-import type { Feed } from '../realtime/feeds.js';
+import { type Feed, replay } from '../realtime/feeds.js';
 import { ReplaySeam } from '../realtime/seam.js';
 import { roomSubscription } from './room-subscription.js';
 
@@ -33,7 +33,7 @@ export async function streamRoom<T>(
       },
     });
     if (afterSeq === null) return;
-    for await (const batch of feed.replay(store, roomId, seam.last)) {
+    for await (const batch of replay((after) => feed.read(store, roomId, after), seam.last)) {
       for (const value of batch) {
         if (stopped()) return;
         seam.replayed(feed.position(value));

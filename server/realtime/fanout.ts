@@ -1,16 +1,17 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { REPLAY_BATCH, WS_MAX_BUFFERED_BYTES } from '../limits.js';
+import { FLUSH_SOCKETS_PER_TURN, REPLAY_BATCH, REPLAY_BATCHES_PER_TURN, WS_MAX_BUFFERED_BYTES } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { AccessLossReason } from '../pubsub/index.js';
 import type { Presence } from '../presence/tracker.js';
 import type { Store, UserRow } from '../store/index.js';
-import type { Feed } from './feeds.js';
+import { type Feed, type ReplayBatch, replay } from './feeds.js';
 import type { RoomHub } from './room-hub.js';
-import { textFrame, writeFrames } from './frames.js';
+import { nextFrame, textFrame, writeFrames, writeFramesFrom } from './frames.js';
 import { ReplaySeam } from './seam.js';
 import { dropSlowConsumer as dropSocket } from './slow-consumer.js';
 import { Parked } from './parked.js';
+import { Turns } from './turns.js';
 import { offSocketClose, onSocketClose } from './socket-close.js';
 
 /**
@@ -55,8 +56,24 @@ export interface FanoutTarget {
 const REPLAY_HIGH_WATER_BYTES = WS_MAX_BUFFERED_BYTES / 4;
 /** How often a waiting replay looks at the socket again. */
 const REPLAY_POLL_MS = 10;
-/** Replayed values whose rendering a group keeps for the next subscriber that replays them. */
-const REPLAY_RENDERS_KEPT = 2 * REPLAY_BATCH;
+/**
+ * Replayed values whose rendering a group keeps while it has subscribers replaying: a
+ * storm's clients resume from the same place but are at different points of their
+ * replays, so this spans several batches. The oldest goes first.
+ */
+const REPLAY_RENDERS_KEPT = 10 * REPLAY_BATCH;
+/** How long a group keeps its replay caches once no subscriber of it is replaying. */
+const REPLAY_CACHE_IDLE_MS = 10_000;
+/** Store reads a group keeps while it has subscribers replaying; the oldest goes first. */
+const REPLAY_READS_KEPT = 16;
+
+/** Deletes `map`'s oldest entries until it has room for one more under `kept`. */
+function makeRoom<K, V>(map: Map<K, V>, kept: number): void {
+  for (const key of map.keys()) {
+    if (map.size < kept) return;
+    map.delete(key);
+  }
+}
 
 /** What a subscriber whose access was taken back is told last, by why (`extensions.reason`). */
 const REVOKED_MESSAGES: Record<AccessLossReason, string> = {
@@ -90,6 +107,8 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     afterSeq: number | null,
     private readonly group: FanoutGroup,
     private readonly registry: FanoutRegistry,
+    /** When it joined its group, on the registry's clock: what it may share of replay reads. */
+    readonly joined: number,
   ) {
     super(afterSeq);
   }
@@ -168,18 +187,51 @@ export async function payloadsFor<S extends { readonly viewer: UserRow }>(
 }
 
 /**
- * The frames of one broadcast: one (and one Buffer) per distinct payload and
- * subscription id, so clients that use the same id, as most do, share it.
+ * The frames of one broadcast: each distinct payload encoded once, and one frame (one
+ * Buffer) per distinct payload and subscription id, so clients that use the same id
+ * share it.
  */
 export class Frames {
-  private readonly byPayload = new Map<string, Map<string, Buffer>>();
+  private readonly byPayload = new Map<string, { bytes: Buffer; byPrefix: Map<string, Buffer> }>();
 
   get(prefix: string, payload: string): Buffer {
-    let byPrefix = this.byPayload.get(payload);
-    if (!byPrefix) this.byPayload.set(payload, (byPrefix = new Map()));
-    let data = byPrefix.get(prefix);
-    if (!data) byPrefix.set(prefix, (data = textFrame(frame(prefix, payload))));
+    let entry = this.byPayload.get(payload);
+    if (!entry) this.byPayload.set(payload, (entry = { bytes: Buffer.from(payload), byPrefix: new Map() }));
+    let data = entry.byPrefix.get(prefix);
+    if (!data) entry.byPrefix.set(prefix, (data = nextFrame(prefix, entry.bytes)));
     return data;
+  }
+}
+
+/** One replayed value, executed for the group, and its payload's bytes. */
+class ReplayRender {
+  /** Values it was rendered from or found equal to: a shared read hands everyone the same. */
+  private readonly known = new WeakSet<object>();
+  private json: string | undefined;
+  /** The payload that is the same for everyone, encoded once (frames are not kept: ids differ). */
+  private bytes: Buffer | undefined;
+
+  constructor(
+    private readonly value: unknown,
+    readonly rendered: Promise<Rendered>,
+  ) {
+    this.known.add(value as object);
+  }
+
+  /** Whether it serves `value`: the very one, or one whose JSON is the same. */
+  renders(value: unknown): boolean {
+    if (this.known.has(value as object)) return true;
+    this.json ??= JSON.stringify(this.value);
+    if (JSON.stringify(value) !== this.json) return false;
+    this.known.add(value as object);
+    return true;
+  }
+
+  async frameFor(sub: Subscriber, counters: { viewerAnswers: number }): Promise<Buffer> {
+    const rendered = await this.rendered;
+    if (rendered.shared !== undefined) return nextFrame(sub.prefix, (this.bytes ??= Buffer.from(rendered.shared)));
+    // A payload with the viewer's own answers is this subscriber's alone.
+    return textFrame(frame(sub.prefix, (await payloadsFor(rendered, [sub], counters))(sub)));
   }
 }
 
@@ -214,6 +266,7 @@ class FanoutGroup {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.dropTimer);
     this.stopListening?.();
   }
 
@@ -227,27 +280,87 @@ class FanoutGroup {
   }
 
   /**
-   * Replayed values rendered lately, by position, with the JSON of the value they were
-   * rendered from. When a node comes back, its thousands of clients resume from about
-   * the same message and replay the same ones: each is executed once for the group, as
-   * live delivery does, not once per subscriber. An entry serves only the very value it
-   * was rendered from (an edit read since is rendered anew).
+   * Replay reads by the position they read past, and when each began on the registry's
+   * clock (Infinity while it waits for the end of the turn it was asked in). When a node
+   * comes back, its thousands of clients resume from about the same message: one store
+   * read serves every subscriber that joined the group before the read began, since what
+   * that read does not see reaches them live. A subscriber that joined later reads anew.
    */
-  private readonly replayRenders = new Map<number, { json: string; rendered: Promise<Rendered> }>();
+  private readonly replayReads = new Map<number, { began: number; read: Promise<ReplayBatch<unknown>> }>();
+  /** Subscribers replaying now: the caches above and below are dropped once none has for a while. */
+  private replaying = 0;
+  private dropTimer: NodeJS.Timeout | undefined;
 
-  async renderReplayed(value: unknown, sub: Subscriber): Promise<string> {
+  readReplay(store: Store, position: number, joined: number): Promise<ReplayBatch<unknown>> {
+    const kept = this.replayReads.get(position);
+    if (kept && kept.began > joined) return kept.read;
+    this.replayReads.delete(position);
+    makeRoom(this.replayReads, REPLAY_READS_KEPT);
+    const entry = {
+      began: Infinity,
+      read: new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        entry.began = this.registry.tick();
+        return this.feed.read(store, this.roomId, position);
+      }),
+    };
+    // A failed read is not kept: the next subscriber tries again.
+    entry.read.catch(() => {
+      if (this.replayReads.get(position) === entry) this.replayReads.delete(position);
+    });
+    this.replayReads.set(position, entry);
+    return entry.read;
+  }
+
+  replayStarted(): void {
+    this.replaying += 1;
+  }
+
+  replayEnded(): void {
+    if (--this.replaying > 0 || this.dropTimer) return;
+    // Clients of a node that came back trickle in over seconds: keep what they share
+    // until none has replayed for a while.
+    this.dropTimer = setTimeout(() => {
+      this.dropTimer = undefined;
+      if (this.replaying > 0) return;
+      this.replayReads.clear();
+      this.replayRenders.clear();
+    }, REPLAY_CACHE_IDLE_MS);
+    this.dropTimer.unref();
+  }
+
+  /**
+   * Replayed values rendered lately, by position. Each is executed once for the group,
+   * as live delivery does, not once per subscriber, and its frame is built once per
+   * subscription id. An entry serves only the very value it was rendered from, or one
+   * equal to it (an edit read since is rendered anew).
+   */
+  private readonly replayRenders = new Map<number, ReplayRender>();
+
+  private replayRender(value: unknown): ReplayRender {
     const position = this.feed.position(value);
-    const json = JSON.stringify(value);
     let entry = this.replayRenders.get(position);
-    if (entry?.json !== json) {
-      if (this.replayRenders.size >= REPLAY_RENDERS_KEPT) this.replayRenders.clear();
+    if (!entry?.renders(value)) {
+      this.replayRenders.delete(position);
+      makeRoom(this.replayRenders, REPLAY_RENDERS_KEPT);
       this.registry.executions += 1;
-      entry = { json, rendered: Promise.resolve(this.target.execute(value)) };
-      this.replayRenders.set(position, entry);
+      const rendered = Promise.resolve(this.target.execute(value));
+      const created = new ReplayRender(value, rendered);
+      this.replayRenders.set(position, created);
       // A failed execution is not kept: the next subscriber tries again.
-      entry.rendered.catch(() => this.replayRenders.delete(position));
+      rendered.catch(() => {
+        if (this.replayRenders.get(position) === created) this.replayRenders.delete(position);
+      });
+      entry = created;
     }
-    return (await payloadsFor(await entry.rendered, [sub], this.registry))(sub);
+    return entry;
+  }
+
+  /** `sub`'s frames for a batch of replayed values. */
+  async replayFrames(values: readonly unknown[], sub: Subscriber): Promise<Buffer[]> {
+    const entries = values.map((value) => this.replayRender(value));
+    const frames: Buffer[] = [];
+    for (const entry of entries) frames.push(await entry.frameFor(sub, this.registry));
+    return frames;
   }
 
   private enqueue(value: unknown): void {
@@ -287,6 +400,14 @@ export class FanoutRegistry {
   executions = 0;
   /** Subscribers whose `@perViewer` answers were computed (one per event with holes). */
   viewerAnswers = 0;
+  /** Orders joins and replay reads: a read serves those that joined before it began. */
+  private clock = 0;
+  /** Replay batches take turns with the rest of the event loop (REPLAY_BATCHES_PER_TURN). */
+  private readonly replayTurns = new Turns(REPLAY_BATCHES_PER_TURN);
+
+  tick(): number {
+    return ++this.clock;
+  }
 
   constructor(
     private readonly hub: RoomHub,
@@ -317,10 +438,17 @@ export class FanoutRegistry {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    const outbox = this.outbox;
-    this.outbox = new Map();
-    for (const [socket, frames] of outbox) {
+    // FLUSH_SOCKETS_PER_TURN sockets now, the rest in the next turn; a socket's frames
+    // queued meanwhile go behind those it already had (a new entry, at the end).
+    let budget = FLUSH_SOCKETS_PER_TURN;
+    for (const [socket, frames] of this.outbox) {
+      if (budget-- === 0) break;
+      this.outbox.delete(socket);
       if (isOpen(socket) && !writeFrames(socket, frames, WS_MAX_BUFFERED_BYTES)) this.dropSlowConsumer(socket);
+    }
+    if (this.outbox.size > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
     }
   };
 
@@ -352,7 +480,7 @@ export class FanoutRegistry {
       group = new FanoutGroup(key, roomId, feed as Feed<unknown>, target, this.hub, this);
       this.groups.set(key, group);
     }
-    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, afterSeq, group, this);
+    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, afterSeq, group, this, this.tick());
     group.subscribers.add(sub);
     onSocketClose(target.socket, sub);
     this.metrics.activeSubscriptions.inc({ field: feed.field });
@@ -370,7 +498,7 @@ export class FanoutRegistry {
       throw error;
     }
     if (afterSeq !== null) {
-      this.replay(group, sub, roomId).catch((error: unknown) => {
+      this.replay(group, sub).catch((error: unknown) => {
         this.log.error({ err: error, roomId }, 'replay failed');
         sub.socket.close(1011, 'Replay failed');
       });
@@ -388,25 +516,48 @@ export class FanoutRegistry {
     }
   }
 
-  /** Sends the backlog past `sub.lastSeq`, then the live frames that queued meanwhile. */
-  private async replay(group: FanoutGroup, sub: Subscriber, roomId: string): Promise<void> {
+  /**
+   * Sends the backlog past `sub.last`, then the live frames that queued meanwhile. Each
+   * batch waits its turn (REPLAY_BATCHES_PER_TURN), and goes out in as few writes as the
+   * client's reading allows, not one per value.
+   */
+  private async replay(group: FanoutGroup, sub: Subscriber): Promise<void> {
+    group.replayStarted();
+    try {
+      await this.replayBacklog(group, sub);
+    } finally {
+      group.replayEnded();
+    }
+  }
+
+  private async replayBacklog(group: FanoutGroup, sub: Subscriber): Promise<void> {
     const { socket } = sub;
     const { feed } = group;
-    for await (const batch of feed.replay(this.store, roomId, sub.last)) {
-      for (const value of batch) {
-        if (sub.closed || !isOpen(socket)) return;
+    const gone = () => sub.closed || !isOpen(socket);
+    const read = (after: number) => group.readReplay(this.store, after, sub.joined);
+    for await (const values of replay(read, sub.last)) {
+      await this.replayTurns.next();
+      if (gone()) return;
+      const frames = await group.replayFrames(values, sub);
+      for (let written = 0; written < frames.length;) {
         // A replay is the client's own request: wait for it to read rather than drop it.
         while (socket.bufferedAmount > REPLAY_HIGH_WATER_BYTES) {
           await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
-          if (sub.closed || !isOpen(socket)) return;
+          if (gone()) return;
         }
-        socket.send(frame(sub.prefix, await group.renderReplayed(value, sub)));
-        sub.replayed(feed.position(value));
-        this.delivered(1, feed.createdAt(value));
+        if (gone()) return;
+        written = writeFramesFrom(socket, frames, written, REPLAY_HIGH_WATER_BYTES);
       }
+      const last = values.at(-1)!;
+      sub.replayed(feed.position(last));
+      this.delivered(values.length, feed.createdAt(last));
     }
+    if (gone()) return;
     // No await from here on: the switch to live is atomic with respect to broadcasts.
-    sub.goLive((payload) => isOpen(socket) && socket.send(frame(sub.prefix, payload)));
+    const held: Buffer[] = [];
+    sub.goLive((payload) => held.push(textFrame(frame(sub.prefix, payload))));
+    // What arrived while it replayed, in one write; the client is reading (it just did).
+    if (held.length > 0 && isOpen(socket)) writeFrames(socket, held, Infinity);
   }
 
   /** Ends `userId`'s subscriptions to the room on this node (their access was taken back). */

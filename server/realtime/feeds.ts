@@ -15,9 +15,21 @@ export interface Feed<T> {
   position(value: T): number;
   /** When the value happened, for the delivery latency metric. */
   createdAt(value: T): number;
-  /** The values past `position`, oldest first, in batches of at most REPLAY_BATCH. */
-  replay(store: Store, roomId: string, position: number): AsyncGenerator<T[]>;
+  /**
+   * One batch of the values past `position`, oldest first: at most REPLAY_BATCH of them,
+   * and where the next batch reads on from (null when the store has no more).
+   */
+  read(store: Store, roomId: string, position: number): Promise<ReplayBatch<T>>;
 }
+
+export interface ReplayBatch<T> {
+  readonly values: T[];
+  /** The position to read on from, or null when this batch was the last. */
+  readonly next: number | null;
+}
+
+/** Reads one batch past a position (a feed's `read`, or one shared between subscribers). */
+export type ReplayRead<T> = (position: number) => Promise<ReplayBatch<T>>;
 
 /**
  * Lets the event loop read I/O between replay batches. SQLite answers synchronously
@@ -27,20 +39,30 @@ export interface Feed<T> {
  */
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Everything past `position`, batch by batch, letting I/O in between. */
+export async function* replay<T>(read: ReplayRead<T>, position: number): AsyncGenerator<T[]> {
+  for (let after = position; ;) {
+    const { values, next } = await read(after);
+    if (values.length > 0) yield values;
+    if (next === null) return;
+    after = next;
+    await yieldToIo();
+  }
+}
+
+/** Where a batch of `limit` asked for leaves off: its last position, or null when it was short. */
+const nextAfter = (batch: readonly { seq: number }[]): number | null =>
+  batch.length < REPLAY_BATCH ? null : batch.at(-1)!.seq;
+
 /** `messageAdded`: new messages, by message seq. */
 export const messageFeed: Feed<MessageRow> = {
   field: 'messageAdded',
   pick: (change) => (change.kind === 'MESSAGE_ADDED' ? (change.message ?? undefined) : undefined),
   position: (message) => message.seq,
   createdAt: (message) => message.createdAt,
-  async *replay(store, roomId, position) {
-    for (let after = position; ;) {
-      const batch = await store.messagesAfter(roomId, after, REPLAY_BATCH);
-      if (batch.length > 0) yield batch;
-      if (batch.length < REPLAY_BATCH) return;
-      after = batch.at(-1)!.seq;
-      await yieldToIo();
-    }
+  async read(store, roomId, position) {
+    const batch = await store.messagesAfter(roomId, position, REPLAY_BATCH);
+    return { values: batch, next: nextAfter(batch) };
   },
 };
 
@@ -50,14 +72,9 @@ export const changeFeed: Feed<RoomChange> = {
   pick: (change) => change,
   position: (change) => change.seq,
   createdAt: (change) => change.createdAt,
-  async *replay(store, roomId, position) {
-    for (let after = position; ;) {
-      const batch = await store.changesAfter(roomId, after, REPLAY_BATCH);
-      if (batch.length > 0) yield compact(batch);
-      if (batch.length < REPLAY_BATCH) return;
-      after = batch.at(-1)!.seq;
-      await yieldToIo();
-    }
+  async read(store, roomId, position) {
+    const batch = await store.changesAfter(roomId, position, REPLAY_BATCH);
+    return { values: compact(batch), next: nextAfter(batch) };
   },
 };
 

@@ -28,6 +28,36 @@ export function textFrame(text: string): Buffer {
   return frame;
 }
 
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * The frame of a graphql-ws `next`: `prefix` (`{"id":…,"type":"next","payload":`), the
+ * payload's UTF-8 bytes, encoded once for everyone who gets it, and the closing brace.
+ * Clients number their subscriptions with UUIDs, so each subscriber's frame is its own:
+ * this copies the shared bytes rather than encoding the whole text again per subscriber.
+ */
+export function nextFrame(prefix: string, payload: Buffer): Buffer {
+  const prefixLength = Buffer.byteLength(prefix);
+  const length = prefixLength + payload.length + 1;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = FIN_TEXT;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(length, 6);
+  }
+  frame.write(prefix, header);
+  payload.copy(frame, header + prefixLength);
+  frame[header + length - 1] = CLOSING_BRACE;
+  return frame;
+}
+
 /** The parts of ws's internals the direct write relies on (ws 8). */
 interface WsInternals {
   _socket: { write(chunk: Buffer): boolean; cork(): void; uncork(): void };
@@ -67,20 +97,32 @@ export function frameText(frame: Buffer): string {
  * once the socket's unsent bytes pass `maxBuffered`: the caller drops that reader.
  */
 export function writeFrames(socket: WebSocket, frames: readonly Buffer[], maxBuffered: number): boolean {
+  return writeFramesFrom(socket, frames, 0, maxBuffered) === frames.length;
+}
+
+/**
+ * `writeFrames` from `frames[start]` on; answers where it stopped (`frames.length` when
+ * it wrote them all), for a writer that waits for the reader and goes on from there.
+ */
+export function writeFramesFrom(
+  socket: WebSocket,
+  frames: readonly Buffer[],
+  start: number,
+  maxBuffered: number,
+): number {
   const internals = directInternals(socket);
   const raw = internals?._socket;
   const direct = raw && internals._sender._state === SENDER_IDLE && internals._sender._queue.length === 0;
-  if (direct && frames.length > 1) raw.cork();
-  let written = true;
-  for (const frame of frames) {
+  const corked = direct && frames.length - start > 1;
+  if (corked) raw.cork();
+  let next = start;
+  for (; next < frames.length; next++) {
     // Counts what is corked too: bufferedAmount is the socket's whole unsent output.
-    if (socket.bufferedAmount > maxBuffered) {
-      written = false;
-      break;
-    }
+    if (socket.bufferedAmount > maxBuffered) break;
+    const frame = frames[next]!;
     if (direct) raw.write(frame);
     else socket.send(frameText(frame));
   }
-  if (direct && frames.length > 1) raw.uncork();
-  return written;
+  if (corked) raw.uncork();
+  return next;
 }
