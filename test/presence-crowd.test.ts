@@ -162,6 +162,28 @@ describe('presence in a crowd', () => {
     expect(latestCount(batches)).toBe(2);
   }, 30_000);
 
+  it('executes a batch once for everyone who watches the room alike, not once per watcher', async () => {
+    const roomId = await createRoom(server.url, watcher.token);
+    const watchers = people.slice(100, 130).map((person) => socketFor(person).subscribe<Batch>(ON_BATCH, { roomId }));
+    await expect
+      .poll(async () => (await roomOnline(watcher.token, roomId, 1)).onlineCount, { timeout: 20_000 })
+      .toBe(watchers.length);
+    // Every watcher has heard the last of them arrive: the room is quiet.
+    await Promise.all(watchers.map((w) => w.waitFor(() => latestCount(w) === watchers.length, 10_000)));
+    const { fanout } = server.app.services;
+    const before = fanout.executions;
+    const framesBefore = watchers.map((w) => w.items.length);
+
+    const sentinel = people[140]!;
+    socketFor(sentinel).subscribe(ON_MESSAGE, { roomId });
+    await Promise.all(watchers.map((w) => w.waitFor(() => joinedIn(w).includes(sentinel.user.id), 10_000)));
+    const frames = Math.max(...watchers.map((w, k) => w.items.length - framesBefore[k]!));
+    expect(frames).toBeGreaterThanOrEqual(1);
+    // One execution per batch for the 30 of them (per watcher, it would be 30 each).
+    expect(fanout.executions - before).toBe(frames);
+    for (const w of watchers) expect(w.errors).toEqual([]);
+  }, 60_000);
+
   it('reads a page of who is online without reading the whole room', async () => {
     const roomId = await createRoom(server.url, watcher.token);
     await watch(roomId);

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
-import { requireRoom } from '../graphql/guards.js';
+import { requireRoom, requireViewer } from '../graphql/guards.js';
 import type { PresenceBatchState, PresenceState } from '../realtime/room-hub.js';
 import { roomSubscription } from '../graphql/room-subscription.js';
 
@@ -17,10 +17,24 @@ export const presenceResolvers: Resolvers = {
     roomPresence: {
       subscribe: async (_root, { roomId }, ctx) => {
         const room = await requireRoom(ctx, roomId);
-        const { presence } = ctx.services;
+        const { presence, fanout } = ctx.services;
+        // The count first, read before hearing the room: every batch heard after it is newer.
+        const count = async (): Promise<PresenceBatchState> => ({
+          joined: [],
+          joinedCount: 0,
+          left: [],
+          leftCount: 0,
+          onlineCount: await presence.count(room.id),
+        });
+        // Over graphql-ws, a batch is executed once for everyone who subscribed alike.
+        if (ctx.fanout) {
+          const viewer = requireViewer(ctx);
+          return fanout.subscribeSignals('roomPresence', room.id, viewer, ctx.fanout, await count(), (deliver) => ({
+            presenceBatch: deliver,
+          }));
+        }
         return roomSubscription<PresenceBatchState>(ctx, room.id, 'roomPresence', async ({ push, live }) => {
-          // The count first, read before hearing the room: every batch heard after it is newer.
-          void push({ joined: [], joinedCount: 0, left: [], leftCount: 0, onlineCount: await presence.count(room.id) });
+          void push(await count());
           await live({ presenceBatch: (batch) => void push(batch) });
         });
       },

@@ -6,7 +6,7 @@ import type { AccessLossReason } from '../pubsub/index.js';
 import type { Presence } from '../presence/tracker.js';
 import type { Store, UserRow } from '../store/index.js';
 import { type Feed, type ReplayBatch, replay } from './feeds.js';
-import type { RoomHub } from './room-hub.js';
+import type { RoomHub, RoomListener } from './room-hub.js';
 import { nextFrame, textFrame, writeFrames, writeFramesFrom } from './frames.js';
 import { ReplaySeam } from './seam.js';
 import { dropSlowConsumer as dropSocket } from './slow-consumer.js';
@@ -394,8 +394,104 @@ class FanoutGroup {
   }
 }
 
+/**
+ * A subscriber of a room's signals that have no place in its change order (presence
+ * batches): parked like `Subscriber`, its group writes its frames.
+ */
+class SignalSubscriber extends Parked(Object) {
+  leavePresence: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly prefix: string,
+    readonly viewer: UserRow,
+    private readonly group: SignalGroup,
+    private readonly registry: FanoutRegistry,
+  ) {
+    super();
+  }
+
+  leave(): void {
+    if (this.closed) return;
+    this.closed = true;
+    offSocketClose(this.socket, this);
+    this.leavePresence?.();
+    this.registry.leftSignals(this.group, this);
+  }
+
+  revoke(payload: string): void {
+    if (this.closed) return;
+    if (isOpen(this.socket)) this.socket.send(frame(this.prefix, payload));
+    this.end();
+  }
+}
+
+/** What a signal subscription hears of the room's hub: `deliver` each value it carries. */
+export type SignalListener = (deliver: (value: unknown) => void) => RoomListener;
+
+/**
+ * Subscribers of one room signal (`roomPresence`) that sent the same document and
+ * variables: each value executed once for them all, as the room fan-out does. A crowd
+ * joining a room is one presence batch a second to thousands of subscribers; executed
+ * per subscriber, each batch held the node for hundreds of milliseconds.
+ */
+class SignalGroup {
+  readonly subscribers = new Set<SignalSubscriber>();
+  private stopListening: (() => void) | undefined;
+  private stopped = false;
+  private tail: Promise<void> = Promise.resolve();
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly key: string,
+    readonly roomId: string,
+    readonly field: string,
+    private readonly target: FanoutTarget,
+    hub: RoomHub,
+    listener: SignalListener,
+    private readonly registry: FanoutRegistry,
+  ) {
+    this.ready = hub
+      .listen(
+        roomId,
+        listener((value) => this.enqueue(value)),
+      )
+      .then((stop) => {
+        if (this.stopped) stop();
+        else this.stopListening = stop;
+      });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopListening?.();
+  }
+
+  private enqueue(value: unknown): void {
+    this.tail = this.tail
+      .then(() => this.broadcast(value))
+      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
+  }
+
+  private async broadcast(value: unknown): Promise<void> {
+    if (this.subscribers.size === 0) return;
+    const subscribers = [...this.subscribers];
+    this.registry.executions += 1;
+    const payloadFor = await payloadsFor(await this.target.execute(value), subscribers, this.registry);
+    const frames = new Frames();
+    let delivered = 0;
+    for (const sub of subscribers) {
+      if (sub.closed || !isOpen(sub.socket)) continue;
+      this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloadFor(sub)));
+      delivered += 1;
+    }
+    this.registry.delivered(delivered, Date.now());
+  }
+}
+
 export class FanoutRegistry {
   private readonly groups = new Map<string, FanoutGroup>();
+  private readonly signalGroups = new Map<string, SignalGroup>();
   /** Selection executions for live delivery and replay; the fan-out test counts them. */
   executions = 0;
   /** Subscribers whose `@perViewer` answers were computed (one per event with holes). */
@@ -517,6 +613,57 @@ export class FanoutRegistry {
   }
 
   /**
+   * Starts delivering a room signal (`field`: `roomPresence`) to `target`: `first`, then
+   * each value `listener` hands over, executed once per group. The caller has already
+   * authorized the viewer. The viewer counts as online in the room while it lasts.
+   */
+  async subscribeSignals(
+    field: string,
+    roomId: string,
+    viewer: UserRow,
+    target: FanoutTarget,
+    first: unknown,
+    listener: SignalListener,
+  ): Promise<AsyncIterableIterator<never>> {
+    const key = `${field}\u0000${roomId}\u0000${target.groupKey}`;
+    let group = this.signalGroups.get(key);
+    if (!group) {
+      group = new SignalGroup(key, roomId, field, target, this.hub, listener, this);
+      this.signalGroups.set(key, group);
+    }
+    const sub = new SignalSubscriber(target.socket, framePrefix(target.id), viewer, group, this);
+    group.subscribers.add(sub);
+    onSocketClose(target.socket, sub);
+    this.metrics.activeSubscriptions.inc({ field });
+    try {
+      // Its first frame goes before any the group writes after it joined.
+      this.executions += 1;
+      const payload = (await payloadsFor(await target.execute(first), [sub], this))(sub);
+      if (!sub.closed && isOpen(sub.socket)) this.queueFrame(sub.socket, textFrame(frame(sub.prefix, payload)));
+      await group.ready;
+      if (!sub.closed) {
+        const exit = await this.presence.enter(roomId, viewer);
+        if (sub.closed) exit();
+        else sub.leavePresence = exit;
+      }
+    } catch (error) {
+      sub.leave();
+      throw error;
+    }
+    return sub;
+  }
+
+  /** `sub` has left `group`: the group stops when it was the last. */
+  leftSignals(group: SignalGroup, sub: SignalSubscriber): void {
+    this.metrics.activeSubscriptions.dec({ field: group.field });
+    group.subscribers.delete(sub);
+    if (group.subscribers.size === 0 && this.signalGroups.get(group.key) === group) {
+      this.signalGroups.delete(group.key);
+      group.stop();
+    }
+  }
+
+  /**
    * Sends the backlog past `sub.last`, then the live frames that queued meanwhile. Each
    * batch waits its turn (REPLAY_BATCHES_PER_TURN), and goes out in as few writes as the
    * client's reading allows, not one per value.
@@ -563,7 +710,7 @@ export class FanoutRegistry {
   /** Ends `userId`'s subscriptions to the room on this node (their access was taken back). */
   revoke(roomId: string, userId: string, reason: AccessLossReason, by?: string): void {
     const payload = revokedPayload(reason, by);
-    for (const group of [...this.groups.values()]) {
+    for (const group of [...this.groups.values(), ...this.signalGroups.values()]) {
       if (group.roomId !== roomId) continue;
       for (const sub of [...group.subscribers]) if (sub.viewer.id === userId) sub.revoke(payload);
     }

@@ -13,7 +13,7 @@ import { maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 
 /**
- * A room subscription (`messageAdded`, `roomEvents`) started without graphql-js's
+ * A room subscription (`messageAdded`, `roomEvents`, `roomPresence`) started without graphql-js's
  * executor: the root field's arguments are coerced here and the field's own `subscribe`
  * resolver is called directly. Nothing per subscriber stays behind but the parked
  * iterator the fan-out hands graphql-ws; the executor's ExecutionContext and its
@@ -22,7 +22,12 @@ import type { GraphQLContext } from '../graphql/context.js';
  */
 
 /** The subscription fields whose resolvers hand graphql-ws sockets to the fan-out. */
-export const FANOUT_FIELDS: ReadonlySet<string> = new Set(['messageAdded', 'roomEvents', 'viewerRoomsChanged']);
+export const FANOUT_FIELDS: ReadonlySet<string> = new Set([
+  'messageAdded',
+  'roomEvents',
+  'viewerRoomsChanged',
+  'roomPresence',
+]);
 
 /** The root field, if the operation is exactly one fan-out field with no directive on it. */
 export function fanoutField(operation: OperationDefinitionNode): FieldNode | undefined {
