@@ -105,8 +105,7 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     /** Whom `@perViewer` fields answer for. */
     readonly viewer: UserRow,
     afterSeq: number | null,
-    private readonly group: FanoutGroup,
-    private readonly registry: FanoutRegistry,
+    private readonly group: { left(sub: Subscriber): void },
     /** When it joined its group, on the registry's clock: what it may share of replay reads. */
     readonly joined: number,
   ) {
@@ -119,7 +118,7 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     this.closed = true;
     offSocketClose(this.socket, this);
     this.leavePresence?.();
-    this.registry.left(this.group, this);
+    this.group.left(this);
   }
 
   /** Access to the room was taken back: a last `next` with the error, why and by whom, then the end. */
@@ -235,7 +234,12 @@ class ReplayRender {
   }
 }
 
-class FanoutGroup {
+/**
+ * Subscribers of one room that sent the same document and variables: the room is heard
+ * once for them all, and what is heard is handled in order, one value at a time
+ * (executions may be async).
+ */
+abstract class RoomGroup {
   readonly subscribers = new Set<Subscriber>();
   private stopListening: (() => void) | undefined;
   private stopped = false;
@@ -245,18 +249,16 @@ class FanoutGroup {
   constructor(
     readonly key: string,
     readonly roomId: string,
-    readonly feed: Feed<unknown>,
-    private readonly target: FanoutTarget,
+    protected readonly target: FanoutTarget,
     hub: RoomHub,
-    private readonly registry: FanoutRegistry,
+    listener: SignalListener,
+    protected readonly registry: FanoutRegistry,
   ) {
     this.ready = hub
-      .listen(roomId, {
-        change: (change) => {
-          const value = feed.pick(change);
-          if (value !== undefined) this.enqueue(value);
-        },
-      })
+      .listen(
+        roomId,
+        listener((value) => this.enqueue(value)),
+      )
       .then((stop) => {
         // Emptied while the hub was still subscribing (a pub/sub round trip with Redis).
         if (this.stopped) stop();
@@ -266,8 +268,52 @@ class FanoutGroup {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.dropTimer);
     this.stopListening?.();
+  }
+
+  /** `sub` has left: the registry stops the group when it was the last. */
+  abstract left(sub: Subscriber): void;
+
+  protected abstract broadcast(value: unknown): Promise<void>;
+
+  private enqueue(value: unknown): void {
+    this.tail = this.tail
+      .then(() => this.broadcast(value))
+      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
+  }
+}
+
+class FanoutGroup extends RoomGroup {
+  constructor(
+    key: string,
+    roomId: string,
+    readonly feed: Feed<unknown>,
+    target: FanoutTarget,
+    hub: RoomHub,
+    registry: FanoutRegistry,
+  ) {
+    super(
+      key,
+      roomId,
+      target,
+      hub,
+      (deliver) => ({
+        change: (change) => {
+          const value = feed.pick(change);
+          if (value !== undefined) deliver(value);
+        },
+      }),
+      registry,
+    );
+  }
+
+  override stop(): void {
+    clearTimeout(this.dropTimer);
+    super.stop();
+  }
+
+  left(sub: Subscriber): void {
+    this.registry.left(this, sub);
   }
 
   /**
@@ -363,14 +409,7 @@ class FanoutGroup {
     return frames;
   }
 
-  private enqueue(value: unknown): void {
-    // Events arrive in order; executions may be async, so keep them in a line.
-    this.tail = this.tail
-      .then(() => this.broadcast(value))
-      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
-  }
-
-  private async broadcast(value: unknown): Promise<void> {
+  protected async broadcast(value: unknown): Promise<void> {
     if (this.subscribers.size === 0) return;
     // Who was here when the event arrived. One who joins during the execution started
     // after it: live, it is not theirs; replaying, their replay reads it from the store.
@@ -394,38 +433,6 @@ class FanoutGroup {
   }
 }
 
-/**
- * A subscriber of a room's signals that have no place in its change order (presence
- * batches): parked like `Subscriber`, its group writes its frames.
- */
-class SignalSubscriber extends Parked(Object) {
-  leavePresence: (() => void) | undefined = undefined;
-
-  constructor(
-    readonly socket: WebSocket,
-    readonly prefix: string,
-    readonly viewer: UserRow,
-    private readonly group: SignalGroup,
-    private readonly registry: FanoutRegistry,
-  ) {
-    super();
-  }
-
-  leave(): void {
-    if (this.closed) return;
-    this.closed = true;
-    offSocketClose(this.socket, this);
-    this.leavePresence?.();
-    this.registry.leftSignals(this.group, this);
-  }
-
-  revoke(payload: string): void {
-    if (this.closed) return;
-    if (isOpen(this.socket)) this.socket.send(frame(this.prefix, payload));
-    this.end();
-  }
-}
-
 /** What a signal subscription hears of the room's hub: `deliver` each value it carries. */
 export type SignalListener = (deliver: (value: unknown) => void) => RoomListener;
 
@@ -435,45 +442,24 @@ export type SignalListener = (deliver: (value: unknown) => void) => RoomListener
  * joining a room is one presence batch a second to thousands of subscribers; executed
  * per subscriber, each batch held the node for hundreds of milliseconds.
  */
-class SignalGroup {
-  readonly subscribers = new Set<SignalSubscriber>();
-  private stopListening: (() => void) | undefined;
-  private stopped = false;
-  private tail: Promise<void> = Promise.resolve();
-  readonly ready: Promise<void>;
-
+class SignalGroup extends RoomGroup {
   constructor(
-    readonly key: string,
-    readonly roomId: string,
+    key: string,
+    roomId: string,
     readonly field: string,
-    private readonly target: FanoutTarget,
+    target: FanoutTarget,
     hub: RoomHub,
     listener: SignalListener,
-    private readonly registry: FanoutRegistry,
+    registry: FanoutRegistry,
   ) {
-    this.ready = hub
-      .listen(
-        roomId,
-        listener((value) => this.enqueue(value)),
-      )
-      .then((stop) => {
-        if (this.stopped) stop();
-        else this.stopListening = stop;
-      });
+    super(key, roomId, target, hub, listener, registry);
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.stopListening?.();
+  left(sub: Subscriber): void {
+    this.registry.leftSignals(this, sub);
   }
 
-  private enqueue(value: unknown): void {
-    this.tail = this.tail
-      .then(() => this.broadcast(value))
-      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
-  }
-
-  private async broadcast(value: unknown): Promise<void> {
+  protected async broadcast(value: unknown): Promise<void> {
     if (this.subscribers.size === 0) return;
     const subscribers = [...this.subscribers];
     this.registry.executions += 1;
@@ -576,23 +562,8 @@ export class FanoutRegistry {
       group = new FanoutGroup(key, roomId, feed as Feed<unknown>, target, this.hub, this);
       this.groups.set(key, group);
     }
-    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, afterSeq, group, this, this.tick());
-    group.subscribers.add(sub);
-    onSocketClose(target.socket, sub);
-    this.metrics.activeSubscriptions.inc({ field: feed.field });
-    try {
-      await group.ready;
-      // The socket may close during either wait (graphql-ws #532): then `leave` has run
-      // already, and this subscriber must not count as online.
-      if (!sub.closed) {
-        const exit = await this.presence.enter(roomId, viewer);
-        if (sub.closed) exit();
-        else sub.leavePresence = exit;
-      }
-    } catch (error) {
-      sub.leave();
-      throw error;
-    }
+    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, afterSeq, group, this.tick());
+    await this.join(group, sub, feed.field);
     if (afterSeq !== null) {
       this.replay(group, sub).catch((error: unknown) => {
         this.log.error({ err: error, roomId }, 'replay failed');
@@ -631,18 +602,32 @@ export class FanoutRegistry {
       group = new SignalGroup(key, roomId, field, target, this.hub, listener, this);
       this.signalGroups.set(key, group);
     }
-    const sub = new SignalSubscriber(target.socket, framePrefix(target.id), viewer, group, this);
-    group.subscribers.add(sub);
-    onSocketClose(target.socket, sub);
-    this.metrics.activeSubscriptions.inc({ field });
-    try {
+    // A signal has no place in the change order: no replay, no seam.
+    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, null, group, 0);
+    await this.join(group, sub, field, async () => {
       // Its first frame goes before any the group writes after it joined.
       this.executions += 1;
       const payload = (await payloadsFor(await target.execute(first), [sub], this))(sub);
       if (!sub.closed && isOpen(sub.socket)) this.queueFrame(sub.socket, textFrame(frame(sub.prefix, payload)));
+    });
+    return sub;
+  }
+
+  /**
+   * `sub` joins `group`, does `first`, then enters the room's presence once the group
+   * hears the room; all undone if any of it fails.
+   */
+  private async join(group: RoomGroup, sub: Subscriber, field: string, first?: () => Promise<void>): Promise<void> {
+    group.subscribers.add(sub);
+    onSocketClose(sub.socket, sub);
+    this.metrics.activeSubscriptions.inc({ field });
+    try {
+      await first?.();
       await group.ready;
+      // The socket may close during either wait (graphql-ws #532): then `leave` has run
+      // already, and this subscriber must not count as online.
       if (!sub.closed) {
-        const exit = await this.presence.enter(roomId, viewer);
+        const exit = await this.presence.enter(group.roomId, sub.viewer);
         if (sub.closed) exit();
         else sub.leavePresence = exit;
       }
@@ -650,11 +635,10 @@ export class FanoutRegistry {
       sub.leave();
       throw error;
     }
-    return sub;
   }
 
   /** `sub` has left `group`: the group stops when it was the last. */
-  leftSignals(group: SignalGroup, sub: SignalSubscriber): void {
+  leftSignals(group: SignalGroup, sub: Subscriber): void {
     this.metrics.activeSubscriptions.dec({ field: group.field });
     group.subscribers.delete(sub);
     if (group.subscribers.size === 0 && this.signalGroups.get(group.key) === group) {

@@ -8,11 +8,12 @@ import type { WebSocket } from 'ws';
 
 const FIN_TEXT = 0x81; // FIN bit + opcode 1 (text)
 
-/** One unmasked, unfragmented text frame carrying `text`. */
-export function textFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text);
-  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
+/** The header's size of a server's text frame of `length` bytes. */
+const headerSize = (length: number): number => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+
+/** An unmasked, unfragmented text frame of `length` bytes, its header written, its payload not. */
+function emptyTextFrame(length: number): Buffer {
+  const frame = Buffer.allocUnsafe(headerSize(length) + length);
   frame[0] = FIN_TEXT;
   if (length < 126) {
     frame[1] = length;
@@ -24,7 +25,14 @@ export function textFrame(text: string): Buffer {
     frame.writeUInt32BE(0, 2);
     frame.writeUInt32BE(length, 6);
   }
-  frame.write(text, header);
+  return frame;
+}
+
+/** One unmasked, unfragmented text frame carrying `text`. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const frame = emptyTextFrame(length);
+  frame.write(text, headerSize(length));
   return frame;
 }
 
@@ -39,22 +47,11 @@ const CLOSING_BRACE = 0x7d;
 export function nextFrame(prefix: string, payload: Buffer): Buffer {
   const prefixLength = Buffer.byteLength(prefix);
   const length = prefixLength + payload.length + 1;
-  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = FIN_TEXT;
-  if (length < 126) {
-    frame[1] = length;
-  } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUInt32BE(length, 6);
-  }
-  frame.write(prefix, header);
-  payload.copy(frame, header + prefixLength);
-  frame[header + length - 1] = CLOSING_BRACE;
+  const frame = emptyTextFrame(length);
+  const at = headerSize(length);
+  frame.write(prefix, at);
+  payload.copy(frame, at + prefixLength);
+  frame[at + length - 1] = CLOSING_BRACE;
   return frame;
 }
 

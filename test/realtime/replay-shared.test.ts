@@ -120,6 +120,21 @@ function fanoutOver(store: Store) {
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Counts the event loop's turns from now until stopped. */
+function countTurns() {
+  let number = 0;
+  let turning = true;
+  const count = () => {
+    number += 1;
+    if (turning) setImmediate(count);
+  };
+  setImmediate(count);
+  return {
+    now: () => number,
+    stop: () => void (turning = false),
+  };
+}
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
 describe('replays after a node comes back', () => {
@@ -163,26 +178,20 @@ describe('replays after a node comes back', () => {
     const { store } = countingStore(total);
     const { subscribe } = fanoutOver(store);
     // Which turn of the event loop each batch was written in.
-    let turnNumber = 0;
-    let turning = true;
-    const count = () => {
-      turnNumber += 1;
-      if (turning) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     const batchesByTurn = new Map<number, number>();
     const sockets = Array.from({ length: 40 }, () => {
       const socket = new CountingSocket();
       const cork = socket._socket.cork;
       socket._socket.cork = () => {
         cork();
-        batchesByTurn.set(turnNumber, (batchesByTurn.get(turnNumber) ?? 0) + 1);
+        batchesByTurn.set(turns.now(), (batchesByTurn.get(turns.now()) ?? 0) + 1);
       };
       return socket;
     });
     await Promise.all(sockets.map((socket) => subscribe(socket, 0)));
     for (let i = 0; i < 200 && sockets.some((s) => s.ids('1').length < total); i++) await turn();
-    turning = false;
+    turns.stop();
 
     for (const socket of sockets) expect(socket.ids('1')).toEqual(ids(1, total));
     expect([...batchesByTurn.values()].reduce((a, b) => a + b)).toBe(40 * 3);
@@ -192,13 +201,7 @@ describe('replays after a node comes back', () => {
   it('writes live frames to at most FLUSH_SOCKETS_PER_TURN sockets in a turn, each socket in order', async () => {
     const { store } = countingStore(0);
     const { subscribeLive, publish } = fanoutOver(store);
-    let turnNumber = 0;
-    let turning = true;
-    const count = () => {
-      turnNumber += 1;
-      if (turning) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     const socketsByTurn = new Map<number, Set<CountingSocket>>();
     const n = 2 * FLUSH_SOCKETS_PER_TURN + 100;
     const sockets = Array.from({ length: n }, () => {
@@ -206,8 +209,8 @@ describe('replays after a node comes back', () => {
       const write = socket._socket.write;
       socket._socket.write = (frame: Buffer) => {
         write(frame);
-        if (!socketsByTurn.has(turnNumber)) socketsByTurn.set(turnNumber, new Set());
-        socketsByTurn.get(turnNumber)!.add(socket);
+        if (!socketsByTurn.has(turns.now())) socketsByTurn.set(turns.now(), new Set());
+        socketsByTurn.get(turns.now())!.add(socket);
       };
       return socket;
     });
@@ -223,7 +226,7 @@ describe('replays after a node comes back', () => {
     expect(sent).toBeLessThan(n);
     publish(message(2));
     for (let i = 0; i < 20 && sockets.some((s) => s.ids('1').length < 2); i++) await turn();
-    turning = false;
+    turns.stop();
 
     for (const socket of sockets) expect(socket.ids('1')).toEqual(['m1', 'm2']);
     const written = [...socketsByTurn.values()].map((set) => set.size);
