@@ -94,11 +94,23 @@ function letGoOfInitTimer(ws: WebSocket): void {
   initTimers.delete(ws);
 }
 
+/** Whether `text` is a `connection_init` message (read once per socket, before it has sent one). */
+function isConnectionInit(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'connection_init';
+  } catch {
+    return false; // graphql-ws answers it
+  }
+}
+
 function onMessage(this: WebSocket, data: WebSocket.RawData): void {
   const socket = sockets.get(this);
   if (!socket?.handle) return;
+  const text = String(data);
+  // The client was in time: its sign-in may take a while yet (a busy node, a slow store).
+  if (initTimers.has(this) && isConnectionInit(text)) letGoOfInitTimer(this);
   // Not an async listener: the frame's buffer is not kept while the operation runs.
-  socket.handle(String(data)).catch((error: unknown) => {
+  socket.handle(text).catch((error: unknown) => {
     socket.onInternalError(error);
     if (this.readyState === WebSocket.OPEN) this.close(CloseCode.InternalServerError, closeReason);
   });
@@ -196,15 +208,19 @@ export function useServer<P extends ConnectionInitMessage['payload'] = Connectio
     if (hooks.closed) ws.on('close', hooks.closed);
     ws.on('error', hooks.error ?? onError);
     if (initTimeout > 0 && Number.isFinite(initTimeout) && ws.protocol === GRAPHQL_TRANSPORT_WS_PROTOCOL) {
-      initTimers.set(
-        ws,
-        setTimeout(() => {
+      const timer = setTimeout(() => {
+        // A busy node runs its timers before it reads its sockets: the client's
+        // connection_init may be in, unread. Read first (the poll phase comes before the
+        // check phase), then judge; a reconnect storm lost sockets to 4408 otherwise.
+        setImmediate(() => {
+          if (initTimers.get(ws) !== timer) return; // it came
           initTimers.delete(ws);
           if (ws.readyState === WebSocket.OPEN) {
             ws.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
           }
-        }, initTimeout),
-      );
+        });
+      }, initTimeout);
+      initTimers.set(ws, timer);
     }
     socket.closed = server.opened(socket, { socket: ws, request: upgradeRequest(request) });
     hooks.opened?.(ws, request);

@@ -182,6 +182,33 @@ describe('graphql-ws on ws, adapter conformance', () => {
     }
   });
 
+  it('keeps a socket whose connection_init came in time but was read after its timer was due (a busy node)', async () => {
+    const { url, server } = await serve({
+      schema,
+      connectionInitWaitTimeout: 50,
+      // A slow sign-in: the ack comes well after the timeout.
+      onConnect: () => new Promise((resolve) => setTimeout(() => resolve(true), 150)),
+    });
+    try {
+      const late = client(url);
+      await late.opened;
+      late.socket.send(JSON.stringify({ type: 'connection_init' }));
+      // The node is busy past the timeout: the message is in its socket, unread, when the
+      // timer is due (server and client share this process's event loop).
+      const until = performance.now() + 120;
+      while (performance.now() < until);
+      const first = await new Promise<string>((resolve) => {
+        late.socket.once('message', (data) => resolve(String(data)));
+        late.socket.once('close', (code) => resolve(`closed with ${code}`));
+      });
+      expect(first).toBe(JSON.stringify({ type: 'connection_ack' }));
+      expect(late.socket.readyState).toBe(WebSocket.OPEN);
+      late.socket.close();
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('closes every socket with 1001 when disposed', async () => {
     const { url, server } = await serve({ schema });
     const { opened, closed } = client(url);
