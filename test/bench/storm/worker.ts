@@ -6,6 +6,7 @@
  * workers together stay well below the server's CPU on the same two cores.
  */
 import { createClient } from 'graphql-ws';
+import { retryAfterFromClose, retryDelay } from '../../../web/lib/urql/retry.js';
 import WebSocket from 'ws';
 import { Histogram } from './histogram.js';
 import {
@@ -26,9 +27,6 @@ const CONNECT_CONCURRENCY = 64;
 const READY_TIMEOUT_MS = 30_000;
 /** Problems kept in full; the rest are counted. */
 const PROBLEMS_KEPT = 20;
-/** graphql-ws clients: the web UI's backoff (web/lib/urql/ws.ts), full jitter. */
-const RETRY_BASE_MS = 500;
-const RETRY_MAX_MS = 30_000;
 /** Lost messages listed in `verify`'s examples. */
 const EXAMPLES_KEPT = 10;
 
@@ -276,13 +274,6 @@ class RetryLater extends Error {
   }
 }
 
-/** The wait a close asks for: 1013 (try again later) with "retry after <ms> ms". */
-function retryAfterFromClose(code: number | undefined, reason: string | undefined): number {
-  if (code !== 1013 || !reason) return 0;
-  const match = /retry after (\d+) ms/.exec(reason);
-  return match ? Number(match[1]) : 0;
-}
-
 /**
  * A graphql-ws client as a third-party program runs one: retries forever with jittered
  * exponential backoff, and resumes its subscription from the last message it saw.
@@ -302,7 +293,8 @@ function openGraphqlWs(group: Group, sub: Sub, token: string): Promise<void> {
       retryAttempts: Infinity,
       shouldRetry: () => true,
       retryWait: async (retries) => {
-        const delay = Math.max(askedToWaitMs, Math.random() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** retries));
+        // The web UI's backoff (web/lib/urql/ws.ts): the server's turn, else full jitter.
+        const delay = retryDelay(retries, askedToWaitMs);
         askedToWaitMs = 0;
         await new Promise((r) => setTimeout(r, delay));
       },

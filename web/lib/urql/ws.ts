@@ -1,11 +1,10 @@
 import { type Client, createClient } from 'graphql-ws';
 import { setBrowserOnline, setSocketState, socketState } from './connection';
+import { retryAfterFromClose, retryDelay } from './retry';
 
 /** The server pings every 12 s; we ping too, so a dead link is noticed from this side. */
 const PING_EVERY_MS = 10_000; // 10 seconds
 const PONG_TIMEOUT_MS = 5_000; // 5 seconds
-const RETRY_BASE_MS = 500; // first retry after about half a second
-const RETRY_MAX_MS = 30_000; // 30 seconds between attempts at most
 
 let client: Client | undefined;
 const reconnectListeners = new Set<() => void>();
@@ -14,13 +13,6 @@ const reconnectListeners = new Set<() => void>();
  * the sockets past its admission rate with 1013 and "retry after <ms> ms".
  */
 let askedToWaitMs = 0;
-
-/** The wait a close asks for: 1013 (try again later) with the server's reason. */
-export function retryAfterFromClose(code: number | undefined, reason: string | undefined): number {
-  if (code !== 1013 || !reason) return 0;
-  const match = /retry after (\d+) ms/.exec(reason);
-  return match ? Number(match[1]) : 0;
-}
 
 /**
  * Exponential backoff with full jitter, cut short when the browser comes back online,
@@ -31,8 +23,7 @@ async function waitBeforeRetry(retries: number): Promise<void> {
   const backOnline = new Promise<void>((resolve) =>
     window.addEventListener('online', () => resolve(), { once: true, signal: done.signal }),
   );
-  // The server's turn, when it gave one (already jittered there), else our own backoff.
-  const delay = Math.max(askedToWaitMs, Math.random() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** retries));
+  const delay = retryDelay(retries, askedToWaitMs);
   askedToWaitMs = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, delay)));
