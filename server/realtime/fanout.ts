@@ -105,7 +105,7 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     /** Whom `@perViewer` fields answer for. */
     readonly viewer: UserRow,
     afterSeq: number | null,
-    private readonly group: RoomGroup,
+    private readonly group: { left(sub: Subscriber): void },
     /** When it joined its group, on the registry's clock: what it may share of replay reads. */
     readonly joined: number,
   ) {
@@ -249,8 +249,6 @@ abstract class RoomGroup {
   constructor(
     readonly key: string,
     readonly roomId: string,
-    /** The subscription field, for metrics. */
-    readonly field: string,
     protected readonly target: FanoutTarget,
     hub: RoomHub,
     listener: SignalListener,
@@ -274,48 +272,14 @@ abstract class RoomGroup {
   }
 
   /** `sub` has left: the registry stops the group when it was the last. */
-  left(sub: Subscriber): void {
-    this.registry.left(this, sub);
-  }
+  abstract left(sub: Subscriber): void;
 
-  /** A value's place in the room's change order, for the replay seam; none for a signal. */
-  protected abstract position(value: unknown): number | undefined;
-  /** When the value happened, for the delivery latency metric; none for a signal. */
-  protected abstract createdAt(value: unknown): number | undefined;
+  protected abstract broadcast(value: unknown): Promise<void>;
 
   private enqueue(value: unknown): void {
-    // Events arrive in order; executions may be async, so keep them in a line.
     this.tail = this.tail
       .then(() => this.broadcast(value))
       .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
-  }
-
-  /**
-   * `value` executed once for the group; the payload for each subscriber is then that
-   * result serialized, with its own answers in the holes when it has any.
-   */
-  private async broadcast(value: unknown): Promise<void> {
-    if (this.subscribers.size === 0) return;
-    // Who was here when the event arrived. One who joins during the execution started
-    // after it: live, it is not theirs; replaying, their replay reads it from the store.
-    const subscribers = [...this.subscribers];
-    this.registry.executions += 1;
-    const payloadFor = await payloadsFor(await this.target.execute(value), subscribers, this.registry);
-    const seq = this.position(value);
-    const frames = new Frames();
-    let delivered = 0;
-    for (const sub of subscribers) {
-      if (sub.closed) continue;
-      const payload = payloadFor(sub);
-      // Held while it replays; a duplicate of what its replay sent is dropped.
-      if (seq !== undefined && !sub.accept(seq, payload)) continue;
-      const { socket } = sub;
-      if (!isOpen(socket)) continue;
-      // Its unsent bytes are checked where the frames are written (the flush), once.
-      this.registry.queueFrame(socket, frames.get(sub.prefix, payload));
-      delivered += 1;
-    }
-    this.registry.delivered(delivered, this.createdAt(value));
   }
 }
 
@@ -331,7 +295,6 @@ class FanoutGroup extends RoomGroup {
     super(
       key,
       roomId,
-      feed.field,
       target,
       hub,
       (deliver) => ({
@@ -349,12 +312,17 @@ class FanoutGroup extends RoomGroup {
     super.stop();
   }
 
-  protected position(value: unknown): number {
-    return this.feed.position(value);
+  left(sub: Subscriber): void {
+    this.registry.left(this, sub);
   }
 
-  protected createdAt(value: unknown): number {
-    return this.feed.createdAt(value);
+  /**
+   * `value` executed once for the group; the payload for each subscriber is then that
+   * result serialized, with its own answers in the holes when it has any.
+   */
+  async render(value: unknown, subscribers: readonly Subscriber[]): Promise<(sub: Subscriber) => string> {
+    this.registry.executions += 1;
+    return payloadsFor(await this.target.execute(value), subscribers, this.registry);
   }
 
   /**
@@ -440,6 +408,29 @@ class FanoutGroup extends RoomGroup {
     for (const entry of entries) frames.push(await entry.frameFor(sub, this.registry));
     return frames;
   }
+
+  protected async broadcast(value: unknown): Promise<void> {
+    if (this.subscribers.size === 0) return;
+    // Who was here when the event arrived. One who joins during the execution started
+    // after it: live, it is not theirs; replaying, their replay reads it from the store.
+    const subscribers = [...this.subscribers];
+    const payloadFor = await this.render(value, subscribers);
+    const seq = this.feed.position(value);
+    const frames = new Frames();
+    let delivered = 0;
+    for (const sub of subscribers) {
+      if (sub.closed) continue;
+      const payload = payloadFor(sub);
+      // Held while it replays; a duplicate of what its replay sent is dropped.
+      if (!sub.accept(seq, payload)) continue;
+      const { socket } = sub;
+      if (!isOpen(socket)) continue;
+      // Its unsent bytes are checked where the frames are written (the flush), once.
+      this.registry.queueFrame(socket, frames.get(sub.prefix, payload));
+      delivered += 1;
+    }
+    this.registry.delivered(delivered, this.feed.createdAt(value));
+  }
 }
 
 /** What a signal subscription hears of the room's hub: `deliver` each value it carries. */
@@ -452,18 +443,41 @@ export type SignalListener = (deliver: (value: unknown) => void) => RoomListener
  * per subscriber, each batch held the node for hundreds of milliseconds.
  */
 class SignalGroup extends RoomGroup {
-  protected position(): undefined {
-    return undefined;
+  constructor(
+    key: string,
+    roomId: string,
+    readonly field: string,
+    target: FanoutTarget,
+    hub: RoomHub,
+    listener: SignalListener,
+    registry: FanoutRegistry,
+  ) {
+    super(key, roomId, target, hub, listener, registry);
   }
 
-  protected createdAt(): undefined {
-    return undefined;
+  left(sub: Subscriber): void {
+    this.registry.leftSignals(this, sub);
+  }
+
+  protected async broadcast(value: unknown): Promise<void> {
+    if (this.subscribers.size === 0) return;
+    const subscribers = [...this.subscribers];
+    this.registry.executions += 1;
+    const payloadFor = await payloadsFor(await this.target.execute(value), subscribers, this.registry);
+    const frames = new Frames();
+    let delivered = 0;
+    for (const sub of subscribers) {
+      if (sub.closed || !isOpen(sub.socket)) continue;
+      this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloadFor(sub)));
+      delivered += 1;
+    }
+    this.registry.delivered(delivered, Date.now());
   }
 }
 
 export class FanoutRegistry {
-  /** Live groups by feed or signal field, room and selection. */
-  private readonly groups = new Map<string, RoomGroup>();
+  private readonly groups = new Map<string, FanoutGroup>();
+  private readonly signalGroups = new Map<string, SignalGroup>();
   /** Selection executions for live delivery and replay; the fan-out test counts them. */
   executions = 0;
   /** Subscribers whose `@perViewer` answers were computed (one per event with holes). */
@@ -525,11 +539,10 @@ export class FanoutRegistry {
     dropSocket(socket, { metrics: this.metrics, log: this.log });
   }
 
-  /** `count` deliveries, and the latency of a message created at `createdAt` (a signal has none). */
-  delivered(count: number, createdAt: number | undefined): void {
+  delivered(count: number, createdAt: number): void {
     if (count === 0) return;
     this.metrics.deliveries.inc(count);
-    if (createdAt !== undefined) this.metrics.deliveryLatency.observe((Date.now() - createdAt) / 1000);
+    this.metrics.deliveryLatency.observe((Date.now() - createdAt) / 1000);
   }
 
   /**
@@ -544,8 +557,7 @@ export class FanoutRegistry {
     target: FanoutTarget,
   ): Promise<AsyncIterableIterator<never>> {
     const key = `${feed.field}\u0000${roomId}\u0000${target.groupKey}`;
-    // The key names the field: a feed's key never finds a signal's group.
-    let group = this.groups.get(key) as FanoutGroup | undefined;
+    let group = this.groups.get(key);
     if (!group) {
       group = new FanoutGroup(key, roomId, feed as Feed<unknown>, target, this.hub, this);
       this.groups.set(key, group);
@@ -562,8 +574,8 @@ export class FanoutRegistry {
   }
 
   /** `sub` has left `group`: the group stops when it was the last. */
-  left(group: RoomGroup, sub: Subscriber): void {
-    this.metrics.activeSubscriptions.dec({ field: group.field });
+  left(group: FanoutGroup, sub: Subscriber): void {
+    this.metrics.activeSubscriptions.dec({ field: group.feed.field });
     group.subscribers.delete(sub);
     if (group.subscribers.size === 0 && this.groups.get(group.key) === group) {
       this.groups.delete(group.key);
@@ -585,10 +597,10 @@ export class FanoutRegistry {
     listener: SignalListener,
   ): Promise<AsyncIterableIterator<never>> {
     const key = `${field}\u0000${roomId}\u0000${target.groupKey}`;
-    let group = this.groups.get(key);
+    let group = this.signalGroups.get(key);
     if (!group) {
       group = new SignalGroup(key, roomId, field, target, this.hub, listener, this);
-      this.groups.set(key, group);
+      this.signalGroups.set(key, group);
     }
     // A signal has no place in the change order: no replay, no seam.
     const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, null, group, 0);
@@ -622,6 +634,16 @@ export class FanoutRegistry {
     } catch (error) {
       sub.leave();
       throw error;
+    }
+  }
+
+  /** `sub` has left `group`: the group stops when it was the last. */
+  leftSignals(group: SignalGroup, sub: Subscriber): void {
+    this.metrics.activeSubscriptions.dec({ field: group.field });
+    group.subscribers.delete(sub);
+    if (group.subscribers.size === 0 && this.signalGroups.get(group.key) === group) {
+      this.signalGroups.delete(group.key);
+      group.stop();
     }
   }
 
@@ -672,7 +694,7 @@ export class FanoutRegistry {
   /** Ends `userId`'s subscriptions to the room on this node (their access was taken back). */
   revoke(roomId: string, userId: string, reason: AccessLossReason, by?: string): void {
     const payload = revokedPayload(reason, by);
-    for (const group of [...this.groups.values()]) {
+    for (const group of [...this.groups.values(), ...this.signalGroups.values()]) {
       if (group.roomId !== roomId) continue;
       for (const sub of [...group.subscribers]) if (sub.viewer.id === userId) sub.revoke(payload);
     }
