@@ -25,8 +25,8 @@ export const REPLAY_BATCH = 200; // messages or changes
  * their turn, in order), and sockets written per turn by the live fan-out (the rest are
  * written in the next turn, each socket's frames still in order).
  */
-export const REPLAY_BATCHES_PER_TURN = 4; // batches
-export const FLUSH_SOCKETS_PER_TURN = 512; // sockets
+export const REPLAY_BATCHES_PER_TURN = 1; // batches
+export const FLUSH_SOCKETS_PER_TURN = 32; // sockets
 /** Distinct emoji on one message; past it, `addReaction` of a new emoji is refused. */
 export const MESSAGE_MAX_REACTIONS = 20; // distinct emoji
 /** Users named with `@name` that one message may mention. */

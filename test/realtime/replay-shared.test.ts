@@ -145,7 +145,7 @@ describe('replays after a node comes back', () => {
     const sockets = Array.from({ length: 12 }, () => new CountingSocket());
     // Resuming in the same turn, as clients whose subscribe frames arrive together do.
     await Promise.all(sockets.map((socket) => subscribe(socket, 0)));
-    for (let i = 0; i < 20 && sockets.some((s) => s.ids('1').length < total); i++) await turn();
+    for (let i = 0; i < 200 && sockets.some((s) => s.ids('1').length < total); i++) await turn();
 
     for (const socket of sockets) {
       expect(socket.ids('1')).toEqual(ids(1, total));
