@@ -118,6 +118,13 @@ function readNumber(frame: Buffer, at: number): [number, number] {
   return [value, i];
 }
 
+/** How a `next` frame of subscription `id` starts, as the server writes it. */
+const nextFramePrefix = (id: string): Buffer => Buffer.from(`{"id":${JSON.stringify(id)},"type":"next"`);
+
+/** Whether `data` starts with `prefix` (and has more after it). */
+const startsWith = (data: Buffer, prefix: Buffer): boolean =>
+  data.length > prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+
 function caughtUp(sub: Sub): boolean {
   for (const [w, upTo] of catchUpTarget!) if ((sub.contiguous[w] ?? 0) <= upTo) return false;
   return true;
@@ -185,7 +192,7 @@ function newSub(node: number, subscriptions: number, tracked: boolean): Sub {
 /** graphql-transport-ws spoken directly; resolves once acknowledged and subscribed. */
 function openRaw(group: Group, sub: Sub, token: string): Promise<void> {
   const { subscriptions } = group.spec;
-  const prefixes = subscriptions.map((s) => Buffer.from(`{"id":${JSON.stringify(s.id)},"type":"next"`));
+  const prefixes = subscriptions.map((s) => nextFramePrefix(s.id));
   const trackedIndex = subscriptions.findIndex((s) => s.track);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${ports[sub.node]}/graphql`, 'graphql-transport-ws', {
@@ -206,10 +213,7 @@ function openRaw(group: Group, sub: Sub, token: string): Promise<void> {
     };
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authToken: token } })));
     ws.on('message', (data: Buffer) => {
-      for (let i = 0; i < prefixes.length; i++) {
-        const p = prefixes[i]!;
-        if (data.length > p.length && data.compare(p, 0, p.length, 0, p.length) === 0) return onNext(i, data);
-      }
+      for (let i = 0; i < prefixes.length; i++) if (startsWith(data, prefixes[i]!)) return onNext(i, data);
       const message = JSON.parse(String(data)) as { type: string; id?: string; payload?: unknown };
       switch (message.type) {
         case 'ping':
@@ -283,8 +287,7 @@ function socketReadingNext(prefix: Buffer, onNext: (data: Buffer) => void): unkn
         set: (handler: typeof onmessage) => (onmessage = handler),
       });
       this.on('message', (data: Buffer, isBinary: boolean) => {
-        if (!isBinary && data.length > prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0)
-          return onNext(data);
+        if (!isBinary && startsWith(data, prefix)) return onNext(data);
         onmessage?.({ data: String(data) });
       });
     }
@@ -301,6 +304,7 @@ function openGraphqlWs(group: Group, sub: Sub, token: string): Promise<void> {
   // this same payload again each time it resubscribes after a reconnect.
   const variables: Record<string, unknown> = { ...spec.variables };
   const payload = { query: spec.query, variables };
+  const prefix = nextFramePrefix(spec.id);
   const onNext = (data: Buffer) => {
     sub.frames[0]!++;
     const at = data.indexOf(MESSAGE_ID, prefix.length);
@@ -309,7 +313,6 @@ function openGraphqlWs(group: Group, sub: Sub, token: string): Promise<void> {
     variables.after = data.toString('latin1', start, data.indexOf(QUOTE, start));
     if (spec.track) onTrackedFrame(sub, data);
   };
-  const prefix = Buffer.from(`{"id":${JSON.stringify(spec.id)},"type":"next"`);
   let askedToWaitMs = 0;
   return new Promise((resolve) => {
     const client = createClient({
