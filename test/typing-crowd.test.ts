@@ -138,4 +138,37 @@ describe('typing in a crowd', () => {
     expect(watching.batches.errors).toEqual([]);
     expect(watching.perUser.errors).toEqual([]);
   }, 90_000);
+
+  it('executes a typing window once per distinct thing told, not once per subscriber', async () => {
+    const roomId = await createRoom(server.url, watcher.token);
+    // 30 bystanders, and one typist who listens alike: the same documents, so the same groups.
+    const bystanders = await Promise.all(typists.slice(10, 40).map((t) => listen(t, roomId)));
+    const [typist, other] = [typists[5]!, typists[6]!];
+    const typistListening = await listen(typist, roomId);
+    const everyone = [...bystanders, typistListening];
+    const { fanout } = server.app.services;
+    const before = fanout.executions;
+    const framesBefore = everyone.map((l) => l.perUser.items.length + l.batches.items.length);
+
+    // The listening typist starts: every bystander is told one start and one picture;
+    // the typist is told nothing (nobody else types). One window, two executions.
+    await setTyping(typist, roomId, true);
+    for (const l of bystanders) await l.batches.waitFor(() => lastBatch(l).count === 1, 10_000);
+    // Someone who does not listen starts too, in a later window: one start and one
+    // picture for all 31, the typist's picture without the typist.
+    await setTyping(other, roomId, true);
+    for (const l of bystanders) await l.batches.waitFor(() => lastBatch(l).count === 2, 10_000);
+    await typistListening.batches.waitFor(() => lastBatch(typistListening).count === 1, 10_000);
+
+    const frames = everyone.map((l, k) => l.perUser.items.length + l.batches.items.length - framesBefore[k]!);
+    expect(frames.slice(0, -1)).toEqual(bystanders.map(() => 4));
+    expect(frames.at(-1)).toBe(2);
+    expect(shownTo(typistListening)).toEqual([other.user.id]);
+    // Per subscriber, this would be one execution per frame: 4 × 30 + 2.
+    expect(fanout.executions - before).toBe(2 + 3);
+    for (const l of everyone) {
+      expect(l.perUser.errors).toEqual([]);
+      expect(l.batches.errors).toEqual([]);
+    }
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { TYPING_EXPIRY_MS } from '../server/limits.js';
 import { type Session, createRoom, gqlOk, sendMessage, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
+import { sseSubscribe } from './helpers/sse.js';
 import { type Subscription, type TestSocket, openSocket } from './helpers/ws.js';
 
 let server: TestServer;
@@ -55,7 +56,10 @@ const setTyping = (user: Session, roomId: string, isTyping: boolean) =>
     },
   );
 
-const events = (sub: Subscription<Typing>) => sub.items.map((i) => [i.userTyping.user.name, i.userTyping.isTyping]);
+type Batch = { roomTyping: { users: { name: string }[]; count: number } };
+const ON_ROOM_TYPING = 'subscription($roomId: ID!) { roomTyping(roomId: $roomId) { users { name } count } }';
+
+const events = (sub: { items: Typing[] }) => sub.items.map((i) => [i.userTyping.user.name, i.userTyping.isTyping]);
 const has = (name: string, isTyping: boolean) => (items: Typing[]) =>
   items.some((i) => i.userTyping.user.name === name && i.userTyping.isTyping === isTyping);
 
@@ -172,5 +176,43 @@ describe('typing', () => {
       [typist.user.name, true],
       [watcher.user.name, true],
     ]);
+  });
+
+  it("tells a stream over SSE what it tells a socket: the room's typists, never the subscriber", async () => {
+    const roomId = await createRoom(server.url, typist.token);
+    const overWs = await watch(watcher, roomId);
+    const auth = (user: Session) => ({ authorization: `Bearer ${user.token}` });
+    const overSse = sseSubscribe<Typing>(server.url, ON_TYPING, { roomId }, auth(watcher));
+    const ownSse = sseSubscribe<Typing>(server.url, ON_TYPING, { roomId }, auth(typist));
+    const batches = sseSubscribe<Batch>(server.url, ON_ROOM_TYPING, { roomId }, auth(watcher));
+    try {
+      await batches.waitFor(1); // the opening picture: nobody
+      await waitOnline(server.url, watcher.token, roomId, typist.user.name);
+      await setTyping(typist, roomId, true);
+      await setTyping(third, roomId, true);
+      await overWs.waitFor(2);
+      await overSse.waitFor(2);
+      await batches.waitFor((items) => items.at(-1)!.roomTyping.count === 2);
+      await setTyping(third, roomId, false);
+      await overWs.waitFor(3);
+      await overSse.waitFor(3);
+      await ownSse.waitFor(has(third.user.name, false));
+      await batches.waitFor((items) => items.at(-1)!.roomTyping.count === 1);
+
+      expect(overSse.items).toEqual(overWs.items);
+      expect(events(overSse)).toEqual([
+        [typist.user.name, true],
+        [third.user.name, true],
+        [third.user.name, false],
+      ]);
+      expect(events(ownSse)).toEqual([
+        [third.user.name, true],
+        [third.user.name, false],
+      ]);
+      expect(batches.items[0]!.roomTyping).toEqual({ users: [], count: 0 });
+      expect(batches.items.at(-1)!.roomTyping).toEqual({ users: [{ name: typist.user.name }], count: 1 });
+    } finally {
+      for (const stream of [overSse, ownSse, batches]) stream.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { requireRoom, requireViewer } from '../graphql/guards.js';
 import type { PresenceBatchState, PresenceState } from '../realtime/room-hub.js';
 import { roomSubscription } from '../graphql/room-subscription.js';
+import { asIs } from '../realtime/fanout.js';
 
 export const presenceResolvers: Resolvers = {
   Subscription: {
@@ -18,7 +19,6 @@ export const presenceResolvers: Resolvers = {
       subscribe: async (_root, { roomId }, ctx) => {
         const room = await requireRoom(ctx, roomId);
         const { presence, fanout } = ctx.services;
-        // The count first, read before hearing the room: every batch heard after it is newer.
         const count = async (): Promise<PresenceBatchState> => ({
           joined: [],
           joinedCount: 0,
@@ -26,13 +26,15 @@ export const presenceResolvers: Resolvers = {
           leftCount: 0,
           onlineCount: await presence.count(room.id),
         });
-        // Over graphql-ws, a batch is executed once for everyone who subscribed alike.
+        // Over graphql-ws, a batch is executed once for everyone who subscribed alike; the
+        // count is read once the room is heard, and every batch heard after it follows it.
         if (ctx.fanout) {
           const viewer = requireViewer(ctx);
-          return fanout.subscribeSignals('roomPresence', room.id, viewer, ctx.fanout, await count(), (deliver) => ({
+          return fanout.subscribeSignals('roomPresence', room.id, viewer, ctx.fanout, asIs, count, (deliver) => ({
             presenceBatch: deliver,
           }));
         }
+        // The count first, read before hearing the room: every batch heard after it is newer.
         return roomSubscription<PresenceBatchState>(ctx, room.id, 'roomPresence', async ({ push, live }) => {
           void push(await count());
           await live({ presenceBatch: (batch) => void push(batch) });

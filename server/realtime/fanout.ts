@@ -106,8 +106,11 @@ class Subscriber extends Parked(ReplaySeam<string>) {
     readonly viewer: UserRow,
     afterSeq: number | null,
     private readonly group: { left(sub: Subscriber): void },
-    /** When it joined its group, on the registry's clock: what it may share of replay reads. */
-    readonly joined: number,
+    /**
+     * When it joined its group, on the registry's clock: what it may share of replay reads,
+     * or (a signal) which of the values its group heard are its own.
+     */
+    public joined: number,
   ) {
     super(afterSeq);
   }
@@ -274,12 +277,21 @@ abstract class RoomGroup {
   /** `sub` has left: the registry stops the group when it was the last. */
   abstract left(sub: Subscriber): void;
 
-  protected abstract broadcast(value: unknown): Promise<void>;
+  /** Hands `value` to the group's subscribers; `heard` is when it arrived, on the registry's clock. */
+  protected abstract broadcast(value: unknown, heard: number): Promise<void>;
 
   private enqueue(value: unknown): void {
-    this.tail = this.tail
-      .then(() => this.broadcast(value))
-      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
+    const heard = this.registry.tick();
+    this.after(() => this.broadcast(value, heard)).catch((error: unknown) =>
+      this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'),
+    );
+  }
+
+  /** Runs `task` once everything the group has heard so far has been handled, and before what it hears next. */
+  after(task: () => Promise<void>): Promise<void> {
+    const done = this.tail.then(task);
+    this.tail = done.catch(() => {}); // the caller hears of the failure; the next task runs anyway
+    return done;
   }
 }
 
@@ -436,11 +448,44 @@ class FanoutGroup extends RoomGroup {
 /** What a signal subscription hears of the room's hub: `deliver` each value it carries. */
 export type SignalListener = (deliver: (value: unknown) => void) => RoomListener;
 
+/** One value a signal tells a subscriber. Told of the same `now`, values with the same key are the same: executed once. */
+export interface Told {
+  readonly key: string;
+  readonly value: unknown;
+}
+
 /**
- * Subscribers of one room signal (`roomPresence`) that sent the same document and
- * variables: each value executed once for them all, as the room fan-out does. A crowd
- * joining a room is one presence batch a second to thousands of subscribers; executed
- * per subscriber, each batch held the node for hundreds of milliseconds.
+ * How a room signal (`roomPresence`, `userTyping`, `roomTyping`) becomes each subscriber's
+ * frames: what a viewer who was last told `told` (undefined: nothing yet) is told now that
+ * the room's hub handed out `now`. Most of a room is told alike, so `tell` should hand
+ * those viewers the same values (and the same array) rather than a copy each.
+ */
+export interface Signal<S> {
+  tell(viewerId: string, told: S | undefined, now: S): readonly Told[];
+}
+
+const toldAsIs = new WeakMap<object, readonly Told[]>();
+
+/** A signal whose every value is told to everyone as it is (a presence batch). */
+export const asIs: Signal<object> = {
+  tell(_viewerId, _told, now) {
+    let told = toldAsIs.get(now);
+    if (!told) toldAsIs.set(now, (told = [{ key: '', value: now }]));
+    return told;
+  },
+};
+
+/** A subscriber of a room signal, and what it was last told. */
+class SignalSubscriber extends Subscriber {
+  told: unknown = undefined;
+}
+
+/**
+ * Subscribers of one room signal that sent the same document and variables: each value
+ * the group hears is executed once per distinct value told (`Signal.tell`), not once per
+ * subscriber, as the room fan-out does. A crowd joining or typing in a room is a frame
+ * or two a window to thousands of subscribers; executed per subscriber, each window held
+ * the node for hundreds of milliseconds, and typing rounds fell behind the typists.
  */
 class SignalGroup extends RoomGroup {
   constructor(
@@ -450,6 +495,7 @@ class SignalGroup extends RoomGroup {
     target: FanoutTarget,
     hub: RoomHub,
     listener: SignalListener,
+    private readonly signal: Signal<unknown>,
     registry: FanoutRegistry,
   ) {
     super(key, roomId, target, hub, listener, registry);
@@ -459,17 +505,63 @@ class SignalGroup extends RoomGroup {
     this.registry.leftSignals(this, sub);
   }
 
-  protected async broadcast(value: unknown): Promise<void> {
-    if (this.subscribers.size === 0) return;
-    const subscribers = [...this.subscribers];
-    this.registry.executions += 1;
-    const payloadFor = await payloadsFor(await this.target.execute(value), subscribers, this.registry);
+  /**
+   * The executions of what was told of the value the group last told: subscribers who
+   * join before the room's next value are told the same (typing as it stands), and
+   * share them.
+   */
+  private rendered: { now: unknown; byKey: Map<string, Promise<Rendered>> } | undefined;
+
+  private render(now: unknown, key: string, value: unknown): Promise<Rendered> {
+    if (!this.rendered || this.rendered.now !== now) this.rendered = { now, byKey: new Map() };
+    const { byKey } = this.rendered;
+    let rendered = byKey.get(key);
+    if (!rendered) {
+      this.registry.executions += 1;
+      const created = Promise.resolve(this.target.execute(value));
+      // A failed execution is not kept: the next subscriber tries again.
+      created.catch(() => {
+        if (byKey.get(key) === created) byKey.delete(key);
+      });
+      byKey.set(key, (rendered = created));
+    }
+    return rendered;
+  }
+
+  /** A subscriber hears the values the group heard after it joined; its first frames tell it `now`. */
+  protected async broadcast(value: unknown, heard: number): Promise<void> {
+    const subscribers: SignalSubscriber[] = [];
+    for (const sub of this.subscribers as Set<SignalSubscriber>) if (sub.joined < heard) subscribers.push(sub);
+    await this.tell(value, subscribers);
+  }
+
+  /** Tells each of `subscribers` what it is told of `now`: each distinct value executed once. */
+  async tell(now: unknown, subscribers: readonly SignalSubscriber[]): Promise<void> {
+    const told: { sub: SignalSubscriber; values: readonly Told[] }[] = [];
+    const byKey = new Map<string, { value: unknown; subscribers: SignalSubscriber[] }>();
+    for (const sub of subscribers) {
+      if (sub.closed) continue;
+      const values = this.signal.tell(sub.viewer.id, sub.told, now);
+      sub.told = now;
+      if (values.length === 0) continue;
+      told.push({ sub, values });
+      for (const { key, value } of values) {
+        const entry = byKey.get(key);
+        if (entry) entry.subscribers.push(sub);
+        else byKey.set(key, { value, subscribers: [sub] });
+      }
+    }
+    const payloads = new Map<string, (sub: SignalSubscriber) => string>();
+    for (const [key, { value, subscribers: alike }] of byKey) {
+      payloads.set(key, await payloadsFor(await this.render(now, key, value), alike, this.registry));
+    }
     const frames = new Frames();
     let delivered = 0;
-    for (const sub of subscribers) {
+    for (const { sub, values } of told) {
       if (sub.closed || !isOpen(sub.socket)) continue;
-      this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloadFor(sub)));
-      delivered += 1;
+      for (const { key } of values)
+        this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloads.get(key)!(sub)));
+      delivered += values.length;
     }
     this.registry.delivered(delivered, Date.now());
   }
@@ -584,31 +676,38 @@ export class FanoutRegistry {
   }
 
   /**
-   * Starts delivering a room signal (`field`: `roomPresence`) to `target`: `first`, then
-   * each value `listener` hands over, executed once per group. The caller has already
-   * authorized the viewer. The viewer counts as online in the room while it lasts.
+   * Starts delivering a room signal (`field`) to `target`: once the group hears the room,
+   * what `signal` tells of `current()`, then of each value `listener` hands over, each
+   * executed once per group. The caller has already authorized the viewer. The viewer
+   * counts as online in the room while it lasts.
    */
-  async subscribeSignals(
+  async subscribeSignals<S>(
     field: string,
     roomId: string,
     viewer: UserRow,
     target: FanoutTarget,
-    first: unknown,
+    signal: Signal<S>,
+    current: () => S | Promise<S>,
     listener: SignalListener,
   ): Promise<AsyncIterableIterator<never>> {
     const key = `${field}\u0000${roomId}\u0000${target.groupKey}`;
-    let group = this.signalGroups.get(key);
-    if (!group) {
-      group = new SignalGroup(key, roomId, field, target, this.hub, listener, this);
-      this.signalGroups.set(key, group);
+    let found = this.signalGroups.get(key);
+    if (!found) {
+      found = new SignalGroup(key, roomId, field, target, this.hub, listener, signal as Signal<unknown>, this);
+      this.signalGroups.set(key, found);
     }
-    // A signal has no place in the change order: no replay, no seam.
-    const sub = new Subscriber(target.socket, framePrefix(target.id), viewer, null, group, 0);
+    const group = found;
+    // A signal has no place in the change order: no replay, no seam. Until it has its
+    // first frames it hears nothing (it joins at the end of time).
+    const sub = new SignalSubscriber(target.socket, framePrefix(target.id), viewer, null, group, Infinity);
     await this.join(group, sub, field, async () => {
-      // Its first frame goes before any the group writes after it joined.
-      this.executions += 1;
-      const payload = (await payloadsFor(await target.execute(first), [sub], this))(sub);
-      if (!sub.closed && isOpen(sub.socket)) this.queueFrame(sub.socket, textFrame(frame(sub.prefix, payload)));
+      await group.ready;
+      if (sub.closed) return;
+      // Read once the group hears the room: what it hears from here on is newer, and
+      // comes after the first frames, in order.
+      sub.joined = this.tick();
+      const now = current();
+      await group.after(async () => group.tell(await now, [sub]));
     });
     return sub;
   }

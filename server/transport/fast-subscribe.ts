@@ -13,7 +13,7 @@ import { maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 
 /**
- * A room subscription (`messageAdded`, `roomEvents`, `roomPresence`) started without graphql-js's
+ * A room subscription (`messageAdded`, `roomEvents`, a room signal) started without graphql-js's
  * executor: the root field's arguments are coerced here and the field's own `subscribe`
  * resolver is called directly. Nothing per subscriber stays behind but the parked
  * iterator the fan-out hands graphql-ws; the executor's ExecutionContext and its
@@ -27,6 +27,8 @@ export const FANOUT_FIELDS: ReadonlySet<string> = new Set([
   'roomEvents',
   'viewerRoomsChanged',
   'roomPresence',
+  'userTyping',
+  'roomTyping',
 ]);
 
 /** The root field, if the operation is exactly one fan-out field with no directive on it. */

@@ -1,11 +1,48 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { requireRoom, requireViewer } from '../graphql/guards.js';
 import { RATE_SET_TYPING } from '../limits.js';
 import { roomTopic } from '../pubsub/index.js';
-import type { TypingState } from '../realtime/room-hub.js';
+import type { Signal } from '../realtime/fanout.js';
+import type { TypingState, TypingView } from '../realtime/room-hub.js';
 import { roomSubscription } from '../graphql/room-subscription.js';
-import type { UserRow } from '../store/index.js';
-import { type TypingBatchState, othersTyping, sameTyping } from './view.js';
+import { type TypingBatchState, roomTypingSignal, userTypingSignal } from './view.js';
+
+/**
+ * A typing subscription: first what `signal` tells of the room's typing now, then of
+ * each window's. Over graphql-ws a window is executed once per distinct thing told, for
+ * everyone who subscribed alike; over SSE each stream tells its own.
+ */
+async function typingSubscription<T>(
+  ctx: GraphQLContext,
+  roomId: string,
+  field: 'userTyping' | 'roomTyping',
+  signal: Signal<TypingView>,
+): Promise<AsyncIterable<T>> {
+  const viewer = requireViewer(ctx);
+  const room = await requireRoom(ctx, roomId);
+  const { hub, fanout } = ctx.services;
+  if (ctx.fanout) {
+    return fanout.subscribeSignals(
+      field,
+      room.id,
+      viewer,
+      ctx.fanout,
+      signal,
+      () => hub.typing(room.id),
+      (deliver) => ({ typing: deliver }),
+    );
+  }
+  return roomSubscription<T>(ctx, room.id, field, async ({ push, live }) => {
+    let told: TypingView | undefined;
+    const tell = (now: TypingView) => {
+      for (const { value } of signal.tell(viewer.id, told, now)) void push(value as T);
+      told = now;
+    };
+    await live({ typing: tell });
+    tell(hub.typing(room.id));
+  });
+}
 
 export const typingResolvers: Resolvers = {
   Mutation: {
@@ -25,41 +62,13 @@ export const typingResolvers: Resolvers = {
 
   Subscription: {
     userTyping: {
-      subscribe: async (_root, { roomId }, ctx) => {
-        const viewer = requireViewer(ctx);
-        const room = await requireRoom(ctx, roomId);
-        const { hub } = ctx.services;
-        return roomSubscription<TypingState>(ctx, room.id, 'userTyping', async ({ push, live }) => {
-          // The typists this subscriber was told of: each window's change is told as the
-          // stops and starts that take them to the window's picture.
-          let shown: readonly UserRow[] = [];
-          const show = (next: readonly UserRow[]) => {
-            for (const user of shown) if (!next.some((u) => u.id === user.id)) void push({ user, isTyping: false });
-            for (const user of next) if (!shown.some((u) => u.id === user.id)) void push({ user, isTyping: true });
-            shown = next;
-          };
-          await live({ typing: (view) => show(othersTyping(view, viewer.id).users) });
-          show(othersTyping(hub.typing(room.id), viewer.id).users);
-        });
-      },
+      subscribe: (_root, { roomId }, ctx) =>
+        typingSubscription<TypingState>(ctx, roomId, 'userTyping', userTypingSignal),
       resolve: (event: TypingState) => event,
     },
     roomTyping: {
-      subscribe: async (_root, { roomId }, ctx) => {
-        const viewer = requireViewer(ctx);
-        const room = await requireRoom(ctx, roomId);
-        const { hub } = ctx.services;
-        return roomSubscription<TypingBatchState>(ctx, room.id, 'roomTyping', async ({ push, live }) => {
-          let told: TypingBatchState | undefined;
-          const tell = (next: TypingBatchState) => {
-            if (told && sameTyping(told, next)) return; // the window changed only what this viewer is not told
-            told = next;
-            void push(next);
-          };
-          await live({ typing: (view) => tell(othersTyping(view, viewer.id)) });
-          tell(othersTyping(hub.typing(room.id), viewer.id));
-        });
-      },
+      subscribe: (_root, { roomId }, ctx) =>
+        typingSubscription<TypingBatchState>(ctx, roomId, 'roomTyping', roomTypingSignal),
       resolve: (batch: TypingBatchState) => batch,
     },
   },
