@@ -36,6 +36,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly signalFrames = new Counter({
+    name: 'parley_signal_frames_total',
+    help: 'Typing and presence frames the shared fan-out wrote to subscribers on this node, by subscription.',
+    labelNames: ['field'] as const,
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'parley_http_request_duration_seconds',
     help: 'From an HTTP request arriving to its response ending (SSE streams excluded), by route.',

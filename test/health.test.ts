@@ -88,6 +88,7 @@ describe('/metrics', () => {
       'parley_messages_sent_total',
       'parley_deliveries_total',
       'parley_delivery_latency_seconds',
+      'parley_signal_frames_total',
       'parley_http_request_duration_seconds',
       'parley_rejected_total',
     ]) {
@@ -108,12 +109,17 @@ describe('/metrics', () => {
     const subs = sockets.map((s) =>
       s.subscribe(`subscription($r: ID!) { messageAdded(roomId: $r) { id } }`, { r: roomId }),
     );
+    // A signal's frames are counted apart from messages: its opening picture is one.
+    const typing0 = sample(before, 'parley_signal_frames_total{field="roomTyping"}') ?? 0;
+    const typing = sockets[1]!.subscribe(`subscription($r: ID!) { roomTyping(roomId: $r) { count } }`, { r: roomId });
+    await typing.waitFor(1);
     await waitOnline(server.url, user.token, roomId, user.user.name);
     await waitOnline(server.url, user.token, roomId, other.user.name);
     await sendMessage(server.url, user.token, roomId, 'counted');
     await Promise.all(subs.map((s) => s.waitFor(1)));
 
     const during = await scrape();
+    expect(sample(during, 'parley_signal_frames_total{field="roomTyping"}')).toBe(typing0 + 1);
     expect(sample(during, 'parley_open_sockets')).toBe(sockets0 + 2);
     expect(sample(during, 'parley_active_subscriptions{field="messageAdded"}')).toBe(2);
     expect(sample(during, 'parley_messages_sent_total')).toBe(sent0 + 1);

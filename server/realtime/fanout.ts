@@ -563,7 +563,7 @@ class SignalGroup extends RoomGroup {
         this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloads.get(key)!(sub)));
       delivered += values.length;
     }
-    this.registry.delivered(delivered, Date.now());
+    this.registry.signalFrames(this.field, delivered);
   }
 }
 
@@ -629,6 +629,11 @@ export class FanoutRegistry {
   /** The flush found `socket`'s unsent output past WS_MAX_BUFFERED_BYTES. */
   dropSlowConsumer(socket: WebSocket): void {
     dropSocket(socket, { metrics: this.metrics, log: this.log });
+  }
+
+  /** Frames of a room signal: neither messages nor timed from a store write, so counted apart. */
+  signalFrames(field: string, count: number): void {
+    if (count > 0) this.metrics.signalFrames.inc({ field }, count);
   }
 
   delivered(count: number, createdAt: number): void {
