@@ -35,6 +35,8 @@ export const MESSAGE_MAX_MENTIONS = 50; // users
 export const DIRECT_MAX_OTHERS = 8; // users
 /** `Room.members(first:)` at most. */
 export const MEMBERS_PAGE_MAX = 100; // users
+/** Users one `Room.online(among:)` asks about: a page of `Room.members`. */
+export const ONLINE_AMONG_MAX = MEMBERS_PAGE_MAX; // users
 /** `users(prefix:, first:)` at most: the names a "New message" dialog suggests. */
 export const USERS_PAGE_MAX = 20; // users
 /** A search query's length, in characters. */

@@ -5,9 +5,9 @@
  * Runs on SQLite, and on PostgreSQL + Redis when DATABASE_URL and REDIS_URL are set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESENCE_BATCH_MS, PRESENCE_BATCH_NAMED_MAX } from '../server/limits.js';
+import { ONLINE_AMONG_MAX, PRESENCE_BATCH_MS, PRESENCE_BATCH_NAMED_MAX } from '../server/limits.js';
 import { crowd, windowsIn } from './helpers/crowd.js';
-import { type Session, type User, createRoom, gqlOk, signUp } from './helpers/http.js';
+import { type Session, type User, createRoom, gql, gqlOk, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
 import { waitOnline } from './helpers/wait.js';
 import { type Subscription, type TestSocket, openSocket } from './helpers/ws.js';
@@ -208,5 +208,39 @@ describe('presence in a crowd', () => {
       store.usersByIds = usersByIds;
     }
     expect(read.every((n) => n <= 10)).toBe(true);
+  }, 60_000);
+
+  it('says which of a page of people are online, in a room with more online than a page', async () => {
+    const roomId = await createRoom(server.url, watcher.token);
+    const present = people.slice(150, 190);
+    for (const person of present) socketFor(person).subscribe(ON_MESSAGE, { roomId });
+    await expect
+      .poll(async () => (await roomOnline(watcher.token, roomId, 1)).onlineCount, { timeout: 20_000 })
+      .toBe(present.length);
+
+    // Ten of them online, ten who are not, one who does not exist, one named twice.
+    const asked = [...present.slice(0, 10), ...people.slice(0, 10)].map((p) => p.user.id);
+    const among = async (ids: string[], first?: number) =>
+      gql<{ room: { online: User[] } }>(
+        server.url,
+        'query($id: ID!, $among: [ID!], $first: Int) { room(id: $id) { online(among: $among, first: $first) { id name } } }',
+        { id: roomId, among: ids, first },
+        { token: watcher.token },
+      );
+    const answer = await among([...asked, 'nobody', asked[0]!]);
+    expect(answer.errors).toBeUndefined();
+    const expected = present
+      .slice(0, 10)
+      .map((p) => p.user)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    expect(answer.data!.room.online).toEqual(expected.map(({ id, name }) => ({ id, name })));
+    expect((await among(asked, 3)).data!.room.online).toEqual(
+      expected.slice(0, 3).map(({ id, name }) => ({ id, name })),
+    );
+
+    // A page of members at most, and a clear error past it.
+    const tooMany = await among(Array.from({ length: ONLINE_AMONG_MAX + 1 }, (_, k) => `u${k}`));
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooMany.errors?.[0]?.message).toContain(String(ONLINE_AMONG_MAX));
   }, 60_000);
 });

@@ -86,6 +86,15 @@ local first = tonumber(ARGV[1])
 if first > 0 then return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'LIMIT', 0, first) end
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
 
+/** KEYS: room. ARGV: user ids. Returns those of them online in it. */
+const ONLINE_AMONG = `${NOW}
+local found = {}
+for _, user in ipairs(ARGV) do
+  local until_ = redis.call('ZSCORE', KEYS[1], user)
+  if until_ and tonumber(until_) > now then table.insert(found, user) end
+end
+return found`;
+
 /** KEYS: room. Returns how many users are online in it. */
 const COUNT = `${NOW}
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`;
@@ -109,6 +118,7 @@ type Scripted = Redis & {
   parleyPresenceRenew(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
   parleyPresenceSweep(rooms: string, roomPrefix: string): Promise<string[]>;
   parleyPresenceOnline(room: string, first: string): Promise<string[]>;
+  parleyPresenceOnlineAmong(room: string, ...userIds: string[]): Promise<string[]>;
   parleyPresenceCount(room: string): Promise<number>;
   parleyPresenceCounted(room: string, version: string): Promise<[number, number]>;
 };
@@ -138,6 +148,7 @@ export class RedisPresence extends CountingPresence {
     redis.defineCommand('parleyPresenceRenew', { lua: RENEW });
     redis.defineCommand('parleyPresenceSweep', { numberOfKeys: 1, lua: SWEEP });
     redis.defineCommand('parleyPresenceOnline', { numberOfKeys: 1, lua: ONLINE });
+    redis.defineCommand('parleyPresenceOnlineAmong', { numberOfKeys: 1, lua: ONLINE_AMONG });
     redis.defineCommand('parleyPresenceCount', { numberOfKeys: 1, lua: COUNT });
     redis.defineCommand('parleyPresenceCounted', { numberOfKeys: 2, lua: COUNTED });
     this.redis = redis as Scripted;
@@ -217,6 +228,16 @@ export class RedisPresence extends CountingPresence {
     }
     if (ids.length === 0) return [];
     return (await this.store.usersByIds(ids)).sort(byName);
+  }
+
+  async onlineAmong(roomId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    try {
+      return await this.redis.parleyPresenceOnlineAmong(this.keys.room(roomId), ...userIds);
+    } catch (error) {
+      this.onError(error);
+      return this.localAmong(roomId, userIds);
+    }
   }
 
   async count(roomId: string): Promise<number> {

@@ -15,6 +15,8 @@ export interface Presence {
    * said; a room of thousands is never read whole for them).
    */
   online(roomId: string, first?: number): Promise<UserRow[]>;
+  /** Of `userIds`, those online in the room: one read however large the room. */
+  onlineAmong(roomId: string, userIds: readonly string[]): Promise<string[]>;
   /** How many users are online in the room. */
   count(roomId: string): Promise<number>;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export abstract class CountingPresence implements Presence {
   /** The room's count when a window closes, with a version that orders it among every node's counts. */
   protected abstract counted(roomId: string): Promise<{ count: number; version: number }>;
   abstract online(roomId: string, first?: number): Promise<UserRow[]>;
+  abstract onlineAmong(roomId: string, userIds: readonly string[]): Promise<string[]>;
   abstract count(roomId: string): Promise<number>;
   abstract close(): Promise<void>;
 
@@ -115,6 +118,12 @@ export abstract class CountingPresence implements Presence {
     return rows.sort(byName);
   }
 
+  /** Of `userIds`, those this node holds a subscription of in the room. */
+  protected localAmong(roomId: string, userIds: readonly string[]): string[] {
+    const users = this.rooms.get(roomId);
+    return users ? userIds.filter((id) => users.has(id)) : [];
+  }
+
   async enter(roomId: string, user: UserRow): Promise<() => void> {
     let users = this.rooms.get(roomId);
     if (!users) {
@@ -164,6 +173,10 @@ export class LocalPresence extends CountingPresence {
 
   async online(roomId: string, first?: number): Promise<UserRow[]> {
     return this.localOnline(roomId, first);
+  }
+
+  async onlineAmong(roomId: string, userIds: readonly string[]): Promise<string[]> {
+    return this.localAmong(roomId, userIds);
   }
 
   async count(roomId: string): Promise<number> {

@@ -1,7 +1,8 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, forbidden, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
-import { MEMBERS_PAGE_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
+import { MEMBERS_PAGE_MAX, ONLINE_AMONG_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
+import { byName } from '../presence/tracker.js';
 import { announce } from '../realtime/announce.js';
 import { tellViewer } from '../realtime/viewer-rooms.js';
 import { charCount } from '../text.js';
@@ -144,11 +145,17 @@ export const roomResolvers: Resolvers = {
       if (known !== undefined) return known !== null;
       return ctx.services.store.isMember(room.id, requireViewer(ctx).id);
     },
-    async online(room, { first }, ctx) {
+    async online(room, { first, among }, ctx) {
       if (first !== null && first !== undefined && (!Number.isInteger(first) || first < 0))
         throw badInput('first must be 0 or more.', 'first');
+      if (among && among.length > ONLINE_AMONG_MAX)
+        throw badInput(`among may name at most ${ONLINE_AMONG_MAX} users.`, 'among');
       if (first === 0) return [];
-      return ctx.services.presence.online(room.id, first ?? undefined);
+      const { presence, store } = ctx.services;
+      if (!among) return presence.online(room.id, first ?? undefined);
+      const ids = await presence.onlineAmong(room.id, [...new Set(among)]);
+      const users = ids.length === 0 ? [] : (await store.usersByIds(ids)).sort(byName);
+      return first === null || first === undefined ? users : users.slice(0, first);
     },
     onlineCount: (room, _args, ctx) => ctx.services.presence.count(room.id),
     memberCount: (room, _args, ctx) => ctx.services.store.memberCount(room.id),

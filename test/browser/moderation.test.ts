@@ -8,9 +8,15 @@ import {
   launchBrowser,
   newUser,
   send,
+  userName,
   waitLive,
 } from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
+import { gqlOk, signUp as signUpOverHttp } from '../helpers/http.js';
+import { type TestSocket, openSocket } from '../helpers/ws.js';
+
+/** People the room's page lists as online at most (the web's ONLINE_LISTED_MAX: `online(first: 50)`). */
+const ONLINE_LISTED_MAX = 50;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -104,6 +110,49 @@ describe('moderation in the web UI', () => {
     await panel.waitFor({ state: 'hidden' });
     await timelineLine(owner.page, `You removed ${member.name}`).waitFor();
     expect(memberErrors.filter((e) => !/status of 40[34]/.test(e))).toEqual([]);
+  });
+
+  it('the members panel says who is online in a crowd, past the page of people the room lists', async () => {
+    await api(owner, 'mutation { createRoom(name: "Crowd hall") { id } }');
+    await openRoom(owner, 'crowd-hall');
+    // More people online than the room lists (ONLINE_LISTED_MAX, 50), then one more:
+    // named to come first among the members, but not among those the room lists.
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/graphql`;
+    const sockets: TestSocket[] = [];
+    const online = async (name: string) => {
+      const person = await signUpOverHttp(server.url, name);
+      await gqlOk(server.url, 'mutation { joinRoom(id: "crowd-hall") { id } }', {}, { token: person.token });
+      const socket = openSocket(wsUrl, { token: person.token });
+      sockets.push(socket);
+      socket.subscribe('subscription { messageAdded(roomId: "crowd-hall") { id } }');
+      return { person, socket };
+    };
+    try {
+      for (let k = 0; k < ONLINE_LISTED_MAX + 4; k += 1) await online(userName(`zfill${k}`));
+      await expect
+        .poll(() => owner.page.locator('.online-count').textContent(), { timeout: 20_000 })
+        .toBe(`${ONLINE_LISTED_MAX + 5} online`);
+      const late = await online(userName('aaalate'));
+      await expect
+        .poll(() => owner.page.locator('.online-count').textContent(), { timeout: 10_000 })
+        .toBe(`${ONLINE_LISTED_MAX + 6} online`);
+
+      await owner.page.getByRole('button', { name: /^Members, \d+$/ }).click();
+      const panel = owner.page.getByRole('dialog', { name: 'Members of #Crowd hall' });
+      const row = panel.locator(`[data-member="${late.person.user.name}"]`);
+      await row.waitFor();
+      const shown = () => row.locator('.member-name > .visually-hidden').textContent();
+      await expect.poll(shown, { timeout: 5_000 }).toBe(', online');
+      expect(await row.locator('.presence-dot[data-online]').count()).toBe(1);
+
+      // They go: the panel follows, though the room never listed them.
+      await late.socket.close();
+      await expect.poll(shown, { timeout: 10_000 }).toBe(', offline');
+      expect(await row.locator('.presence-dot[data-online]').count()).toBe(0);
+      await owner.page.keyboard.press('Escape');
+    } finally {
+      await Promise.all(sockets.map((s) => s.close()));
+    }
   });
 
   it('settings: the topic the owner sets shows in the member’s header live, with timeline lines', async () => {

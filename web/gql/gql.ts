@@ -52,6 +52,7 @@ type Documents = {
   '\n  subscription RoomEvents($roomId: ID!, $after: String) {\n    roomEvents(roomId: $roomId, after: $after) {\n      kind\n      cursor\n      message {\n        ...ChatMessage\n      }\n      user {\n        id\n        name\n      }\n      actor {\n        id\n        name\n      }\n      room {\n        id\n        name\n        topic\n        slowModeSeconds\n      }\n    }\n  }\n': typeof types.RoomEventsDocument;
   '\n  query RoomMembers($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      members(first: 100, after: $after) {\n        edges {\n          node {\n            ...ChatUser\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.RoomMembersDocument;
   '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.MembersPanelDocument;
+  '\n  query MembersOnline($id: ID!, $among: [ID!]!) {\n    room(id: $id) {\n      id\n      online(among: $among) {\n        id\n      }\n    }\n  }\n': typeof types.MembersOnlineDocument;
   '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n': typeof types.SetRoleDocument;
   '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n': typeof types.RemoveMemberDocument;
   '\n  mutation UpdateRoom($id: ID!, $name: String, $topic: String, $slowModeSeconds: Int) {\n    updateRoom(id: $id, name: $name, topic: $topic, slowModeSeconds: $slowModeSeconds) {\n      id\n      name\n      topic\n      slowModeSeconds\n    }\n  }\n': typeof types.UpdateRoomDocument;
@@ -139,6 +140,8 @@ const documents: Documents = {
     types.RoomMembersDocument,
   '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
     types.MembersPanelDocument,
+  '\n  query MembersOnline($id: ID!, $among: [ID!]!) {\n    room(id: $id) {\n      id\n      online(among: $among) {\n        id\n      }\n    }\n  }\n':
+    types.MembersOnlineDocument,
   '\n  mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {\n    setRole(roomId: $roomId, userName: $userName, role: $role) {\n      id\n      viewerRole\n    }\n  }\n':
     types.SetRoleDocument,
   '\n  mutation RemoveMember($roomId: ID!, $userName: String!, $ban: Boolean) {\n    removeMember(roomId: $roomId, userName: $userName, ban: $ban) {\n      id\n      memberCount\n    }\n  }\n':
@@ -416,6 +419,12 @@ export function graphql(
 export function graphql(
   source: '\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
 ): (typeof documents)['\n  query MembersPanel($id: ID!, $after: String) {\n    room(id: $id) {\n      id\n      memberCount\n      viewerRole\n      members(first: 50, after: $after) {\n        edges {\n          role\n          node {\n            id\n            name\n            displayName\n            avatarUrl\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query MembersOnline($id: ID!, $among: [ID!]!) {\n    room(id: $id) {\n      id\n      online(among: $among) {\n        id\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query MembersOnline($id: ID!, $among: [ID!]!) {\n    room(id: $id) {\n      id\n      online(among: $among) {\n        id\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

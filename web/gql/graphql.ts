@@ -754,6 +754,13 @@ export type MembersPanelQuery = {
   } | null;
 };
 
+export type MembersOnlineQueryVariables = Exact<{
+  id: string | number;
+  among: Array<string | number> | string | number;
+}>;
+
+export type MembersOnlineQuery = { room: { id: string; online: Array<{ id: string }> } | null };
+
 export type SetRoleMutationVariables = Exact<{
   roomId: string | number;
   userName: string;
@@ -4234,6 +4241,72 @@ export const MembersPanelDocument = {
     },
   ],
 } as unknown as DocumentNode<MembersPanelQuery, MembersPanelQueryVariables>;
+export const MembersOnlineDocument = {
+  __meta__: { hash: 'sha256:6b372a9a1aa22fa24235f3af398ad39233a33a31f971a6922ee233748da0fef3' },
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'MembersOnline' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'among' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'room' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'online' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'among' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'among' } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MembersOnlineQuery, MembersOnlineQueryVariables>;
 export const SetRoleDocument = {
   __meta__: { hash: 'sha256:bb41614b55cb4297a07db2310041caea55cb6632e71a7befb31eef638d7d481c' },
   kind: 'Document',

@@ -507,8 +507,9 @@ export type Room = {
   /**
    * Users who have at least one live subscription to this room, on any node, by name. With
    * `first`, at most that many of them (which ones is not said), read without reading the
-   * whole set: the way to show a few of a crowd. In a direct room, a person's open sidebar
-   * (`viewerRoomsChanged`) counts too.
+   * whole set: the way to show a few of a crowd. With `among`, only those of these users
+   * (at most 100): the way a list of members says which of them are online. In a direct
+   * room, a person's open sidebar (`viewerRoomsChanged`) counts too.
    */
   online: Array<User>;
   /** How many users `online` would list, counted without listing them. */
@@ -541,6 +542,7 @@ export type RoomMessagesArgs = {
 
 /** A place where messages are posted. Its id is a slug such as `general`. */
 export type RoomOnlineArgs = {
+  among?: InputMaybe<Array<Scalars['ID']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 

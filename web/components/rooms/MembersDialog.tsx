@@ -13,11 +13,19 @@ import {
 } from '@/lib/chat/moderation';
 import type { User } from '@/lib/chat/types';
 import { errorMessage } from '@/lib/errors';
-import { MembersPanelQuery, RemoveMemberMutation, SetRoleMutation } from '@/lib/operations/moderation';
+import {
+  MembersOnlineQuery,
+  MembersPanelQuery,
+  RemoveMemberMutation,
+  SetRoleMutation,
+} from '@/lib/operations/moderation';
 import { Avatar } from '../chat/Avatar';
 import { PersonName } from '../profile/Profiles';
 import { ConfirmDialog, Dialog } from '../ui/Dialog';
 import { Menu } from '../ui/Menu';
+
+/** Members one query asks about (the server's ONLINE_AMONG_MAX). */
+const ONLINE_AMONG_MAX = 100;
 
 /** A member of the list, with their role in the room (null when the API gives none). */
 interface Member extends User {
@@ -33,7 +41,10 @@ interface Props {
   viewer: User;
   viewerRole: RoomRole | null | undefined;
   direct: boolean;
-  /** Who is online in the room now: some of them in a crowd (the page the room read), and how many. */
+  /**
+   * Who is online in the room now: some of them in a crowd (the page the room read), and
+   * how many. The listed members not among them are asked about, and again when it changes.
+   */
   online: readonly User[];
   onlineCount: number;
 }
@@ -70,6 +81,10 @@ export function MembersDialog({
   const [banning, setBanning] = useState<Member | null>(null);
   const [banState, setBanState] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const onlineIds = new Set(online.map((u) => u.id));
+  /** Of the listed members, those the server said are online when last asked. */
+  const [onlineAmong, setOnlineAmong] = useState<ReadonlySet<string>>(new Set());
+  const memberIds = members.map((m) => m.id).join(' ');
+  const presence = `${onlineCount} ${online.map((u) => u.id).join(' ')}`;
 
   const load = useCallback(
     async (after: string | null) => {
@@ -96,6 +111,27 @@ export function MembersDialog({
     setNotice(null);
     void load(null);
   }, [open, load]);
+
+  // Asked again when the list grows or the room's presence changes (a window at most).
+  useEffect(() => {
+    if (!open || memberIds === '') return;
+    let current = true;
+    const ids = memberIds.split(' ');
+    const asked: string[][] = [];
+    for (let k = 0; k < ids.length; k += ONLINE_AMONG_MAX) asked.push(ids.slice(k, k + ONLINE_AMONG_MAX));
+    void Promise.all(
+      asked.map((among) =>
+        client.query(MembersOnlineQuery, { id: roomId, among }, { requestPolicy: 'network-only' }).toPromise(),
+      ),
+    ).then((results) => {
+      // An answer that failed keeps what was known.
+      if (!current || results.some((r) => !r.data?.room)) return;
+      setOnlineAmong(new Set(results.flatMap((r) => r.data!.room!.online.map((u) => u.id))));
+    });
+    return () => {
+      current = false;
+    };
+  }, [open, client, roomId, memberIds, presence]);
 
   const setRole = async (member: Member, role: RoomRole) => {
     setNotice(null);
@@ -155,7 +191,7 @@ export function MembersDialog({
               danger: action === 'remove' || action === 'ban',
               onSelect: () => run(member, action),
             }));
-            const isOnline = onlineIds.has(member.id) || self;
+            const isOnline = self || onlineIds.has(member.id) || onlineAmong.has(member.id);
             const rowNotice = notice && notice.userId === member.id ? notice : null;
             const badge = direct ? null : roleLabel(member.role);
             return (

@@ -26,6 +26,21 @@ export const MembersPanelQuery = graphql(`
   }
 `);
 
+/**
+ * Which of these members are online (at most ONLINE_AMONG_MAX at a time): in a crowd, the
+ * room's page of who is online names only some of them.
+ */
+export const MembersOnlineQuery = graphql(`
+  query MembersOnline($id: ID!, $among: [ID!]!) {
+    room(id: $id) {
+      id
+      online(among: $among) {
+        id
+      }
+    }
+  }
+`);
+
 export const SetRoleMutation = graphql(`
   mutation SetRole($roomId: ID!, $userName: String!, $role: RoomRole!) {
     setRole(roomId: $roomId, userName: $userName, role: $role) {
