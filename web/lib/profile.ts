@@ -13,21 +13,9 @@ export interface HeardProfile {
 /** The newest profile heard per person, by id. */
 export type Profiles = ReadonlyMap<string, HeardProfile>;
 
-/** `profiles` with `profile` as the newest for its person (a new map, so readers re-render). */
-export function mergeProfile(profiles: Profiles, profile: HeardProfile): Profiles {
-  const known = profiles.get(profile.id);
-  if (
-    known &&
-    known.displayName === profile.displayName &&
-    known.avatarUrl === profile.avatarUrl &&
-    known.isDeleted === profile.isDeleted
-  ) {
-    return profiles;
-  }
-  const next = new Map(profiles);
-  next.set(profile.id, profile);
-  return next;
-}
+/** Whether two profiles of one person show the same. */
+export const sameProfile = (a: HeardProfile, b: HeardProfile): boolean =>
+  a.displayName === b.displayName && a.avatarUrl === b.avatarUrl && a.isDeleted === b.isDeleted;
 
 /**
  * How a person is shown: the display name they chose (else their user name), their avatar

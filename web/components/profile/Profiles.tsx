@@ -1,11 +1,16 @@
 'use client';
 
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { useClient } from '@urql/next';
-import type { ProfileFieldsFragment } from '@/gql/graphql';
+import { type ReactNode, createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type {
+  ProfileChangedSubscription as ProfileChangedSubscriptionResult,
+  ProfileFieldsFragment,
+} from '@/gql/graphql';
 import type { User } from '@/lib/chat/types';
 import { ProfileChangedSubscription } from '@/lib/operations/files';
-import { type Profiles, mergeProfile, shownProfile } from '@/lib/profile';
+import { type Profiles, shownProfile } from '@/lib/profile';
+import { type HeardProfiles, ProfileFeed, profilesSince } from '@/lib/profile-feed';
+import { documentHash } from '@/lib/urql/trusted-documents';
+import { onReconnected, wsClient } from '@/lib/urql/ws';
 
 interface ProfilesValue {
   /** The newest profile heard for each person who changed theirs while the page was open. */
@@ -16,25 +21,55 @@ interface ProfilesValue {
 
 const ProfilesContext = createContext<ProfilesValue>({ profiles: new Map(), remember: () => undefined });
 
+/** The tab's profile changes (in the browser; on the server it stays empty). */
+const feed = new ProfileFeed();
+const NONE: HeardProfiles = new Map();
+let listening = false;
+
 /**
- * Everyone's profile changes, live, for the whole page (one `profileChanged`
- * subscription): every avatar and name reads through `useProfile`, so a new face or name
- * shows at once in the messages, the member and online lists, the mentions and the sidebar.
+ * Everyone's profile changes, over the tab's socket for as long as the tab lives: one
+ * `profileChanged` subscription, started by the first page and kept through navigations,
+ * so that a change made while the next page loads is not missed.
+ */
+function listenForProfiles(): void {
+  if (listening) return;
+  listening = true;
+  const sha256Hash = documentHash(ProfileChangedSubscription);
+  // graphql-ws subscribes again after a reconnect; what changed meanwhile was missed.
+  const stopWatching = onReconnected(() => feed.broke());
+  const ended = () => {
+    listening = false;
+    stopWatching();
+    feed.broke();
+  };
+  wsClient().subscribe<ProfileChangedSubscriptionResult>(
+    { query: '', extensions: { persistedQuery: { version: 1, sha256Hash } } },
+    {
+      next: ({ data }) => {
+        if (data?.profileChanged) feed.hear(data.profileChanged);
+      },
+      error: ended,
+      complete: ended,
+    },
+  );
+}
+
+const remember = (profile: ProfileFieldsFragment) => feed.hear(profile);
+const listen = (listener: () => void) => feed.listen(listener);
+const heardNow = () => feed.heard;
+const heardOnTheServer = () => NONE;
+
+/**
+ * Everyone's profile changes, live, for the whole page: every avatar and name reads
+ * through `useProfile`, so a new face or name shows at once in the messages, the member
+ * and online lists, the mentions and the sidebar.
  */
 export function ProfilesProvider({ children }: { children: ReactNode }) {
-  const client = useClient();
-  const [profiles, setProfiles] = useState<Profiles>(() => new Map());
-  const remember = useCallback((profile: ProfileFieldsFragment) => {
-    setProfiles((current) => mergeProfile(current, profile));
-  }, []);
-  useEffect(() => {
-    const { unsubscribe } = client.subscription(ProfileChangedSubscription, {}).subscribe((result) => {
-      const changed = result.data?.profileChanged;
-      if (changed) remember(changed);
-    });
-    return unsubscribe;
-  }, [client, remember]);
-  const value = useMemo(() => ({ profiles, remember }), [profiles, remember]);
+  // What was heard before a break in the stretch this page mounted in may be older than its data.
+  const [stretch] = useState(() => feed.stretch);
+  const heard = useSyncExternalStore(listen, heardNow, heardOnTheServer);
+  useEffect(() => listenForProfiles(), []);
+  const value = useMemo(() => ({ profiles: profilesSince(heard, stretch), remember }), [heard, stretch]);
   return <ProfilesContext.Provider value={value}>{children}</ProfilesContext.Provider>;
 }
 
@@ -45,6 +80,9 @@ export function useProfile(user: User & { isDeleted?: boolean }) {
 }
 
 export const useRememberProfile = () => useContext(ProfilesContext).remember;
+
+/** Every profile heard live on this page, by person (for names made of several people's). */
+export const useProfiles = () => useContext(ProfilesContext).profiles;
 
 /** A person's name as shown: their display name if they chose one. */
 export function PersonName({ user }: { user: User }) {
