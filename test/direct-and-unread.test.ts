@@ -44,6 +44,20 @@ describe('direct rooms and unread counts', () => {
     expect((await openDirect(alice, [b])).id).not.toBe(opened[0]!.id);
   });
 
+  it("lists a direct room's people with the names they chose, and a channel's as none", async () => {
+    await gqlOk(server.url, 'mutation { updateProfile(displayName: "Bob B.") { id } }', {}, { token: bob.token });
+    const room = await openDirect(carol, [alice.user.name, bob.user.name]);
+    const PEOPLE = 'query($id: ID!) { room(id: $id) { people { id name displayName } } }';
+    type People = { room: { people: { id: string; name: string; displayName: string | null }[] } };
+    const { people } = (await gqlOk<People>(server.url, PEOPLE, { id: room.id }, { token: alice.token })).room;
+    const everyone = [alice, bob, carol]
+      .map((s) => ({ id: s.user.id, name: s.user.name, displayName: s === bob ? 'Bob B.' : null }))
+      .sort((x, y) => x.name.toLowerCase().localeCompare(y.name.toLowerCase()));
+    expect(people).toEqual(everyone);
+    const channel = await createRoom(server.url, alice.token);
+    expect((await gqlOk<People>(server.url, PEOPLE, { id: channel }, { token: alice.token })).room.people).toEqual([]);
+  });
+
   it('keeps a direct room NOT_FOUND to everyone else, on every path', async () => {
     const room = await openDirect(alice, [bob.user.name]);
     await send(server.url, alice.token, room.id, 'just us');

@@ -1,7 +1,13 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, forbidden, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
-import { MEMBERS_PAGE_MAX, ONLINE_AMONG_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
+import {
+  DIRECT_MAX_OTHERS,
+  MEMBERS_PAGE_MAX,
+  ONLINE_AMONG_MAX,
+  ROOM_NAME_MAX_CHARS,
+  USERS_PAGE_MAX,
+} from '../limits.js';
 import { byName } from '../presence/tracker.js';
 import { announce } from '../realtime/announce.js';
 import { tellViewer } from '../realtime/viewer-rooms.js';
@@ -177,6 +183,10 @@ export const roomResolvers: Resolvers = {
           endCursor: edges.at(-1)?.cursor ?? null,
         },
       };
+    },
+    async people(room, _args, ctx) {
+      if (room.kind !== 'DIRECT') return [];
+      return ctx.services.store.members(room.id, null, DIRECT_MAX_OTHERS + 1);
     },
     async viewerRole(room, _args, ctx) {
       const known = ctx.known?.(room.id);

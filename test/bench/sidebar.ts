@@ -52,7 +52,8 @@ const SEED_MESSAGES_MAX = 1_000;
 /** The web UI's own sidebar selection (web/lib/operations/rooms.ts). */
 const VIEWER_ROOMS =
   'subscription Sidebar { viewerRoomsChanged { id name kind isPrivate isMember viewerRole unreadCount mentionCount ' +
-  'notificationLevel online(first: 9) { id name } lastMessage { id seq text createdAt author { id name } mentions { id name } } } }';
+  'notificationLevel online(first: 9) { id name } people { id name displayName avatarUrl } ' +
+  'lastMessage { id seq text createdAt author { id name } mentions { id name } } } }';
 const MARK_READ = 'mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { id } }';
 const COUNTS = 'query($r: ID!) { room(id: $r) { unreadCount mentionCount lastMessage { id } } }';
 

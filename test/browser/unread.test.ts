@@ -311,6 +311,37 @@ describe('unread counts, mentions and notifications', () => {
     await carol.context.close();
   });
 
+  it('calls a direct room by the names its people chose, and follows a change live', async () => {
+    const { page } = alice;
+    const dave = await newUser(browser, server.url, 'dave');
+    const rename = (displayName: string) =>
+      graphqlAs(dave.context, server.url, 'mutation($d: String!) { updateProfile(displayName: $d) { id } }', {
+        d: displayName,
+      });
+    await rename('Dave Dee');
+    const opened = await graphqlAs<{ openDirect: { id: string } }>(
+      alice.context,
+      server.url,
+      'mutation($n: [String!]!) { openDirect(userNames: $n) { id } }',
+      { n: [dave.name] },
+    );
+    const link = roomLink(page, 'Direct messages', 'Dave Dee');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/rooms/${opened.openDirect.id}`);
+    await link.click();
+    await waitLive(page);
+    const heading = page.getByRole('heading', { level: 1 });
+    await expect.poll(() => heading.textContent()).toContain('Dave Dee');
+    expect(await heading.textContent()).not.toContain(dave.name);
+
+    // A new name shows at once in the sidebar and the header, without a reload, though it
+    // comes right after a navigation (the tab's profile subscription outlives pages).
+    await rename('Dave Two');
+    await roomLink(page, 'Direct messages', 'Dave Two').waitFor();
+    await expect.poll(() => heading.textContent()).toContain('Dave Two');
+    await dave.context.close();
+  });
+
   it('logged no errors in alice\u2019s tab', () => {
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });

@@ -15,6 +15,7 @@ function change(level: RoomChange['notificationLevel'], kind: RoomChange['kind']
     mentionCount: mentionsAlice ? 1 : 0,
     notificationLevel: level,
     online: [],
+    people: [],
     lastMessage: {
       id: 'm7',
       seq: 7,

@@ -25,6 +25,7 @@ function room(id: string, change: Partial<SidebarRoom> = {}): SidebarRoom {
     mentionCount: 0,
     notificationLevel: 'MENTIONS',
     online: [],
+    people: [],
     lastMessage: null,
     ...change,
   };
@@ -159,6 +160,27 @@ describe('sections, counts and names', () => {
     expect(directRoomName('alice', 'alice')).toBe('alice');
     expect(roomLabel({ name: 'alice, bob', kind: 'DIRECT' }, 'bob')).toBe('alice');
     expect(roomLabel({ name: 'alice, bob', kind: 'CHANNEL' }, 'bob')).toBe('alice, bob');
+  });
+
+  it('names a direct room after the names its people chose, the newest heard first', () => {
+    const people = [
+      { id: '1', name: 'alice', displayName: 'Alice Liddell' },
+      { id: '2', name: 'bob', displayName: null },
+      { id: '3', name: 'carol', displayName: '  ' },
+    ];
+    const room = { name: 'alice, bob, carol', kind: 'DIRECT' as const, people };
+    // The viewer is left out, whatever the case of their name; a blank display name is none.
+    expect(roomLabel(room, 'BOB')).toBe('Alice Liddell, carol');
+    // A name changed while the page is open wins over the one the page was given.
+    const profiles = new Map([
+      ['1', { id: '1', name: 'alice', displayName: null }],
+      ['3', { id: '3', name: 'carol', displayName: 'Carol K' }],
+    ]);
+    expect(roomLabel(room, 'bob', profiles)).toBe('alice, Carol K');
+    // Without its people (an older answer), the room's own name, without the viewer.
+    expect(roomLabel({ ...room, people: [] }, 'bob')).toBe('alice, carol');
+    // A channel is its name, whoever is in it.
+    expect(roomLabel({ ...room, kind: 'CHANNEL' }, 'bob')).toBe('alice, bob, carol');
   });
 
   it('says the counts in words', () => {

@@ -307,6 +307,7 @@ export type RoomViewQuery = {
     onlineCount: number;
     lastMessage: { id: string; seq: number } | null;
     online: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
+    people: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   } | null;
 };
 
@@ -805,6 +806,7 @@ export type SidebarRoomFieldsFragment = {
   mentionCount: number;
   notificationLevel: NotificationLevel;
   online: Array<{ id: string; name: string }>;
+  people: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
   lastMessage: {
     id: string;
     seq: number;
@@ -830,6 +832,7 @@ export type SidebarQuery = {
     mentionCount: number;
     notificationLevel: NotificationLevel;
     online: Array<{ id: string; name: string }>;
+    people: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
     lastMessage: {
       id: string;
       seq: number;
@@ -855,6 +858,7 @@ export type ViewerRoomsChangedSubscription = {
     mentionCount: number;
     notificationLevel: NotificationLevel;
     online: Array<{ id: string; name: string }>;
+    people: Array<{ id: string; name: string; displayName: string | null; avatarUrl: string | null }>;
     lastMessage: {
       id: string;
       seq: number;
@@ -1217,6 +1221,19 @@ export const SidebarRoomFieldsFragmentDoc = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'people' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
               ],
             },
           },
@@ -2230,7 +2247,7 @@ export const RoomPresenceDocument = {
   ],
 } as unknown as DocumentNode<RoomPresenceSubscription, RoomPresenceSubscriptionVariables>;
 export const RoomViewDocument = {
-  __meta__: { hash: 'sha256:a7dc10e35da540f2ac2cc314bd14eaeec1941b7f50f8d9777255a2e14b85d4dc' },
+  __meta__: { hash: 'sha256:5c3b05fc6bba31a168efab56eb72f24250c67a4d41bd3fc03c8580dff1c6b180' },
   kind: 'Document',
   definitions: [
     {
@@ -2293,6 +2310,14 @@ export const RoomViewDocument = {
                       value: { kind: 'IntValue', value: '50' },
                     },
                   ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'people' },
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'ChatUser' } }],
@@ -4537,7 +4562,7 @@ export const LeaveRoomDocument = {
   ],
 } as unknown as DocumentNode<LeaveRoomMutation, LeaveRoomMutationVariables>;
 export const SidebarDocument = {
-  __meta__: { hash: 'sha256:c10b5c510616cc8f8ec60c8cf9fde7d6bf3cfcfed5a423cf231c8c64b8b67d0b' },
+  __meta__: { hash: 'sha256:776960a5670ad672b98ba3c3915b2f4e80b7036dda7506a9c3db379d8482c972' },
   kind: 'Document',
   definitions: [
     {
@@ -4603,6 +4628,19 @@ export const SidebarDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'people' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'lastMessage' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -4642,7 +4680,7 @@ export const SidebarDocument = {
   ],
 } as unknown as DocumentNode<SidebarQuery, SidebarQueryVariables>;
 export const ViewerRoomsChangedDocument = {
-  __meta__: { hash: 'sha256:17a55e4bdb847f2f9e7e418dcd786126b2ea564d10e7ba7aec06d3d704645555' },
+  __meta__: { hash: 'sha256:7868f8500ae702be1b66d370df9707a0c3f2ffe77be9b09ffc5952183330cc89' },
   kind: 'Document',
   definitions: [
     {
@@ -4690,6 +4728,19 @@ export const ViewerRoomsChangedDocument = {
               selections: [
                 { kind: 'Field', name: { kind: 'Name', value: 'id' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'people' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'displayName' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
               ],
             },
           },

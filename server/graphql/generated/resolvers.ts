@@ -514,6 +514,11 @@ export type Room = {
   online: Array<User>;
   /** How many users `online` would list, counted without listing them. */
   onlineCount: Scalars['Int']['output'];
+  /**
+   * In a DIRECT room, the people in it (the viewer too, at most 9), by name: what a client
+   * calls the room by, with each one's display name. Empty for a channel (see `members`).
+   */
+  people: Array<User>;
   /** Seconds a member waits between messages (owners and moderators never do); 0: no slow mode. */
   slowModeSeconds: Scalars['Int']['output'];
   topic?: Maybe<Scalars['String']['output']>;
@@ -1281,6 +1286,7 @@ export type RoomResolvers<
   notificationLevel?: Resolver<ResolversTypes['NotificationLevel'], ParentType, ContextType>;
   online?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, Partial<RoomOnlineArgs>>;
   onlineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  people?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   slowModeSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -24,6 +24,7 @@ import { RoomHeader } from './RoomHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useMessageControlsFor } from './use-message-controls';
 import { useAttachmentDrafts } from './use-attachment-drafts';
+import { useProfiles } from '../profile/Profiles';
 
 const NO_ROOMS: RoomChoice[] = [];
 
@@ -82,7 +83,9 @@ export function Room(props: Props) {
     around,
   });
   const lost = timeline.loss;
-  const label = room.kind === 'DIRECT' ? roomLabel(room, viewer.name) : `#${room.name}`;
+  const profiles = useProfiles();
+  const named = roomLabel(room, viewer.name, profiles);
+  const label = room.kind === 'DIRECT' ? named : `#${room.name}`;
   const controls = useMessageControlsFor(chat, room, viewer);
 
   // Where the viewer's reading stood when the room was opened (later answers of RoomView,
@@ -239,7 +242,7 @@ export function Room(props: Props) {
       <MessageControlsProvider value={controls.value}>
         <ImageViewerProvider messages={chat.messages}>
           <MessageList
-            roomName={roomLabel(room, viewer.name)}
+            roomName={named}
             viewer={viewer}
             messages={chat.messages}
             firstUnreadId={firstUnreadId}
@@ -264,7 +267,7 @@ export function Room(props: Props) {
       <TypingIndicator typing={typists} />
       <Composer
         roomId={room.id}
-        roomName={roomLabel(room, viewer.name)}
+        roomName={named}
         viewerId={viewer.id}
         formClientId={formClientId}
         replyTo={controls.replyTo}

@@ -4,12 +4,14 @@ import type { RoomView, User } from '@/lib/chat/types';
 import type { Online } from '@/lib/chat/use-presence';
 import { type RoomChoice, roomDisplay } from '@/lib/search/query';
 import type { ConnectionStatus } from '@/lib/urql/connection';
+import type { Profiles } from '@/lib/profile';
 import { InviteForm } from '../rooms/InviteForm';
 import { JoinButton } from '../rooms/JoinButton';
 import { NotificationLevelSelect } from '../rooms/NotificationLevelSelect';
 import { RoomActions } from '../rooms/RoomActions';
 import { SearchBox } from '../search/SearchBox';
 import { RoomName } from '../rooms/RoomLink';
+import { useProfiles } from '../profile/Profiles';
 import { ConnectionBadge } from './ConnectionBadge';
 import { OnlineList } from './OnlineList';
 
@@ -34,9 +36,9 @@ interface Props {
   searchRooms: readonly RoomChoice[];
 }
 
-const toChoice = (room: RoomView, viewerName: string): RoomChoice => ({
+const toChoice = (room: RoomView, viewerName: string, profiles: Profiles): RoomChoice => ({
   id: room.id,
-  name: roomLabel(room, viewerName),
+  name: roomLabel(room, viewerName, profiles),
   direct: room.kind === 'DIRECT',
 });
 
@@ -45,7 +47,8 @@ export function RoomHeader(props: Props) {
   const { viewer, lost = false, onLeaving, onLeft } = props;
   const direct = room.kind === 'DIRECT';
   const member = room.isMember && !lost;
-  const label = direct ? roomLabel(room, viewerName) : `#${room.name}`;
+  const profiles = useProfiles();
+  const label = direct ? roomLabel(room, viewerName, profiles) : `#${room.name}`;
   return (
     <header className="room-header">
       <a
@@ -69,7 +72,7 @@ export function RoomHeader(props: Props) {
           </p>
         )}
       </div>
-      <SearchBox roomId={room.id} roomName={roomDisplay(toChoice(room, viewerName))} rooms={searchRooms} />
+      <SearchBox roomId={room.id} roomName={roomDisplay(toChoice(room, viewerName, profiles))} rooms={searchRooms} />
       <div className="room-tools">
         <ConnectionBadge status={status} />
         <OnlineList online={online} viewerId={viewerId} />

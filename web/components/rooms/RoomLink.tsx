@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { type SidebarRoom, isCounted, roomLabel, unreadLabel } from '@/lib/chat/sidebar';
+import { useProfiles } from '../profile/Profiles';
 
-type Named = Pick<SidebarRoom, 'name' | 'isPrivate'> & Partial<Pick<SidebarRoom, 'kind'>>;
+type Named = Pick<SidebarRoom, 'name' | 'isPrivate'> & Partial<Pick<SidebarRoom, 'kind' | 'people'>>;
 
 /** Drawn, not an emoji: it must not depend on the reader's fonts. */
 function LockIcon() {
@@ -27,12 +28,13 @@ function PersonIcon() {
  */
 export function RoomName({ room, viewerName }: { room: Named; viewerName: string }) {
   const direct = room.kind === 'DIRECT';
+  const profiles = useProfiles();
   return (
     <>
       <span className="room-glyph" aria-hidden="true">
         {direct ? <PersonIcon /> : room.isPrivate ? <LockIcon /> : '#'}
       </span>
-      <span className="room-name">{roomLabel(room, viewerName)}</span>
+      <span className="room-name">{roomLabel(room, viewerName, profiles)}</span>
       {room.isPrivate && !direct && <span className="visually-hidden"> (private)</span>}
     </>
   );
@@ -57,6 +59,7 @@ export function RoomLink({ room, viewer, active, onNavigate }: Props) {
   // In a direct room every message is for the viewer: one count, in the mention colour.
   const mentions = counted && !direct ? room.mentionCount : 0;
   const online = direct && room.online.some((user) => user.id !== viewer.id);
+  const profiles = useProfiles();
   const label = unreadLabel(unread, mentions) || (room.unreadCount > 0 ? 'new messages' : '');
   return (
     <Link
@@ -74,7 +77,7 @@ export function RoomLink({ room, viewer, active, onNavigate }: Props) {
           {room.isPrivate ? <LockIcon /> : '#'}
         </span>
       )}
-      <span className="room-name">{roomLabel(room, viewer.name)}</span>
+      <span className="room-name">{roomLabel(room, viewer.name, profiles)}</span>
       {direct && <span className="visually-hidden">{online ? ' (online)' : ' (offline)'}</span>}
       {room.isPrivate && !direct && <span className="visually-hidden"> (private)</span>}
       {room.notificationLevel === 'NOTHING' && room.isMember && <span className="visually-hidden"> (muted)</span>}

@@ -1,4 +1,6 @@
 import type { NotificationLevel, SidebarQuery, ViewerRoomsChangedSubscription } from '@/gql/graphql';
+import { type Profiles, shownProfile } from '../profile';
+import type { User } from './types';
 
 /** A room as the sidebar shows it: from the `rooms` list or a `viewerRoomsChanged` event. */
 export type SidebarRoom = SidebarQuery['rooms'][number];
@@ -126,9 +128,21 @@ export function directRoomName(name: string, viewerName: string): string {
   return others.length > 0 ? others.join(', ') : name;
 }
 
-/** What a room is called for the viewer: a channel by its name, a direct room by the others. */
-export function roomLabel(room: { name: string; kind?: SidebarRoom['kind'] }, viewerName: string): string {
-  return room.kind === 'DIRECT' ? directRoomName(room.name, viewerName) : room.name;
+/**
+ * What a room is called for the viewer: a channel by its name, a direct room by the others
+ * in it, each by the name they chose (the newest heard in `profiles`, else the one the
+ * page was given), else by their user names as the room's name has them.
+ */
+export function roomLabel(
+  room: { name: string; kind?: SidebarRoom['kind']; people?: readonly User[] },
+  viewerName: string,
+  profiles?: Profiles,
+): string {
+  if (room.kind !== 'DIRECT') return room.name;
+  const viewerKey = viewerName.toLowerCase();
+  const others = (room.people ?? []).filter((person) => person.name.toLowerCase() !== viewerKey);
+  if (others.length === 0) return directRoomName(room.name, viewerName);
+  return others.map((person) => shownProfile(person, profiles?.get(person.id)).name).join(', ');
 }
 
 /** "3 unread, 1 mention" for screen readers; empty when there is nothing. */

@@ -95,6 +95,9 @@ export const RoomViewQuery = graphql(`
       online(first: 50) {
         ...ChatUser
       }
+      people {
+        ...ChatUser
+      }
     }
   }
 `);

@@ -4,7 +4,8 @@ import { graphql } from '@/gql';
  * A room as the sidebar shows it: the same fields in the page's `rooms` list and in each
  * `viewerRoomsChanged` event, so an event replaces a list entry whole. `online(first: 9)`:
  * the sidebar shows it for direct rooms only, which have at most 9 people, and a channel's
- * whole list in every event of a busy room would be most of its bytes.
+ * whole list in every event of a busy room would be most of its bytes. `people`: what a
+ * direct room is called (its people's display names); empty for a channel.
  */
 export const SidebarRoomFragment = graphql(`
   fragment SidebarRoomFields on Room {
@@ -20,6 +21,12 @@ export const SidebarRoomFragment = graphql(`
     online(first: 9) {
       id
       name
+    }
+    people {
+      id
+      name
+      displayName
+      avatarUrl
     }
     lastMessage {
       id

@@ -1,6 +1,7 @@
 import type { CombinedError } from '@urql/core';
 import type { RoomKind, SearchQuery } from '@/gql/graphql';
 import { roomLabel } from '../chat/sidebar';
+import type { User } from '../chat/types';
 import { errorCode, errorMessage } from '../errors';
 import { type RoomChoice, roomDisplay } from './query';
 
@@ -9,7 +10,7 @@ export type SearchPage = SearchQuery['search'];
 
 /** The viewer's rooms as search shows and resolves them. */
 export function roomChoices(
-  rooms: readonly { id: string; name: string; kind: RoomKind }[],
+  rooms: readonly { id: string; name: string; kind: RoomKind; people?: readonly User[] }[],
   viewerName: string,
 ): RoomChoice[] {
   return rooms.map((room) => ({ id: room.id, name: roomLabel(room, viewerName), direct: room.kind === 'DIRECT' }));
