@@ -38,7 +38,7 @@ export class Metrics {
 
   readonly signalFrames = new Counter({
     name: 'parley_signal_frames_total',
-    help: 'Typing and presence frames the shared fan-out wrote to subscribers on this node, by subscription.',
+    help: 'Typing and presence frames the shared fan-out queued for subscribers on this node, by subscription.',
     labelNames: ['field'] as const,
     registers: [this.registry],
   });

@@ -159,6 +159,9 @@ describe('typing in a crowd', () => {
     await setTyping(other, roomId, true);
     for (const l of bystanders) await l.batches.waitFor(() => lastBatch(l).count === 2, 10_000);
     await typistListening.batches.waitFor(() => lastBatch(typistListening).count === 1, 10_000);
+    // userTyping is a group of its own, with its own queue: its starts may come a little later.
+    for (const l of bystanders) await l.perUser.waitFor(() => shownTo(l).length === 2, 10_000);
+    await typistListening.perUser.waitFor(() => shownTo(typistListening).length === 1, 10_000);
 
     const frames = everyone.map((l, k) => l.perUser.items.length + l.batches.items.length - framesBefore[k]!);
     expect(frames.slice(0, -1)).toEqual(bystanders.map(() => 4));

@@ -537,12 +537,13 @@ class SignalGroup extends RoomGroup {
 
   /** Tells each of `subscribers` what it is told of `now`: each distinct value executed once. */
   async tell(now: unknown, subscribers: readonly SignalSubscriber[]): Promise<void> {
+    const asked: SignalSubscriber[] = [];
     const told: { sub: SignalSubscriber; values: readonly Told[] }[] = [];
     const byKey = new Map<string, { value: unknown; subscribers: SignalSubscriber[] }>();
     for (const sub of subscribers) {
       if (sub.closed) continue;
+      asked.push(sub);
       const values = this.signal.tell(sub.viewer.id, sub.told, now);
-      sub.told = now;
       if (values.length === 0) continue;
       told.push({ sub, values });
       for (const { key, value } of values) {
@@ -563,6 +564,9 @@ class SignalGroup extends RoomGroup {
         this.registry.queueFrame(sub.socket, frames.get(sub.prefix, payloads.get(key)!(sub)));
       delivered += values.length;
     }
+    // Only now is `now` what they were told: had an execution failed, the next value would
+    // be told from what they last got, not from a picture they never saw.
+    for (const sub of asked) sub.told = now;
     this.registry.signalFrames(this.field, delivered);
   }
 }
