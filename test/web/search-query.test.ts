@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageLink, parseSearch, resolveRoom, searchLink } from '../../web/lib/search/query';
 import { searchRequest } from '../../web/lib/search/request';
+import { roomChoices } from '../../web/lib/search/results';
 
 const rooms = [
   { id: 'general', name: 'General', direct: false },
@@ -64,5 +65,18 @@ describe('search syntax', () => {
     expect(messageLink('general', 'm 1')).toBe('/rooms/general?around=m%201#message-m%201');
     expect(searchLink('"a b" from:x', 'general')).toBe('/search?q=%22a+b%22+from%3Ax&room=general');
     expect(searchLink('x', null, 'c9')).toBe('/search?q=x&after=c9');
+  });
+
+  it('knows a direct room by its people\u2019s user names, never by the names they chose', () => {
+    // Mallory chose "general" as her display name; her direct room with alice comes first.
+    const mallory = { id: 'u9', name: 'mallory', displayName: 'general', avatarUrl: null };
+    const listed = [
+      { id: 'dm-9f9f', name: 'alice, mallory', kind: 'DIRECT' as const, people: [mallory] },
+      { id: 'general', name: 'General', kind: 'CHANNEL' as const, people: [] },
+    ];
+    const choices = roomChoices(listed, 'alice');
+    expect(choices[0]).toEqual({ id: 'dm-9f9f', name: 'mallory', direct: true });
+    expect(resolveRoom('general', choices)?.id).toBe('general');
+    expect(resolveRoom('mallory', choices)?.id).toBe('dm-9f9f');
   });
 });

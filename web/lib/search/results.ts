@@ -1,19 +1,26 @@
 import type { CombinedError } from '@urql/core';
 import type { RoomKind, SearchQuery } from '@/gql/graphql';
 import { roomLabel } from '../chat/sidebar';
-import type { User } from '../chat/types';
 import { errorCode, errorMessage } from '../errors';
 import { type RoomChoice, roomDisplay } from './query';
 
 export type SearchEdge = SearchQuery['search']['edges'][number];
 export type SearchPage = SearchQuery['search'];
 
-/** The viewer's rooms as search shows and resolves them. */
+/**
+ * The viewer's rooms as search shows and resolves them (`in:`). A direct room goes by its
+ * people's user names, not the names they chose: anyone may choose "general", and a
+ * search must not land in their room for it.
+ */
 export function roomChoices(
-  rooms: readonly { id: string; name: string; kind: RoomKind; people?: readonly User[] }[],
+  rooms: readonly { id: string; name: string; kind: RoomKind }[],
   viewerName: string,
 ): RoomChoice[] {
-  return rooms.map((room) => ({ id: room.id, name: roomLabel(room, viewerName), direct: room.kind === 'DIRECT' }));
+  return rooms.map((room) => ({
+    id: room.id,
+    name: roomLabel({ name: room.name, kind: room.kind }, viewerName),
+    direct: room.kind === 'DIRECT',
+  }));
 }
 
 /** How a result names its room (`#<id>` for one the viewer's list does not have). */
