@@ -56,6 +56,33 @@ describe('direct rooms and unread counts', () => {
     expect(people).toEqual(everyone);
     const channel = await createRoom(server.url, alice.token);
     expect((await gqlOk<People>(server.url, PEOPLE, { id: channel }, { token: alice.token })).room.people).toEqual([]);
+
+    // A whole sidebar's direct rooms read their people in one go, not a read per room.
+    await openDirect(alice, [bob.user.name]);
+    await openDirect(alice, [carol.user.name]);
+    const { store } = server.app.services;
+    const reads: number[] = [];
+    const membersOf = store.membersOf.bind(store);
+    store.membersOf = (roomIds) => {
+      reads.push(roomIds.length);
+      return membersOf(roomIds);
+    };
+    try {
+      type Rooms = { rooms: { kind: string; people: { name: string }[] }[] };
+      const { rooms } = await gqlOk<Rooms>(
+        server.url,
+        '{ rooms { kind people { name } } }',
+        {},
+        { token: alice.token },
+      );
+      const direct = rooms.filter((r) => r.kind === 'DIRECT');
+      expect(direct.length).toBeGreaterThanOrEqual(3);
+      expect(direct.every((r) => r.people.some((p) => p.name === alice.user.name))).toBe(true);
+      expect(rooms.filter((r) => r.kind !== 'DIRECT').every((r) => r.people.length === 0)).toBe(true);
+      expect(reads).toEqual([direct.length]);
+    } finally {
+      store.membersOf = membersOf;
+    }
   });
 
   it('keeps a direct room NOT_FOUND to everyone else, on every path', async () => {

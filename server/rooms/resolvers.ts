@@ -1,28 +1,26 @@
 import type { Resolvers } from '../graphql/generated/resolvers.js';
 import { badInput, conflict, forbidden, notFound } from '../graphql/errors.js';
 import { requireRoom, requireViewer, visibleRoom } from '../graphql/guards.js';
-import {
-  DIRECT_MAX_OTHERS,
-  MEMBERS_PAGE_MAX,
-  ONLINE_AMONG_MAX,
-  ROOM_NAME_MAX_CHARS,
-  USERS_PAGE_MAX,
-} from '../limits.js';
+import { MEMBERS_PAGE_MAX, ONLINE_AMONG_MAX, ROOM_NAME_MAX_CHARS, USERS_PAGE_MAX } from '../limits.js';
 import { byName } from '../presence/tracker.js';
 import { announce } from '../realtime/announce.js';
 import { tellViewer } from '../realtime/viewer-rooms.js';
 import { charCount } from '../text.js';
-import { type RoomRow, UniqueViolation } from '../store/index.js';
+import { type RoomRow, type UserRow, UniqueViolation } from '../store/index.js';
 import { directPeople, directRoom, isDirectId } from './direct.js';
 import { defaultLevel, lastMessage, mentionCount, readState, unreadCount } from './read-state.js';
 import { viewerRoomsChanged } from './subscribe.js';
 import { slugify } from './slug.js';
 import { decodeCursor, encodeCursor } from '../graphql/cursors.js';
+import { batched } from '../graphql/batch.js';
 
 /** Member cursors carry the name's sort key (lowercase). */
 const encodeNameCursor = (name: string): string => encodeCursor(`name:${name.toLowerCase()}`);
 const decodeNameCursor = (cursor: string): string =>
   decodeCursor(cursor, /^name:([a-z0-9_.-]{2,32})$/, 'after', 'this connection')[1]!;
+
+/** The people of every direct room an operation shows (a whole sidebar's), in one read. */
+const directPeopleOf = batched<string, UserRow[]>((ctx, roomIds) => ctx.services.store.membersOf(roomIds));
 
 export const roomResolvers: Resolvers = {
   Query: {
@@ -186,7 +184,7 @@ export const roomResolvers: Resolvers = {
     },
     async people(room, _args, ctx) {
       if (room.kind !== 'DIRECT') return [];
-      return ctx.services.store.members(room.id, null, DIRECT_MAX_OTHERS + 1);
+      return (await directPeopleOf(ctx, room.id)) ?? [];
     },
     async viewerRole(room, _args, ctx) {
       const known = ctx.known?.(room.id);

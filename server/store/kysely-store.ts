@@ -740,6 +740,25 @@ export class KyselyStore implements Store {
     return rows.map((r) => ({ id: String(r.id), name: r.name, role: r.role as RoomRole }));
   }
 
+  async membersOf(roomIds: readonly string[]): Promise<Map<string, UserRow[]>> {
+    const members = new Map<string, UserRow[]>();
+    if (roomIds.length === 0) return members;
+    const rows = await this.db
+      .selectFrom('room_members')
+      .innerJoin('users', 'users.id', 'room_members.user_id')
+      .select(['room_members.room_id', 'users.id', 'users.name'])
+      .where('room_members.room_id', 'in', [...roomIds])
+      .orderBy('users.name_key')
+      .execute();
+    for (const row of rows) {
+      const list = members.get(row.room_id);
+      const user = { id: String(row.id), name: row.name };
+      if (list) list.push(user);
+      else members.set(row.room_id, [user]);
+    }
+    return members;
+  }
+
   async roleIn(roomId: string, userId: string): Promise<RoomRole | undefined> {
     const row = await this.db
       .selectFrom('room_members')

@@ -447,6 +447,11 @@ export interface Store extends FileStore, AccountStore {
   memberCount(roomId: string): Promise<number>;
   /** Up to `limit` members whose name (lowercased) sorts after `afterKey`, by name. */
   members(roomId: string, afterKey: string | null, limit: number): Promise<(UserRow & { role: RoomRole })[]>;
+  /**
+   * The members of each of `roomIds` (direct rooms: a handful each), by name, in one read;
+   * a room without members is missing from the map.
+   */
+  membersOf(roomIds: readonly string[]): Promise<Map<string, UserRow[]>>;
   /** `userId`'s role in the room, or undefined for a non-member. */
   roleIn(roomId: string, userId: string): Promise<RoomRole | undefined>;
   /** The room's newest `seq` (0 when empty). */
