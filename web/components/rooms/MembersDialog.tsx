@@ -84,7 +84,6 @@ export function MembersDialog({
   /** Of the listed members, those the server said are online when last asked. */
   const [onlineAmong, setOnlineAmong] = useState<ReadonlySet<string>>(new Set());
   const memberIds = members.map((m) => m.id).join(' ');
-  const presence = `${onlineCount} ${online.map((u) => u.id).join(' ')}`;
 
   const load = useCallback(
     async (after: string | null) => {
@@ -112,7 +111,8 @@ export function MembersDialog({
     void load(null);
   }, [open, load]);
 
-  // Asked again when the list grows or the room's presence changes (a window at most).
+  // Asked again when the list grows or the room's presence changes: `online` is a new
+  // list each time it does (once a window at most), even when the count stays the same.
   useEffect(() => {
     if (!open || memberIds === '') return;
     let current = true;
@@ -131,7 +131,7 @@ export function MembersDialog({
     return () => {
       current = false;
     };
-  }, [open, client, roomId, memberIds, presence]);
+  }, [open, client, roomId, memberIds, online]);
 
   const setRole = async (member: Member, role: RoomRole) => {
     setNotice(null);

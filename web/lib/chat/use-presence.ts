@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useClient } from '@urql/next';
 import { RoomPresenceSubscription } from '../operations/live';
 import { RoomOnlineQuery } from '../operations/rooms';
@@ -10,6 +10,7 @@ import type { User } from './types';
 
 export type OnlineUser = User;
 
+/** Who is online; a new object (and list) each time that changes, the same one otherwise. */
 export interface Online {
   /** Some of the people online, by name: all of them in a small room, at most ONLINE_LISTED_MAX in a crowd. */
   readonly users: readonly OnlineUser[];
@@ -58,6 +59,9 @@ export function useOnline(roomId: string, initial: Online): Online {
     if (short) refetch();
   }, [short, refetch]);
 
-  const users = [...state.users.values()].sort(byName);
-  return { users, count: Math.max(state.count, users.length) };
+  // A new object only when presence changed, so that readers can tell when it did.
+  return useMemo(() => {
+    const users = [...state.users.values()].sort(byName);
+    return { users, count: Math.max(state.count, users.length) };
+  }, [state]);
 }
