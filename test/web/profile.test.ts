@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { centredSquare, displayNameProblem, shownProfile } from '../../web/lib/profile';
-import { ProfileFeed, profilesSince } from '../../web/lib/profile-feed';
+import { KEEP_AFTER_LAST_PAGE_MS, ProfileFeed, ProfileSubscription, profilesSince } from '../../web/lib/profile-feed';
 
 const ada = { id: 'u1', name: 'ada' };
 
@@ -71,5 +71,77 @@ describe('profile input', () => {
     expect(centredSquare(800, 600)).toEqual({ left: 100, top: 0, size: 600 });
     expect(centredSquare(600, 901)).toEqual({ left: 0, top: 150, size: 600 });
     expect(centredSquare(500, 500)).toEqual({ left: 0, top: 0, size: 500 });
+  });
+});
+
+describe("the tab's profile subscription", () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A socket that counts subscriptions and lets the test speak for the server. */
+  function source() {
+    const state = {
+      started: 0,
+      stopped: 0,
+      hear: (_: { id: string; name: string; displayName: string | null }) => {},
+      end: () => {},
+      reconnected: () => {},
+    };
+    return {
+      state,
+      subscribe(hear: typeof state.hear, ended: () => void) {
+        state.started += 1;
+        state.hear = hear;
+        state.end = ended;
+        return () => (state.stopped += 1);
+      },
+      onReconnected(listener: () => void) {
+        state.reconnected = listener;
+        return () => (state.reconnected = () => {});
+      },
+    };
+  }
+
+  it('lives through a navigation (one page goes, the next comes) and ends a while after the last page', () => {
+    vi.useFakeTimers();
+    const feed = new ProfileFeed();
+    const socket = source();
+    const subscription = new ProfileSubscription(feed, socket);
+    const first = subscription.hold();
+    first();
+    const second = subscription.hold(); // the next page, mounted after the first unmounted
+    expect(socket.state.started).toBe(1);
+    // A change made as the next page loads is heard.
+    socket.state.hear({ id: 'u1', name: 'ada', displayName: 'Ada' });
+    expect(profilesSince(feed.heard, feed.stretch).get('u1')?.displayName).toBe('Ada');
+    vi.advanceTimersByTime(KEEP_AFTER_LAST_PAGE_MS * 2);
+    expect(socket.state.stopped).toBe(0);
+
+    second();
+    second(); // released twice (a remount in development): counted once
+    vi.advanceTimersByTime(KEEP_AFTER_LAST_PAGE_MS - 1);
+    expect(subscription.running).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(socket.state.stopped).toBe(1);
+    expect(subscription.running).toBe(false);
+    // Ended, changes may be missed: a later page does not prefer what was heard before.
+    const later = feed.stretch;
+    expect(profilesSince(feed.heard, later).size).toBe(0);
+    subscription.hold();
+    expect(socket.state.started).toBe(2);
+  });
+
+  it('starts a new stretch on a reconnect, and starts again after the server ended it', () => {
+    const feed = new ProfileFeed();
+    const socket = source();
+    const subscription = new ProfileSubscription(feed, socket);
+    subscription.hold();
+    const before = feed.stretch;
+    socket.state.reconnected();
+    expect(feed.stretch).toBe(before + 1);
+    socket.state.end(); // refused (signed out elsewhere)
+    expect(subscription.running).toBe(false);
+    subscription.hold();
+    expect(socket.state.started).toBe(2);
+    expect(subscription.running).toBe(true);
   });
 });

@@ -52,3 +52,76 @@ export function profilesSince(heard: HeardProfiles, stretch: number): Profiles {
   for (const [id, entry] of heard) if (entry.stretch >= stretch) profiles.set(id, entry.profile);
   return profiles;
 }
+
+/**
+ * How long the subscription outlives the last page that shows people: the next page of a
+ * navigation mounts after the last one unmounts, and must find it still running.
+ */
+export const KEEP_AFTER_LAST_PAGE_MS = 10_000; // 10 seconds
+
+/** What the feed needs of the tab's socket. */
+export interface ProfileSource {
+  /** Starts the subscription: `hear` each change, `ended` once it ends; returns how to end it. */
+  subscribe(hear: (profile: HeardProfile) => void, ended: () => void): () => void;
+  /** Calls `listener` each time the socket is back after a drop; returns how to stop. */
+  onReconnected(listener: () => void): () => void;
+}
+
+/**
+ * The tab's one `profileChanged` subscription: started by the first page that shows
+ * people and kept through navigations, so that a change made while the next page loads is
+ * not missed; ended KEEP_AFTER_LAST_PAGE_MS after the last such page has gone (the
+ * account page, signing out), which lets the socket go idle.
+ */
+export class ProfileSubscription {
+  private holders = 0;
+  private stop: (() => void) | undefined;
+  private release: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly feed: ProfileFeed,
+    private readonly source: ProfileSource,
+  ) {}
+
+  get running(): boolean {
+    return this.stop !== undefined;
+  }
+
+  /** A page that shows people holds it while mounted; returns the page's release. */
+  hold(): () => void {
+    this.holders += 1;
+    clearTimeout(this.release);
+    if (!this.stop) this.start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders -= 1;
+      if (this.holders > 0) return;
+      this.release = setTimeout(() => {
+        if (this.holders === 0) this.stop?.();
+      }, KEEP_AFTER_LAST_PAGE_MS);
+    };
+  }
+
+  private start(): void {
+    // graphql-ws subscribes again after a reconnect; what changed meanwhile was missed.
+    const stopWatching = this.source.onReconnected(() => this.feed.broke());
+    let ended = false;
+    const self: { stop?: () => void } = {};
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      stopWatching();
+      this.feed.broke();
+      if (self.stop && this.stop === self.stop) this.stop = undefined;
+    };
+    const unsubscribe = this.source.subscribe((profile) => this.feed.hear(profile), end);
+    if (ended) return; // refused at once: the next page to mount tries again
+    self.stop = () => {
+      unsubscribe();
+      end();
+    };
+    this.stop = self.stop;
+  }
+}

@@ -8,7 +8,7 @@ import type {
 import type { User } from '@/lib/chat/types';
 import { ProfileChangedSubscription } from '@/lib/operations/files';
 import { type Profiles, shownProfile } from '@/lib/profile';
-import { type HeardProfiles, ProfileFeed, profilesSince } from '@/lib/profile-feed';
+import { type HeardProfiles, ProfileFeed, ProfileSubscription, profilesSince } from '@/lib/profile-feed';
 import { documentHash } from '@/lib/urql/trusted-documents';
 import { onReconnected, wsClient } from '@/lib/urql/ws';
 
@@ -24,35 +24,24 @@ const ProfilesContext = createContext<ProfilesValue>({ profiles: new Map(), reme
 /** The tab's profile changes (in the browser; on the server it stays empty). */
 const feed = new ProfileFeed();
 const NONE: HeardProfiles = new Map();
-let listening = false;
 
-/**
- * Everyone's profile changes, over the tab's socket for as long as the tab lives: one
- * `profileChanged` subscription, started by the first page and kept through navigations,
- * so that a change made while the next page loads is not missed.
- */
-function listenForProfiles(): void {
-  if (listening) return;
-  listening = true;
-  const sha256Hash = documentHash(ProfileChangedSubscription);
-  // graphql-ws subscribes again after a reconnect; what changed meanwhile was missed.
-  const stopWatching = onReconnected(() => feed.broke());
-  const ended = () => {
-    listening = false;
-    stopWatching();
-    feed.broke();
-  };
-  wsClient().subscribe<ProfileChangedSubscriptionResult>(
-    { query: '', extensions: { persistedQuery: { version: 1, sha256Hash } } },
-    {
-      next: ({ data }) => {
-        if (data?.profileChanged) feed.hear(data.profileChanged);
+/** The tab's one profileChanged subscription, over its socket (in the browser only). */
+const subscription = new ProfileSubscription(feed, {
+  subscribe(hear, ended) {
+    const sha256Hash = documentHash(ProfileChangedSubscription);
+    return wsClient().subscribe<ProfileChangedSubscriptionResult>(
+      { query: '', extensions: { persistedQuery: { version: 1, sha256Hash } } },
+      {
+        next: ({ data }) => {
+          if (data?.profileChanged) hear(data.profileChanged);
+        },
+        error: ended,
+        complete: ended,
       },
-      error: ended,
-      complete: ended,
-    },
-  );
-}
+    );
+  },
+  onReconnected,
+});
 
 const remember = (profile: ProfileFieldsFragment) => feed.hear(profile);
 const listen = (listener: () => void) => feed.listen(listener);
@@ -68,7 +57,7 @@ export function ProfilesProvider({ children }: { children: ReactNode }) {
   // What was heard before a break in the stretch this page mounted in may be older than its data.
   const [stretch] = useState(() => feed.stretch);
   const heard = useSyncExternalStore(listen, heardNow, heardOnTheServer);
-  useEffect(() => listenForProfiles(), []);
+  useEffect(() => subscription.hold(), []);
   const value = useMemo(() => ({ profiles: profilesSince(heard, stretch), remember }), [heard, stretch]);
   return <ProfilesContext.Provider value={value}>{children}</ProfilesContext.Provider>;
 }
