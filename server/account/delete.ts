@@ -49,7 +49,7 @@ export async function deleteAccount(services: Services, log: Logger, userId: str
   for (const tokenHash of tokenHashes) await sessions.revoke(tokenHash);
   await Promise.all(tokenHashes.map((tokenHash) => pubsub.publish(SESSIONS_TOPIC, { kind: 'revoked', tokenHash })));
   // Every node's profile cache forgets the display name and picture, and every open page
-  // shows the placeholder on the person's messages, as for any profile change.
+  // shows the stand-in name on the person's messages, as for any profile change.
   const user = { id: userId, name: deletedName(userId), profile: { displayName: null, avatarId: null } };
   rememberProfile(services, userId, user.profile);
   await pubsub.publish(PROFILES_TOPIC, { kind: 'profile', user }).catch((error: unknown) => {

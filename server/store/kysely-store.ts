@@ -1355,7 +1355,7 @@ export class KyselyStore implements Store {
     return row && { id: String(row.id), name: row.name };
   }
 
-  async deleteAccount(userId: string, placeholder: string, passwordHash: string, now: number): Promise<string[]> {
+  async deleteAccount(userId: string, deletedName: string, passwordHash: string, now: number): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       const sessions = await trx
         .deleteFrom('sessions')
@@ -1366,7 +1366,7 @@ export class KyselyStore implements Store {
       await trx
         .updateTable('users')
         .set({
-          name: placeholder,
+          name: deletedName,
           display_name: null,
           avatar_file_id: null,
           password_hash: passwordHash,

@@ -332,7 +332,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0012_deleted_accounts': {
       // When an account was deleted (expand-only: a nullable column). The row stays, with
-      // a placeholder name, so the messages it wrote keep an author.
+      // a stand-in name, so the messages it wrote keep an author.
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('users').addColumn('deleted_at', 'bigint').execute();
       },

@@ -15,7 +15,7 @@ export interface Database {
     display_name?: string | null;
     /** Their avatar, a file of kind AVATAR (0011). */
     avatar_file_id?: string | null;
-    /** When the account was deleted (0012); its name is then a placeholder. */
+    /** When the account was deleted (0012); its name is then a stand-in. */
     deleted_at?: number | string | null;
   };
   /** Uploaded files (0011): attachments and avatars; their bytes are blobs. */

@@ -314,12 +314,12 @@ export interface AccountStore {
   successorIn(roomId: string, userId: string): Promise<UserRow | undefined>;
   /**
    * In one transaction: deletes every sign-in and access token of `userId` and the
-   * webhooks they created, and anonymizes the account: its name becomes `placeholder`,
+   * webhooks they created, and anonymizes the account: its name becomes `deletedName`,
    * its display name and avatar go, its password becomes `passwordHash` (of a password no
    * one has). The lowercased old name stays as the key, so no one else can take it.
    * Returns the hashes of the tokens it deleted.
    */
-  deleteAccount(userId: string, placeholder: string, passwordHash: string, now: number): Promise<string[]>;
+  deleteAccount(userId: string, deletedName: string, passwordHash: string, now: number): Promise<string[]>;
 }
 
 export interface Store extends FileStore, AccountStore {
