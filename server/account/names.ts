@@ -1,6 +1,7 @@
 /**
  * What a deleted account is called from then on. A space and `#` are never in a name
- * (USER_NAME_PATTERN), so no one can sign up under one and pose as a deleted person; the id keeps two deleted people apart in a conversation.
+ * (USER_NAME_PATTERN), so no one can sign up under one and pose as a deleted person;
+ * the id keeps two deleted people apart in a conversation.
  */
 export const deletedName = (userId: string): string => `deleted user #${userId}`;
 
