@@ -260,7 +260,7 @@ abstract class RoomGroup {
     this.ready = hub
       .listen(
         roomId,
-        listener((value) => this.enqueue(value)),
+        listener((value) => this.hear(value)),
       )
       .then((stop) => {
         // Emptied while the hub was still subscribing (a pub/sub round trip with Redis).
@@ -277,21 +277,14 @@ abstract class RoomGroup {
   /** `sub` has left: the registry stops the group when it was the last. */
   abstract left(sub: Subscriber): void;
 
-  /** Hands `value` to the group's subscribers; `heard` is when it arrived, on the registry's clock. */
-  protected abstract broadcast(value: unknown, heard: number): Promise<void>;
+  /** A value the room's hub handed the group: handled in the order heard, through `enqueue`. */
+  protected abstract hear(value: unknown): void;
 
-  private enqueue(value: unknown): void {
-    const heard = this.registry.tick();
-    this.after(() => this.broadcast(value, heard)).catch((error: unknown) =>
-      this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'),
-    );
-  }
-
-  /** Runs `task` once everything the group has heard so far has been handled, and before what it hears next. */
-  after(task: () => Promise<void>): Promise<void> {
-    const done = this.tail.then(task);
-    this.tail = done.catch(() => {}); // the caller hears of the failure; the next task runs anyway
-    return done;
+  /** Runs `task` once everything queued before it has run; a failure is logged and the next runs anyway. */
+  protected enqueue(task: () => Promise<void>): void {
+    this.tail = this.tail
+      .then(task)
+      .catch((error: unknown) => this.registry.log.error({ err: error, roomId: this.roomId }, 'fan-out failed'));
   }
 }
 
@@ -421,7 +414,11 @@ class FanoutGroup extends RoomGroup {
     return frames;
   }
 
-  protected async broadcast(value: unknown): Promise<void> {
+  protected hear(value: unknown): void {
+    this.enqueue(() => this.broadcast(value));
+  }
+
+  private async broadcast(value: unknown): Promise<void> {
     if (this.subscribers.size === 0) return;
     // Who was here when the event arrived. One who joins during the execution started
     // after it: live, it is not theirs; replaying, their replay reads it from the store.
@@ -529,10 +526,25 @@ class SignalGroup extends RoomGroup {
   }
 
   /** A subscriber hears the values the group heard after it joined; its first frames tell it `now`. */
-  protected async broadcast(value: unknown, heard: number): Promise<void> {
-    const subscribers: SignalSubscriber[] = [];
-    for (const sub of this.subscribers as Set<SignalSubscriber>) if (sub.joined < heard) subscribers.push(sub);
-    await this.tell(value, subscribers);
+  protected hear(value: unknown): void {
+    const heard = this.registry.tick();
+    this.enqueue(() => {
+      const subscribers: SignalSubscriber[] = [];
+      for (const sub of this.subscribers as Set<SignalSubscriber>) if (sub.joined < heard) subscribers.push(sub);
+      return this.tell(value, subscribers);
+    });
+  }
+
+  /**
+   * Tells `sub` its first frames of `now` (which may still be read), after what the group
+   * heard before this call and before what it hears next.
+   */
+  tellFirst(sub: SignalSubscriber, now: unknown): Promise<void> {
+    const read = Promise.resolve(now);
+    read.catch(() => {}); // the caller hears of it below, once its turn comes
+    return new Promise((resolve, reject) =>
+      this.enqueue(() => read.then((value) => this.tell(value, [sub])).then(resolve, reject)),
+    );
   }
 
   /** Tells each of `subscribers` what it is told of `now`: each distinct value executed once. */
@@ -715,8 +727,7 @@ export class FanoutRegistry {
       // Read once the group hears the room: what it hears from here on is newer, and
       // comes after the first frames, in order.
       sub.joined = this.tick();
-      const now = current();
-      await group.after(async () => group.tell(await now, [sub]));
+      await group.tellFirst(sub, current());
     });
     return sub;
   }
