@@ -108,20 +108,19 @@ export class ProfileSubscription {
     // graphql-ws subscribes again after a reconnect; what changed meanwhile was missed.
     const stopWatching = this.source.onReconnected(() => this.feed.broke());
     let ended = false;
-    const self: { stop?: () => void } = {};
     const end = () => {
       if (ended) return;
       ended = true;
       stopWatching();
       this.feed.broke();
-      if (self.stop && this.stop === self.stop) this.stop = undefined;
+      if (this.stop === stop) this.stop = undefined;
     };
-    const unsubscribe = this.source.subscribe((profile) => this.feed.hear(profile), end);
-    if (ended) return; // refused at once: the next page to mount tries again
-    self.stop = () => {
+    const stop = () => {
       unsubscribe();
       end();
     };
-    this.stop = self.stop;
+    const unsubscribe = this.source.subscribe((profile) => this.feed.hear(profile), end);
+    // Refused at once: the next page to mount tries again.
+    if (!ended) this.stop = stop;
   }
 }
