@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DELETE, EDIT, ROOM_EVENTS, change, send } from './helpers/events.js';
 import { type Session, codes, createRoom, gql, gqlOk, joinRoom, signUp } from './helpers/http.js';
 import { type TestServer, startServer } from './helpers/server.js';
@@ -61,12 +61,7 @@ describe('direct rooms and unread counts', () => {
     await openDirect(alice, [bob.user.name]);
     await openDirect(alice, [carol.user.name]);
     const { store } = server.app.services;
-    const reads: number[] = [];
-    const membersOf = store.membersOf.bind(store);
-    store.membersOf = (roomIds) => {
-      reads.push(roomIds.length);
-      return membersOf(roomIds);
-    };
+    const membersOf = vi.spyOn(store, 'membersOf');
     try {
       type Rooms = { rooms: { kind: string; people: { name: string }[] }[] };
       const { rooms } = await gqlOk<Rooms>(
@@ -79,9 +74,9 @@ describe('direct rooms and unread counts', () => {
       expect(direct.length).toBeGreaterThanOrEqual(3);
       expect(direct.every((r) => r.people.some((p) => p.name === alice.user.name))).toBe(true);
       expect(rooms.filter((r) => r.kind !== 'DIRECT').every((r) => r.people.length === 0)).toBe(true);
-      expect(reads).toEqual([direct.length]);
+      expect(membersOf.mock.calls.map(([roomIds]) => roomIds.length)).toEqual([direct.length]);
     } finally {
-      store.membersOf = membersOf;
+      membersOf.mockRestore();
     }
   });
 
